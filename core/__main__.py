@@ -1,0 +1,3 @@
+from gipcheck.cli import main
+import sys
+sys.exit(main())

@@ -1,0 +1,214 @@
+"""The library API: everything the CLI does, callable from a web page, a batch job or a notebook.
+
+    >>> from gipcheck import api
+    >>> result = api.check("报告.txt")            # load → document → validate → evaluate
+    >>> [f.rule for f in result.findings]
+
+One :class:`Checker` holds what is expensive to build — the plugin manager, the loaders, the
+compiled rule packs — and is reused for every report of a run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gipcheck.engine.model import Problem, ReportResult, RunResult
+from gipcheck.errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    GipcheckError,
+    LoadError,
+)
+from gipcheck.load.base import LoadedReport
+
+
+class Checker:
+    """Plugins, loaders and compiled rule packs for one run.
+
+    :param rule_dirs: extra rule pack directories (``--rules``), after the built-in and plugin packs.
+    :param strict_plugins: a plugin problem raises instead of being reported.
+    :param region: apply the province plugin of this region (``--region``) whatever the document says.
+    """
+
+    def __init__(self, *, rule_dirs: Sequence[str | Path] = (), strict_plugins: bool = False,
+                 region: str | None = None, lang: str = "zh", plugins: Sequence[Any] = (),
+                 autoload: bool | None = None) -> None:
+        from gipcheck.engine import load_packs
+        from gipcheck.plugins.manager import PluginManager
+
+        self.lang = lang
+        self.region = region
+        if autoload is None:
+            autoload = os.environ.get("GIPCHECK_DISABLE_PLUGIN_AUTOLOAD", "") not in ("1", "true", "yes")
+        self.plugins = PluginManager(strict=strict_plugins, autoload=autoload, extra_plugins=list(plugins))
+        self.problems: list[Problem] = list(self.plugins.problems)
+        pack_dirs = [*self.plugins.rule_pack_dirs(), *(Path(d) for d in rule_dirs)]
+        self.packs = load_packs(pack_dirs, functions=self.plugins.functions())
+
+    # -------------------------------------------------------------- load
+    def load(self, path: str | Path) -> LoadedReport:
+        """Read one file into the canonical document (raises :class:`LoadError`)."""
+        from gipcheck.load import load_path
+
+        loaded = load_path(path, options={"region": self.region, "plugins": self.plugins})
+        self.plugins.enrich(loaded, {"region": self.region})
+        return loaded
+
+    # -------------------------------------------------------------- check
+    def check(self, source: str | Path | LoadedReport, *, prev: str | Path | LoadedReport | None = None,
+              only: Iterable[str] | None = None) -> ReportResult:
+        """Check one report; an unreadable file becomes a result carrying that problem."""
+        from gipcheck.engine import evaluate
+
+        name = str(source) if not isinstance(source, LoadedReport) else (
+            (source.document.get("meta") or {}).get("source", {}).get("path") or "<document>")
+        try:
+            loaded = source if isinstance(source, LoadedReport) else self.load(source)
+        except GipcheckError as e:
+            return ReportResult(source=name, problems=[Problem("load", e.code, e.message(self.lang))])
+        prev_loaded: LoadedReport | None = None
+        problems: list[Problem] = []
+        if prev is not None:
+            try:
+                prev_loaded = prev if isinstance(prev, LoadedReport) else self.load(prev)
+            except GipcheckError as e:
+                problems.append(Problem("load", e.code, f"上一年度年报 / previous report {prev}: "
+                                        f"{e.message(self.lang)}"))
+        result = evaluate(loaded, self.packs, prev=prev_loaded, lang=self.lang,
+                          only=set(only) if only else None)
+        result.source = name
+        result.problems[:0] = problems
+        return result
+
+
+@cache
+def _default_checker(rule_dirs: tuple[str, ...] = (), strict: bool = False, region: str | None = None,
+                     lang: str = "zh") -> Checker:
+    return Checker(rule_dirs=rule_dirs, strict_plugins=strict, region=region, lang=lang)
+
+
+def checker(*, rule_dirs: Sequence[str | Path] = (), strict_plugins: bool = False, region: str | None = None,
+            lang: str = "zh") -> Checker:
+    """A cached :class:`Checker` for these settings."""
+    return _default_checker(tuple(str(d) for d in rule_dirs), strict_plugins, region, lang)
+
+
+# ------------------------------------------------------------------ extract
+def extract(path: str | Path, *, region: str | None = None) -> LoadedReport:
+    """Load one report (raises :class:`LoadError` with a clear message when it cannot)."""
+    return checker(region=region).load(path)
+
+
+def extract_many(paths: Sequence[str | Path], *, region: str | None = None) -> list[LoadedReport | GipcheckError]:
+    """Load several reports; a file that cannot be read gives its error in its place."""
+    c = checker(region=region)
+    out: list[LoadedReport | GipcheckError] = []
+    for p in paths:
+        try:
+            out.append(c.load(p))
+        except GipcheckError as e:
+            out.append(e)
+    return out
+
+
+# ------------------------------------------------------------------ check
+def check(source: str | Path | LoadedReport, *, prev: str | Path | LoadedReport | None = None,
+          rule_dirs: Sequence[str | Path] = (), lang: str = "zh", region: str | None = None) -> ReportResult:
+    """Check one report with the built-in packs, installed plugins and ``rule_dirs``."""
+    return checker(rule_dirs=rule_dirs, lang=lang, region=region).check(source, prev=prev)
+
+
+def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), prev: str | None = None,
+                lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int = 0,
+                profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
+                progress: str | None = "auto") -> RunResult:
+    """Check files, directories and globs as one batch (see :mod:`gipcheck.batch`)."""
+    from gipcheck.batch import run_batch
+
+    return run_batch(paths, rule_dirs=rule_dirs, prev=prev, lang=lang, region=region,
+                     strict_plugins=strict_plugins, jobs=jobs, profile=profile, config=config,
+                     no_suppressions=no_suppressions, progress=progress)
+
+
+def exit_code(run: RunResult) -> int:
+    """0 clean, 1 an error-severity finding, 3 an input could not be read (2 is raised earlier)."""
+    if any(not r.readable for r in run.reports):
+        return EXIT_INPUT
+    if any(f.severity == "error" and not f.suppressed for r in run.reports for f in r.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def render(run: RunResult, fmt: str = "text", *, lang: str = "zh", color: bool = False) -> str:
+    """Render a run with the reporter registered under ``fmt`` (built-ins or plugins)."""
+    from gipcheck.report import get_reporter
+
+    reporter = get_reporter(fmt)
+    if reporter is None:
+        raise GipcheckError("UNKNOWN_FORMAT", f"未知的输出格式：{fmt}", f"unknown output format: {fmt}",
+                            exit_code=EXIT_USAGE)
+    return reporter(run, {"lang": lang, "color": color})
+
+
+# ------------------------------------------------------------------ rules and plugins
+def list_rules(*, rule_dirs: Sequence[str | Path] = (), lang: str = "zh") -> list[dict[str, Any]]:
+    c = checker(rule_dirs=rule_dirs, lang=lang)
+    rows = []
+    for pack in c.packs:
+        for rule in pack.rules:
+            rows.append({"id": rule.id, "severity": rule.severity, "title": rule.title.get(lang) or rule.title.get("zh"),
+                         "pack": pack.name})
+    return rows
+
+
+def show_rule(rule_id: str, *, rule_dirs: Sequence[str | Path] = (), lang: str = "zh") -> str:
+    c = checker(rule_dirs=rule_dirs, lang=lang)
+    for pack in c.packs:
+        for rule in pack.rules:
+            if rule.id == rule_id:
+                return rule.describe(lang) if hasattr(rule, "describe") else str(rule)
+    raise GipcheckError("UNKNOWN_RULE", f"没有这条规则：{rule_id}", f"no such rule: {rule_id}", exit_code=EXIT_USAGE)
+
+
+def test_rules(pack_dirs: Sequence[Path] | None = None, *, rule_dirs: Sequence[str | Path] = ()) -> list[dict[str, Any]]:
+    """Run every rule's examples; one dict per example with ``ok``."""
+    from gipcheck.engine import run_examples
+
+    if pack_dirs:
+        from gipcheck.engine import load_packs
+
+        packs = load_packs([Path(d) for d in pack_dirs], include_default=False)
+    else:
+        packs = checker(rule_dirs=rule_dirs).packs
+    return [r if isinstance(r, dict) else r.to_json() for r in run_examples(packs)]
+
+
+def describe_plugins(*, strict: bool = False) -> dict[str, Any]:
+    from gipcheck.plugins.manager import describe_plugins as _describe
+
+    c = checker(strict_plugins=strict)
+    return {"plugins": _describe(c.plugins), "problems": [p.to_json() for p in c.problems]}
+
+
+def explain(rule_id: str, path: str, *, prev: str | None = None, rule_dirs: Sequence[str | Path] = (),
+            lang: str = "zh") -> str:
+    from gipcheck.engine.explain import explain as _explain
+
+    c = checker(rule_dirs=rule_dirs, lang=lang)
+    return _explain(c, rule_id, path, prev=prev, lang=lang)
+
+
+def show_config(*, config: str | None = None, profile: str | None = None, lang: str = "zh") -> str:
+    from gipcheck.config import load_config
+
+    return load_config(config, profile=profile).describe(lang)
+
+
+__all__ = ["Checker", "LoadError", "check", "check_paths", "checker", "describe_plugins", "exit_code",
+           "explain", "extract", "extract_many", "list_rules", "render", "show_config", "show_rule", "test_rules"]

@@ -1,0 +1,138 @@
+"""Findings and report results: the data every reporter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    """One rule that failed on one report.
+
+    ``values`` holds the deciding values (``left``, ``right``, ``diff``, bound names such as ``c``);
+    ``locations`` the cells and sentences involved: ``{"pointer", "line", "col", "text", "label", …}``.
+    ``section`` is the report section (1–6) the finding belongs to, for grouping.
+    """
+
+    rule: str
+    severity: str
+    message: str
+    title: str
+    basis: str
+    values: dict[str, Any] = field(default_factory=dict)
+    locations: list[dict[str, Any]] = field(default_factory=list)
+    section: int | None = None
+    pack: str | None = None
+    plugin: str | None = None
+    suppressed: dict[str, Any] | None = None  # {"reason", "expires", "source"} when suppressed
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "rule": self.rule, "severity": self.severity, "message": self.message, "title": self.title,
+            "basis": self.basis, "values": self.values, "locations": self.locations, "section": self.section,
+            "pack": self.pack,
+        }
+        if self.plugin:
+            d["plugin"] = self.plugin
+        if self.suppressed:
+            d["suppressed"] = self.suppressed
+        return d
+
+
+@dataclass
+class NotEvaluated:
+    """A rule that ended UNKNOWN: never passed, never failed. ``missing`` names the blank/absent
+    cells (JSON pointers) that kept it from a verdict."""
+
+    rule: str
+    title: str
+    severity: str
+    missing: list[str]
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "title": self.title, "severity": self.severity,
+                "missing": self.missing, "reason": self.reason}
+
+
+@dataclass
+class Problem:
+    """Something that went wrong around a report rather than in it: an unreadable file, a rule
+    that raised, a plugin that crashed. ``kind`` is ``load``, ``rule`` or ``plugin``."""
+
+    kind: str
+    code: str
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "code": self.code, "message": self.message, **({"detail": self.detail} if self.detail else {})}
+
+
+@dataclass
+class ReportResult:
+    """Everything gipcheck has to say about one input file."""
+
+    source: str
+    document: dict[str, Any] | None = None
+    locations: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    text: str | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.document is not None
+
+    def counts(self) -> dict[str, int]:
+        c = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            if not f.suppressed:
+                c[f.severity] = c.get(f.severity, 0) + 1
+        return c
+
+    def to_json(self) -> dict[str, Any]:
+        meta = (self.document or {}).get("meta", {})
+        return {
+            "source": self.source,
+            "organ": meta.get("organ"),
+            "year": meta.get("year"),
+            "format": meta.get("format"),
+            "findings": [f.to_json() for f in self.findings],
+            "not_evaluated": [n.to_json() for n in self.not_evaluated],
+            "passed": self.passed,
+            "problems": [p.to_json() for p in self.problems],
+            "notes": self.notes,
+            "counts": self.counts(),
+        }
+
+
+@dataclass
+class RunResult:
+    """A whole run: one result per input, in input order."""
+
+    reports: list[ReportResult]
+    problems: list[Problem] = field(default_factory=list)  # run-level: plugin failures etc.
+
+    def summary(self) -> dict[str, Any]:
+        totals = {s: 0 for s in SEVERITIES}
+        for r in self.reports:
+            for k, v in r.counts().items():
+                totals[k] += v
+        return {
+            "reports": len(self.reports),
+            "unreadable": sum(1 for r in self.reports if not r.readable),
+            "findings": totals,
+            "not_evaluated": sum(len(r.not_evaluated) for r in self.reports),
+            "plugin_problems": len(self.problems),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": "1.0", "reports": [r.to_json() for r in self.reports], "summary": self.summary(),
+                "problems": [p.to_json() for p in self.problems]}

@@ -1,0 +1,117 @@
+"""Terminal output for a clerk: per report, findings grouped by the report's sections, the cell
+or sentence quoted, the clause named. Coloured on a terminal, plain otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gipcheck.document.canon import SECTION_TITLES
+
+NAME = "text"
+MEDIA_TYPE = "text/plain"
+EXTENSION = ".txt"
+
+_NUMERALS = "一二三四五六"
+_SEV = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+_COLOR = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "dim": "\033[2m", "bold": "\033[1m"}
+_RESET = "\033[0m"
+
+_T = {
+    "zh": {
+        "organ": "机关", "year": "年度", "format": "格式", "unreadable": "无法读取", "where": "位置",
+        "line": "第 {n} 行", "basis": "依据", "other": "其他", "not_eval": "未能评估（缺少数据）",
+        "clean": "未发现问题", "subtotal": "错误 {error} · 警告 {warning} · 提示 {info}",
+        "total": "共 {n} 份年报（{u} 份无法读取）：错误 {error} · 警告 {warning} · 提示 {info} · 未能评估 {ne}",
+        "suppressed": "已豁免", "problems": "运行问题", "notes": "读取说明", "recovered": "（推算值）",
+    },
+    "en": {
+        "organ": "organ", "year": "year", "format": "format", "unreadable": "unreadable", "where": "at",
+        "line": "line {n}", "basis": "basis", "other": "other", "not_eval": "not evaluated (missing data)",
+        "clean": "no findings", "subtotal": "errors {error} · warnings {warning} · info {info}",
+        "total": "{n} reports ({u} unreadable): errors {error} · warnings {warning} · info {info} · not evaluated {ne}",
+        "suppressed": "suppressed", "problems": "run problems", "notes": "loader notes", "recovered": "(recovered)",
+    },
+}
+
+
+def _section_heading(n: int | None, lang: str) -> str:
+    if n is None or not 1 <= n <= 6:
+        return _T[lang]["other"]
+    title = SECTION_TITLES[n]
+    return f"{_NUMERALS[n - 1]}、{title}" if lang == "zh" else f"Section {n}: {title}"
+
+
+def _clip(s: str, n: int = 60) -> str:
+    s = " ".join(str(s).split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def render(run: Any, options: dict[str, Any]) -> str:
+    lang = options.get("lang", "zh") if options.get("lang") in _T else "zh"
+    color = bool(options.get("color"))
+    t = _T[lang]
+
+    def c(kind: str, s: str) -> str:
+        return f"{_COLOR[kind]}{s}{_RESET}" if color else s
+
+    out: list[str] = []
+    for rep in run.reports:
+        meta = (rep.document or {}).get("meta") or {}
+        title = meta.get("title") or meta.get("organ") or rep.source
+        out.append(c("bold", f"{title}") + c("dim", f"  ({rep.source})"))
+        if not rep.readable:
+            for p in rep.problems:
+                out.append("  " + c("error", f"✗ {t['unreadable']}: {p.message}"))
+            out.append("")
+            continue
+        out.append(c("dim", f"  {t['organ']}：{meta.get('organ') or '—'} · {t['year']}：{meta.get('year') or '—'}"
+                            f" · {t['format']}：{meta.get('format') or '—'}"))
+        for p in rep.problems:
+            out.append("  " + c("warning", f"! {p.message}"))
+        for note in rep.notes:
+            if note.get("level") in ("warning", "error"):
+                out.append("  " + c("dim", f"· {t['notes']}: {note.get(lang) or note.get('zh')}"))
+        groups: dict[int | None, list[Any]] = {}
+        for f in rep.findings:
+            groups.setdefault(f.section, []).append(f)
+        if not rep.findings:
+            out.append("  " + c("info", f"✓ {t['clean']}"))
+        for sec in sorted(groups, key=lambda s: (s is None, s or 0)):
+            out.append("  " + c("bold", f"── {_section_heading(sec, lang)} ──"))
+            order = {"error": 0, "warning": 1, "info": 2}
+            for f in sorted(groups[sec], key=lambda f: (order.get(f.severity, 3), f.rule)):
+                mark = {"error": "✗", "warning": "!", "info": "i"}.get(f.severity, "·")
+                sev = _SEV[lang].get(f.severity, f.severity)
+                sup = f" [{t['suppressed']}: {f.suppressed.get('reason')}]" if f.suppressed else ""
+                out.append(f"  {c(f.severity, f'{mark} {sev}')} {c('bold', f.rule)}  {f.title}{c('dim', sup)}")
+                out.append(f"      {f.message}")
+                for loc in f.locations[:3]:
+                    if loc.get("line") is None and not loc.get("where") and not loc.get("page"):
+                        continue
+                    where = t["line"].format(n=loc["line"]) if loc.get("line") is not None else ""
+                    if loc.get("page"):
+                        where = (f"第 {loc['page']} 页 " if lang == "zh" else f"page {loc['page']} ") + where
+                    if loc.get("where"):
+                        where = f"{loc['where']} {where}".strip()
+                    label = loc.get("label") or loc.get("pointer") or ""
+                    text = _clip(loc.get("text") or "")
+                    rec = t["recovered"] if loc.get("recovered") else ""
+                    out.append(c("dim", f"      {t['where']}：{where} {label} “{text}”{rec}"))
+                if f.basis:
+                    out.append(c("dim", f"      {t['basis']}：{f.basis}"))
+        if rep.not_evaluated:
+            names = ", ".join(n.rule for n in rep.not_evaluated[:12])
+            more = f" …(+{len(rep.not_evaluated) - 12})" if len(rep.not_evaluated) > 12 else ""
+            out.append("  " + c("dim", f"{t['not_eval']}: {names}{more}"))
+        out.append("  " + t["subtotal"].format(**rep.counts()))
+        out.append("")
+    s = run.summary()
+    out.append(c("bold", t["total"].format(n=s["reports"], u=s["unreadable"], ne=s["not_evaluated"], **s["findings"])))
+    if run.problems:
+        out.append(c("warning", f"{t['problems']}:"))
+        for p in run.problems:
+            out.append(c("warning", f"  ! {p.message}"))
+    return "\n".join(out)

@@ -1,0 +1,25 @@
+"""Shared test setup: installed third-party plugins never leak into the project's own tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["GIPCHECK_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared (seeds and corpus) is not beside the checkout")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    return REPO
