@@ -1,0 +1,116 @@
+"""Loaders: turn a report file (text, HTML, Word, PDF, a province's own layout) into the canonical
+document of ``shared/design/document.md`` plus the location of every value.
+
+Entry points: :func:`load_path` and :func:`load_bytes`. The loader is chosen by content (see
+:mod:`gipcheck.load.registry`); every failure is a :class:`~gipcheck.errors.LoadError` with a
+stable code and a one-line Chinese and English message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from gipcheck.errors import LoadError
+from gipcheck.load.base import LoadedReport, Location, Note
+from gipcheck.load.decode import decode_bytes, looks_binary
+from gipcheck.load.registry import (
+    BUILTIN_LOADER_MODULES,
+    LoaderSpec,
+    choose_loader,
+    loaders,
+    register_loader,
+)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+__all__ = [
+    "BUILTIN_LOADER_MODULES", "DEFAULT_MAX_BYTES", "LoadedReport", "LoaderSpec", "Location", "Note",
+    "load_bytes", "load_path", "loaders", "register_loader",
+]
+
+
+def _max_bytes(options: dict[str, Any]) -> int:
+    try:
+        return int(options.get("max_bytes", DEFAULT_MAX_BYTES))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_BYTES
+
+
+def _too_large(size: int, limit: int) -> LoadError:
+    return LoadError(
+        "TOO_LARGE",
+        f"文件过大（{size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB），未读取",
+        f"file too large ({size / 1048576:.1f} MB, limit {limit / 1048576:.0f} MB); not read",
+    )
+
+
+def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = None) -> LoadedReport:
+    """Read the file at ``path`` and load it. The size limit (``options["max_bytes"]``, default
+    20 MB) is checked from ``stat`` before anything is read."""
+    opts = dict(options or {})
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise LoadError("IO", f"文件不存在：{p}", f"no such file: {p}") from None
+    except OSError as e:
+        raise LoadError("IO", f"无法读取文件：{p}（{e.strerror}）", f"cannot read {p}: {e.strerror}") from None
+    if p.is_dir():
+        raise LoadError("IO", f"这是一个目录，不是文件：{p}", f"is a directory, not a file: {p}")
+    limit = _max_bytes(opts)
+    if st.st_size > limit:
+        raise _too_large(st.st_size, limit)
+    if st.st_size == 0:
+        raise LoadError("EMPTY", "文件为空", "the file is empty")
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as e:
+        raise LoadError("IO", f"无法读取文件：{p}（{e.strerror}）", f"cannot read {p}: {e.strerror}") from None
+    return load_bytes(data, str(p), options=opts)
+
+
+def load_bytes(data: bytes, path: str, *, options: dict[str, Any] | None = None) -> LoadedReport:
+    """Load a report from its bytes; ``path`` is used for messages, the source record and as a
+    tie-breaker between loaders (the content decides)."""
+    opts = dict(options or {})
+    limit = _max_bytes(opts)
+    if len(data) > limit:
+        raise _too_large(len(data), limit)
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise LoadError("EMPTY", "文件为空", "the file is empty")
+    head = data[:8192]
+    spec = opts.get("loader")
+    chosen: LoaderSpec | None = None
+    if isinstance(spec, str):
+        chosen = next((s for s in loaders() if s.name == spec), None)
+        if chosen is None:
+            raise LoadError("UNSUPPORTED", f"没有名为 {spec} 的读取器", f"no loader named {spec}")
+    else:
+        chosen = choose_loader(head, path)
+    if chosen is None:
+        if looks_binary(head):
+            raise LoadError("BINARY", "文件是二进制数据，不是可识别的年报格式", "binary data in no supported report format")
+        decode_bytes(data)  # raises ENCODING when the text cannot be decoded cleanly
+        raise LoadError("UNSUPPORTED", "无法识别文件格式", "unrecognised file format")
+    try:
+        report = chosen.load(data, path, opts)
+    except LoadError:
+        raise
+    except (RecursionError, MemoryError):
+        raise LoadError("LIMIT", "文件结构过于复杂，超出处理限度", "input too complex to process") from None
+    except Exception as e:  # a loader bug must still end in a one-line message, not a traceback
+        raise LoadError(
+            "CORRUPT",
+            f"读取失败（{chosen.name} 读取器：{type(e).__name__}: {e}）",
+            f"loading failed ({chosen.name} loader: {type(e).__name__}: {e})",
+        ) from e
+    src = report.document.setdefault("meta", {}).setdefault("source", {})
+    src.setdefault("path", path)
+    src.setdefault("loader", chosen.name)
+    if not src.get("sha256"):
+        src["sha256"] = hashlib.sha256(data).hexdigest()
+    return report

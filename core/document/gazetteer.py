@@ -1,0 +1,104 @@
+"""A small gazetteer (``gazetteer.yaml``): provinces, their prefecture-level divisions and the
+county-level cities we are sure of. Tells an organ's level and region from its name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_FILE = Path(__file__).with_name("gazetteer.yaml")
+# characters that never occur in the name part of a county or township unit
+_STOP = set("和与及局委办厅部会室所站院政府公开信息管理服务中心的")
+_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|县|区|旗|市|林区|特区)")
+_TOWN = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道|民族乡|乡|镇|苏木)")
+_NATIONAL = ("国务院", "国家", "中华人民共和国", "中国", "中央")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    provinces: dict[str, str]                 # full name → kind
+    short: dict[str, str]                     # short name → full name
+    city_province: dict[str, str]             # prefecture-level name → province
+    county_city: dict[str, tuple[str | None, str]]  # county-level city → (prefecture or None, province)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    data: Any = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    provinces: dict[str, str] = {}
+    city_province: dict[str, str] = {}
+    county_city: dict[str, tuple[str | None, str]] = {}
+    for prov, info in (data.get("provinces") or {}).items():
+        provinces[prov] = info.get("kind", "province")
+        for c in info.get("cities") or []:
+            city_province[c] = prov
+        for c, counties in (info.get("county_cities") or {}).items():
+            for cc in counties or []:
+                county_city[cc] = (c, prov)
+        for cc in info.get("direct_county_cities") or []:
+            county_city[cc] = (None, prov)
+    return Gazetteer(provinces, dict(data.get("short_names") or {}), city_province, county_city)
+
+
+def _unit(rx: re.Pattern[str], s: str) -> str | None:
+    m = rx.match(s)
+    if not m:
+        return None
+    name = m.group(0)
+    if any(ch in _STOP for ch in name[:-1]):
+        return None
+    return name
+
+
+def classify_organ(organ: str | None) -> tuple[str | None, str | None, dict[str, str | None]]:
+    """``(organ_kind, organ_level, region)`` from an organ name such as 太原市清徐县人民政府."""
+    region: dict[str, str | None] = {"province": None, "city": None, "county": None}
+    if not organ:
+        return None, None, region
+    name = re.sub(r"\s+", "", organ)
+    kind = "government" if name.endswith("人民政府") or re.search(r"(?:乡|镇)人民政府$", name) else "department"
+    if name.startswith(_NATIONAL):
+        return kind, "national", region
+    g = gazetteer()
+    level: str | None = None
+    rest = name
+    for full in g.provinces:
+        if rest.startswith(full):
+            region["province"] = full
+            rest = rest[len(full):]
+            level = "provincial"
+            break
+    else:
+        for short, full in g.short.items():
+            if rest.startswith(short):
+                region["province"] = full
+                rest = rest[len(short):]
+                level = "provincial"
+                break
+    for city, prov in g.city_province.items():
+        if rest.startswith(city) and (region["province"] in (None, prov)):
+            region["city"], region["province"] = city, prov
+            rest = rest[len(city):]
+            level = "prefecture"
+            break
+    county = _unit(_COUNTY, rest)
+    if county and county.endswith("市") and county not in g.county_city:
+        # an unknown "…市" right at the start may be a prefecture we do not list; not a county
+        county = None if level is None else county
+    if county:
+        region["county"] = county
+        known = g.county_city.get(county)
+        if known:
+            region["city"] = region["city"] or known[0]
+            region["province"] = region["province"] or known[1]
+        rest = rest[len(county):]
+        level = "county"
+    town = _unit(_TOWN, rest)
+    if town and (level in ("county", None)):
+        level = "township"
+    return kind, level, region

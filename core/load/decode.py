@@ -1,0 +1,128 @@
+"""Turn raw bytes into text: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), GB18030/GBK.
+
+Nothing is ever decoded with replacement characters: bytes that no supported encoding reads
+cleanly raise :class:`~gipcheck.errors.LoadError` (``ENCODING`` or ``BINARY``) instead of
+producing silently garbled text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from gipcheck.errors import LoadError
+
+# Magic numbers of formats that are certainly not plain text.
+_BINARY_MAGIC: tuple[bytes, ...] = (
+    b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF",
+    b"MZ", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"Rar!", b"7z\xbc\xaf",
+)
+
+# Control characters other than tab, newline, carriage return, form feed and ESC-free text.
+_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13}
+
+
+_CTRL_BYTES = bytes(sorted(_CONTROL))
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when the first bytes are a known binary format or full of control bytes."""
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    if _utf16_kind(head) is not None:
+        return False
+    sample = head[:4096]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    # bytes.translate deletes the control bytes in C; the length difference counts them
+    ctrl = len(sample) - len(sample.translate(None, _CTRL_BYTES))
+    return ctrl > len(sample) // 50
+
+
+def _utf16_kind(head: bytes) -> str | None:
+    """``utf-16`` (BOM), ``utf-16-le``/``utf-16-be`` (NUL pattern) or None."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
+    sample = head[:4096]
+    n = len(sample) - (len(sample) % 2)
+    if n < 4 or b"\x00" not in sample:
+        return None
+    even = sample[0:n:2].count(0)
+    odd = sample[1:n:2].count(0)
+    pairs = n // 2
+    # CJK code units such as U+4E00 (一) also hold a NUL byte, so the other half is not NUL-free
+    if odd >= max(2, pairs // 20) and even <= odd // 8:
+        return "utf-16-le"
+    if even >= max(2, pairs // 20) and odd <= even // 8:
+        return "utf-16-be"
+    return None
+
+
+def _plausible(text: str) -> bool:
+    """Decoded text must be mostly printable: no control characters, no private-use area (the
+    mark of a wrong GB18030 guess) beyond 1%."""
+    if not text:
+        return True
+    sample = text[:20000]
+    return len(_BAD_CHARS.findall(sample)) <= len(sample) // 100
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding)``.
+
+    Order: BOMs (UTF-8, UTF-16), UTF-16 without BOM by its NUL pattern, strict UTF-8, strict
+    GB18030 (a superset of GBK and GB2312). Raises ``LoadError`` (``BINARY`` or ``ENCODING``) when
+    none of them reads the bytes cleanly.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise _encoding_error(f"UTF-8 BOM but invalid byte at {e.start}") from None
+    kind = _utf16_kind(data[:4096])
+    if kind is not None:
+        try:
+            text = data.decode(kind)
+        except UnicodeDecodeError as e:
+            raise _encoding_error(f"{kind} but invalid data at byte {e.start}") from None
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        if not _plausible(text):
+            raise _binary_error()
+        return text, kind
+    if looks_binary(data[:4096]):
+        raise _binary_error()
+    try:
+        text = data.decode("utf-8")
+        if _plausible(text):
+            return text, "utf-8"
+        raise _binary_error()
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise _encoding_error(f"neither UTF-8 nor GB18030 (invalid byte at {e.start})") from None
+    if not _plausible(text):
+        raise _encoding_error("decodes as GB18030 only into implausible characters")
+    # Plain GBK text is reported as gbk so that the user recognises it.
+    try:
+        data.decode("gbk")
+        return text, "gbk"
+    except UnicodeDecodeError:
+        return text, "gb18030"
+
+
+def _binary_error() -> LoadError:
+    return LoadError("BINARY", "文件是二进制数据，不是文本年报", "the file is binary data, not a text report")
+
+
+def _encoding_error(detail: str) -> LoadError:
+    return LoadError(
+        "ENCODING",
+        "无法识别文件编码（支持 UTF-8、GB18030/GBK、UTF-16），为避免乱码不予读取",
+        f"cannot determine the text encoding (UTF-8, GB18030/GBK, UTF-16 supported): {detail}",
+    )

@@ -1,0 +1,212 @@
+"""Numbers the prose states about what the tables count (``facts`` of the document).
+
+Which phrasings produce which fact is data: ``rules/facts.yaml`` (and any province file of the
+same shape). Every pattern runs on the normalised prose only (table cells removed); the first
+occurrence in the text wins for each fact. Each fact carries its sentence and section number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gipcheck.errors import ConfigError
+
+Span = tuple[int, int, "int | None"]
+_SENT_END = "。;；\n"
+_MAX_SENT = 240
+
+
+@dataclass(frozen=True)
+class FactPatterns:
+    facts: dict[str, tuple[re.Pattern[str], ...]]
+    total: re.Pattern[str]
+    part_units: frozenset[str]
+    fees: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+
+
+def default_fact_file() -> Path:
+    from gipcheck.resources import rules_dir
+
+    return rules_dir() / "facts.yaml"
+
+
+def _compile(src: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(src)
+    except re.error as e:
+        raise ConfigError("FACT_PATTERN", f"事实短语规则有误（{where}）：{e}", f"bad fact pattern ({where}): {e}") from None
+
+
+@cache
+def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
+    """Compile ``rules/facts.yaml`` plus ``extra_files`` (a province's own phrasings)."""
+    facts: dict[str, list[re.Pattern[str]]] = {}
+    fees: dict[str, list[re.Pattern[str]]] = {}
+    total_src = r"(?P<n>\d+)\s*[,:。(\s]{0,2}$"
+    units = "年|月|日|%"
+    for path in (str(default_fact_file()), *extra_files):
+        try:
+            data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise ConfigError("FACT_FILE", f"无法读取事实短语文件 {path}：{e}", f"cannot read fact file {path}: {e}") from None
+        for name, pats in (data.get("facts") or {}).items():
+            for i, p in enumerate(pats or []):
+                src = p["pattern"] if isinstance(p, dict) else str(p)
+                facts.setdefault(name, []).append(_compile(src, f"{path}: facts.{name}[{i}]"))
+        st = data.get("stated_totals") or {}
+        if st.get("total"):
+            total_src = st["total"]
+        if st.get("units_after_part"):
+            units = st["units_after_part"]
+        for name, pats in (data.get("fees") or {}).items():
+            for i, p in enumerate(pats or []):
+                fees.setdefault(name, []).append(_compile(str(p), f"{path}: fees.{name}[{i}]"))
+    return FactPatterns(
+        {k: tuple(v) for k, v in facts.items()},
+        _compile(total_src, "stated_totals.total"),
+        frozenset(units.split("|")),
+        {k: tuple(v) for k, v in fees.items()},
+    )
+
+
+def sentence_bounds(norm: str, a: int, b: int, s: int, e: int) -> tuple[int, int]:
+    """The sentence around ``norm[s:e]``, clipped to the span ``[a, b)`` and a sane length."""
+    lo = s
+    stop = max(a, s - _MAX_SENT)
+    while lo > stop and norm[lo - 1] not in _SENT_END:
+        lo -= 1
+    hi = e
+    stop = min(b, e + _MAX_SENT)
+    while hi < stop and norm[hi] not in _SENT_END:
+        hi += 1
+    if hi < b and norm[hi] == "。":
+        hi += 1
+    return lo, hi
+
+
+def _number(s: str) -> int | float:
+    f = float(s)
+    return int(f) if f.is_integer() and "." not in s else f
+
+
+def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Iterable[Span]) -> tuple[re.Match[str], Span] | None:
+    best: tuple[re.Match[str], Span] | None = None
+    for a, b, sec in spans:
+        for p in patterns:
+            m = p.search(norm, a, b)
+            if m and (best is None or m.start() < best[0].start()):
+                best = (m, (a, b, sec))
+        if best is not None:
+            break  # spans are in text order: an earlier span's match is first
+    return best
+
+
+def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPatterns
+                  ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """Return ``facts`` and, for each fact pointer, the (start, end) of its source sentence."""
+    facts: dict[str, Any] = {}
+    where: dict[str, tuple[int, int]] = {}
+    for name, pats in patterns.facts.items():
+        hit = _first(pats, norm, spans)
+        if hit is None:
+            continue
+        m, (a, b, sec) = hit
+        lo, hi = sentence_bounds(norm, a, b, m.start(), m.end())
+        facts[name] = {"value": _number(m.group("n")), "text": text[lo:hi].strip(), "section": sec}
+        where["/facts/" + name] = (m.start("n"), m.end("n"))
+    totals = _stated_totals(norm, text, spans, patterns)
+    if totals:
+        facts["stated_totals"] = [t for t, _ in totals]
+        for i, (_, pos) in enumerate(totals):
+            where[f"/facts/stated_totals/{i}"] = pos
+    fees = _fees(norm, text, spans, patterns, where)
+    if fees:
+        facts["fees"] = fees
+    return facts, where
+
+
+_PART = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatterns
+                   ) -> list[tuple[dict[str, Any], tuple[int, int]]]:
+    out: list[tuple[dict[str, Any], tuple[int, int]]] = []
+    for a, b, sec in spans:
+        p = norm.find("其中", a, b)
+        while p >= 0:
+            window_start = max(a, p - 24)
+            m = patterns.total.search(norm, window_start, p)
+            if m and not (m.start("n") > 0 and norm[m.start("n") - 1].isdigit()):
+                opened_paren = norm[m.end("n"):p].rstrip().endswith("(")
+                stop = min(b, p + 400)
+                q = p + 2
+                while q < stop and norm[q] not in ("。\n" + (")" if opened_paren else "")):
+                    q += 1
+                parts: list[int | float] = []
+                for pm in _PART.finditer(norm, p + 2, q):
+                    after = norm[pm.end():pm.end() + 2].lstrip()
+                    before = norm[pm.start() - 1] if pm.start() > 0 else ""
+                    if (after[:1] in patterns.part_units) or before == "第" or after[:1] in ("-", "/"):
+                        continue
+                    parts.append(_number(pm.group(0)))
+                if parts:
+                    total = _number(m.group("n"))
+                    acc: int | float = 0
+                    for i, v in enumerate(parts):
+                        acc += v
+                        if acc == total and i + 1 < len(parts):
+                            parts = parts[:i + 1]
+                            break
+                    lo, _ = sentence_bounds(norm, a, b, m.start("n"), m.end("n"))
+                    hi = q + 1 if q < b else q
+                    out.append(({"total": total, "parts": parts, "text": text[lo:hi].strip(), "section": sec},
+                                (m.start("n"), m.end("n"))))
+            p = norm.find("其中", p + 2, b)
+    return out
+
+
+def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
+          where: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    pats = patterns.fees
+    if not pats:
+        return {}
+    # the fee statement belongs in section 六; prefer it, then the rest of the prose
+    ordered = sorted(spans, key=lambda s: (s[2] != 6, s[0]))
+    mention = _first(pats.get("mentioned", ()), norm, ordered)
+    if mention is None:
+        return {}
+    fees: dict[str, Any] = {}
+
+    def put(key: str, value: Any, m: re.Match[str], span: Span) -> None:
+        a, b, sec = span
+        lo, hi = sentence_bounds(norm, a, b, m.start(), m.end())
+        fees[key] = {"value": value, "text": text[lo:hi].strip(), "section": sec}
+        where["/facts/fees/" + key] = (m.start(), m.end())
+
+    put("mentioned", True, mention[0], mention[1])
+    hit = _first(pats.get("says_none", ()), norm, ordered)
+    put("says_none", hit is not None, *(hit or mention))
+    hit = _first(pats.get("all_zero", ()), norm, ordered)
+    if hit is not None:
+        for key in ("notices_count", "notices_amount", "collected_amount"):
+            put(key, 0, *hit)
+    for key in ("notices_count", "notices_amount", "collected_amount"):
+        if key in fees:
+            continue
+        hit = _first(pats.get(key, ()), norm, ordered)
+        if hit is None:
+            continue
+        m = hit[0]
+        value: int | float = _number(m.group("n"))
+        if "unit" in m.re.groupindex and m.group("unit") == "万元":
+            value = value * 10000
+            value = int(value) if float(value).is_integer() else value
+        put(key, value, *hit)
+    return fees

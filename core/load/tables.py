@@ -1,0 +1,685 @@
+"""Read the three fixed tables out of linearised text, by their labels.
+
+The text of a table region is tokenised into a stream of cells (:func:`tokenize`): pipes and
+newlines separate cells, Markdown separators and page furniture are dropped, and in free text
+(PDF text, web pages that lost their borders) labels and digit groups are told apart. The
+assemblers walk that stream: a cell matching a canonical row label starts the row, the value
+cells after it (numbers, blanks, markers) fill its columns in order, group headings carry no
+values. The functions take a cell stream and return rows with their raw items, so a province
+plugin can reuse them on its own layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from gipcheck.document.canon import (
+    ACTIVE_ROWS_2019,
+    ACTIVE_ROWS_2021,
+    REQUEST_COLUMNS,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+    ActiveRow,
+    RowSpec,
+    request_rows,
+)
+
+# ------------------------------------------------------------------ normalisation
+# Length-preserving (one character to one character), so positions in the normalised text are
+# positions in the source text.
+_NORM_TABLE = str.maketrans({
+    "（": "(", "）": ")", "：": ":", "，": ",", "．": ".", "／": "/", "－": "-", "｜": "|",
+    "％": "%", "\u3000": " ", "\xa0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+    "\u200b": " ", "\ufeff": " ", "\r": " ", "［": "[", "］": "]",
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+})
+
+
+_NORM_PAIRS = tuple((chr(k), v) for k, v in _NORM_TABLE.items())
+
+
+def normalize(text: str) -> str:
+    """Half-width punctuation and digits, tabs and odd spaces as plain spaces; same length."""
+    # str.replace per character present is much faster than str.translate on CJK text
+    for ch, rep in _NORM_PAIRS:
+        if ch in text:
+            text = text.replace(ch, rep)
+    return text
+
+
+MARKERS = frozenset({"/", "-", "—", "——", "–", "无", "\\", "∕", "×", "—/—"})
+
+# ------------------------------------------------------------------ cells
+
+LABEL, NUM, BLANK, MARK = "L", "N", "B", "M"
+
+
+class Cell:
+    """One cell of the stream. ``kind`` is L (label text), N (a number, or in free text a group
+    of numbers separated only by spaces: ``tokens``), B (blank pipe cell) or M (a null marker).
+    ``start``/``end`` are positions in the (normalised) text; ``header`` marks label cells of a
+    line that holds only labels (a column header row); ``valued`` marks cells on a line that
+    holds at least one number or marker."""
+
+    __slots__ = ("kind", "text", "start", "end", "tokens", "pipe", "header", "valued")
+
+    def __init__(self, kind: str, text: str, start: int, end: int,
+                 tokens: list[tuple[str, int, int]] | None = None, pipe: bool = True) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.tokens = tokens
+        self.pipe = pipe
+        self.header = False
+        self.valued = False
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Cell({self.kind},{self.text!r}@{self.start})"
+
+
+_NUM_FULL = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_MD_SEP = re.compile(r"\s*:?-{2,}:?\s*")
+_FURNITURE = re.compile(
+    r"\s*(?:[-—–_]{1,3}\s*\d{1,4}\s*[-—–_]{1,3}|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|[=]{3,}.*|正文|表[一二三四]\s*[:：]?.{0,20})\s*"
+)
+# Free text: numbers (with an optional sign), words, whitespace.
+_FREE = re.compile(r"([-−]?\d+(?:\.\d+)?)|([^\d\s]+)|(\s+)")
+# Where a run of label text starts a new label (a table row number or heading).
+_LABEL_SPLIT = re.compile(r"(?<!第)(?=\([一二三四五六七]\))|(?<=[^\d(])(?=[一二三四]、)")
+_PROSE_MIN = 40
+# A real table region has a few hundred cells; more is hostile or not a table.
+MAX_CELLS = 4000
+# Longest digit run handed to the splitter (7 cells of at most 12 digits, plus spaces).
+MAX_RUN = 120
+
+
+def _emit_label(out: list[Cell], text: str, start: int, end: int) -> None:
+    """Append label text, split where a new row number or group heading begins."""
+    text = text.strip()
+    if not text:
+        return
+    if len(text) > 4 and ("(" in text or "、" in text):
+        pos = [m.start() for m in _LABEL_SPLIT.finditer(text) if m.start() > 0]
+        if pos:
+            prev = 0
+            for p in [*pos[:MAX_CELLS], len(text)]:
+                piece = text[prev:p]
+                if piece.strip():
+                    out.append(Cell(LABEL, piece.replace(" ", ""), start + prev, start + p, pipe=False))
+                prev = p
+            return
+    out.append(Cell(LABEL, text.replace(" ", ""), start, end, pipe=False))
+
+
+def _free_cells(norm: str, a: int, b: int, out: list[Cell]) -> None:
+    """Tokenise free text (no pipes) between ``a`` and ``b``."""
+    seg = norm[a:b]
+    lab_start = -1
+    lab_end = -1
+    lab_parts: list[str] = []
+    group: list[tuple[str, int, int]] = []
+    gap = False  # whitespace seen since the last number of the group
+
+    def flush_label() -> None:
+        nonlocal lab_start
+        if lab_parts:
+            _emit_label(out, "".join(lab_parts), lab_start, lab_end)
+            lab_parts.clear()
+        lab_start = -1
+
+    def flush_group() -> None:
+        if group:
+            out.append(Cell(NUM, norm[group[0][1]:group[-1][2]], group[0][1], group[-1][2],
+                            tokens=list(group), pipe=False))
+            group.clear()
+
+    pending_ordinal = ""
+    ordinal_pos = -1
+    for m in _FREE.finditer(seg):
+        if len(out) >= MAX_CELLS:
+            break  # hostile input: a real table has a few hundred cells
+        num, word, space = m.group(1), m.group(2), m.group(3)
+        s, e = a + m.start(), a + m.end()
+        if space is not None:
+            gap = True
+            continue
+        if num is not None:
+            # A bare digit glued to a following ".label" is that label's row number.
+            nxt = m.end()
+            if "." not in num and nxt < len(seg) and seg[nxt] in ".、" and nxt + 1 < len(seg) \
+                    and not seg[nxt + 1].isdigit():
+                value_part, pending_ordinal = num[:-1], num[-1]
+                ordinal_pos = e - 1
+                if value_part and value_part not in "-−":
+                    if lab_parts:
+                        flush_label()
+                    group.append((value_part, s, e - 1))
+                flush_group()
+                gap = False
+                continue
+            if lab_parts:
+                flush_label()
+            group.append((num, s, e))
+            gap = False
+            continue
+        # a word
+        if pending_ordinal:
+            flush_group()
+            flush_label()
+            lab_parts.append(pending_ordinal)
+            lab_start = ordinal_pos
+            pending_ordinal = ""
+        if group and word.strip() in MARKERS and (gap or not lab_parts):
+            # a standalone marker inside a number group ("0 / 0") is a null cell
+            nxt_is_space = m.end() >= len(seg) or seg[m.end()].isspace()
+            if gap and nxt_is_space:
+                flush_group()
+                out.append(Cell(MARK, word.strip(), s, e, pipe=False))
+                gap = False
+                continue
+        flush_group()
+        if not lab_parts:
+            lab_start = s
+        lab_parts.append(word)
+        lab_end = e
+        gap = False
+    flush_group()
+    flush_label()
+
+
+def tokenize(norm: str, start: int, end: int) -> list[Cell]:
+    """Cut ``norm[start:end]`` into a cell stream (see module doc). At most :data:`MAX_CELLS`
+    cells are produced, so hostile input costs bounded work."""
+    out: list[Cell] = []
+    pos = start
+    while pos < end and len(out) < MAX_CELLS:
+        nl = norm.find("\n", pos, end)
+        if nl < 0:
+            nl = end
+        a, b = pos, nl
+        pos = nl + 1
+        line = norm[a:b]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped[0] in _FURN_START and _FURNITURE.fullmatch(stripped):
+            continue
+        if stripped[0] == "#":
+            off = line.index("#")
+            while off < len(line) and line[off] in "# ":
+                off += 1
+            a += off
+            line = norm[a:b]
+            stripped = line.strip()
+            if not stripped:
+                continue
+        first = len(out)
+        if "|" in line:
+            _pipe_cells(norm, a, b, line, out)
+        else:
+            # Prose sentences inside a table region are not cells.
+            if "。" in line:
+                pieces_start = a
+                for m in re.finditer("。", line):
+                    piece_end = a + m.end()
+                    if piece_end - pieces_start < _PROSE_MIN and not _has_cjk_prose(norm[pieces_start:piece_end]):
+                        _free_cells(norm, pieces_start, piece_end - 1, out)
+                    pieces_start = piece_end
+                if pieces_start < b:
+                    _free_cells(norm, pieces_start, b, out)
+            else:
+                _free_cells(norm, a, b, out)
+        _mark_line(out, first)
+    return out
+
+
+def _has_cjk_prose(s: str) -> bool:
+    return "," in s and len(s) > 20
+
+
+_NUM_START = frozenset("0123456789-−")
+_FURN_START = frozenset("-—–_第正表0123456789")
+
+
+def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell]) -> None:
+    segs = line.split("|")
+    offs: list[int] = []
+    p = 0
+    for seg in segs:
+        offs.append(p)
+        p += len(seg) + 1
+    # text after the last pipe is padding when blank; a leading pipe (Markdown) opens no cell
+    if not segs[-1].strip():
+        segs.pop()
+        offs.pop()
+    if len(segs) > 1 and not segs[0].strip() and line.lstrip().startswith("|"):
+        segs.pop(0)
+        offs.pop(0)
+    if not segs:
+        return
+    if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
+        return
+    cells: list[Cell] = []
+    for x, t in zip(offs, segs, strict=False):
+        st = t.strip()
+        if not st:
+            cells.append(Cell(BLANK, "", a + x, a + x + len(t)))
+            continue
+        s0 = a + x + (len(t) - len(t.lstrip()))
+        if st[0] in _NUM_START and _NUM_FULL.fullmatch(st):
+            cells.append(Cell(NUM, st, s0, s0 + len(st), tokens=[(st.replace(",", ""), s0, s0 + len(st))]))
+        elif st in MARKERS:
+            cells.append(Cell(MARK, st, s0, s0 + len(st)))
+        elif st[0] in _FURN_START and _FURNITURE.fullmatch(st):
+            continue
+        else:
+            sub: list[Cell] = []
+            if " " in st:
+                _free_cells(norm, s0, s0 + len(st), sub)
+            if len(sub) > 1 and sub[0].kind == LABEL and all(c.kind == NUM for c in sub[1:]):
+                cells.extend(sub)  # "label 1 2 3" inside one cell
+            else:
+                cells.append(Cell(LABEL, st.replace(" ", "") if " " in st else st, s0, s0 + len(st)))
+    if all(c.kind == BLANK for c in cells):
+        if len(cells) == 1:
+            out.append(cells[0])  # one cell per line: a lone blank is a cell
+        return
+    out.extend(cells)
+
+
+def _mark_line(out: list[Cell], first: int) -> None:
+    labels = 0
+    valued = False
+    for c in out[first:]:
+        if c.kind == LABEL:
+            labels += 1
+        elif c.kind in (NUM, MARK):
+            valued = True
+    if valued:
+        for c in out[first:]:
+            c.valued = True
+    elif labels >= 3 and out[first].pipe:
+        for c in out[first:]:
+            c.header = True
+
+
+# ------------------------------------------------------------------ rows
+
+@dataclass
+class Item:
+    """One value cell of a row: kind N/B/M, value, raw text and position; ``recovered`` when it
+    came from splitting a digit run."""
+
+    kind: str
+    value: int | float | None
+    text: str
+    start: int
+    end: int
+    recovered: bool = False
+
+
+@dataclass
+class Row:
+    path: str
+    label: str
+    start: int
+    width: int
+    items: list[Item] = field(default_factory=list)
+    run: Cell | None = None  # a glued digit run waiting for recovery
+    unit: str | None = None
+
+    @property
+    def full(self) -> bool:
+        return self.run is not None or len(self.items) >= self.width
+
+
+@dataclass
+class TableRead:
+    """What an assembler found: rows by path, raw labels in order, header notes, and the end of
+    the last consumed cell (prose after it belongs to the section text again)."""
+
+    rows: dict[str, Row] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    start: int = -1
+    end: int = -1
+    overflow: int = 0
+
+
+def parse_number(text: str, *, money: bool = False) -> int | float | None:
+    t = text.replace(",", "").replace("−", "-").strip()
+    if not t:
+        return None
+    try:
+        if "." in t:
+            f = float(t)
+            return int(f) if (not money and f.is_integer()) else f
+        return int(t)
+    except ValueError:
+        return None
+
+
+def _take_values(row: Row, cell: Cell, money: bool, allow_run: bool) -> list[tuple[str, int, int]]:
+    """Put a value cell into ``row``; return number tokens left over."""
+    if cell.kind == BLANK:
+        row.items.append(Item(BLANK, None, "", cell.start, cell.end))
+        return []
+    if cell.kind == MARK:
+        row.items.append(Item(MARK, None, cell.text, cell.start, cell.end))
+        return []
+    toks = cell.tokens or []
+    need = row.width - len(row.items)
+    if allow_run and not cell.pipe and not row.items and len(toks) < row.width and row.width > 1:
+        row.run = cell
+        return []
+    for t, s, e in toks[:need]:
+        row.items.append(Item(NUM, parse_number(t, money=money), t, s, e))
+    return toks[need:]
+
+
+# ---- table 三
+
+_GROUP_BY_NUMERAL = {"三": "withheld", "四": "unavailable", "五": "not_processed", "六": "other"}
+_PAREN_ROW = {"一": "requests.results.granted", "二": "requests.results.partially_granted",
+              "七": "requests.results.total"}
+_PAREN = re.compile(r"\(([一二三四五六七])\)")
+_ORDINAL = re.compile(r"(?<![\d.])([1-9])[.、](?!\d)")
+_GROUP_WORDS = (("不予公开", "withheld"), ("无法提供", "unavailable"), ("不予处理", "not_processed"),
+                ("不予以处理", "not_processed"), ("其他处理", "other"))
+_NOTE_WORDS = ("勾稽", "第一项加第二项", "本列数据")
+_STRONG_START = ("本年新收", "上年结转", "予以公开", "部分公开", "本年度办理结果")
+
+
+@cache
+def _request_specs(fmt: str | None) -> tuple[tuple[RowSpec, ...], dict[str, list[RowSpec]], re.Pattern[str]]:
+    rows = request_rows(fmt)
+    by_group: dict[str, list[RowSpec]] = {}
+    for r in rows:
+        if r.group:
+            by_group.setdefault(r.group, []).append(r)
+    words = sorted({k for r in rows for kws in r.keywords for k in kws}, key=len, reverse=True)
+    # a lookahead finds overlapping keywords in one pass over the label
+    finder = re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
+    return rows, by_group, finder
+
+
+def _scores(text: str, rows: tuple[RowSpec, ...], finder: re.Pattern[str]) -> dict[str, int]:
+    """Row path → keyword score (total length of the best keyword tuple found in ``text``)."""
+    found = set(finder.findall(text))
+    if not found:
+        return {}
+    out: dict[str, int] = {}
+    for spec in rows:
+        best = 0
+        for kws in spec.keywords:
+            if kws[0] in found and all(k in found for k in kws):
+                best = max(best, sum(len(k) for k in kws))
+        if best:
+            out[spec.path] = best
+    return out
+
+
+class _T3State:
+    def __init__(self, fmt: str | None) -> None:
+        self.fmt = fmt
+        self.group: str | None = None
+        self.started = False
+
+
+def match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
+    """Classify a table-三 label: ("row", path), ("group", name), ("context", None) or ("none", None)."""
+    rows, by_group, finder = _request_specs(st.fmt)
+    text = label.replace(" ", "")
+    om = _ORDINAL.search(text)
+    pm = _PAREN.search(text)
+    if om and (pm is None or om.start() > pm.start()):
+        head, sub, ordinal = text[:om.start()], text[om.end():], int(om.group(1))
+        hm = _PAREN.search(head)
+        if hm and hm.group(1) in _GROUP_BY_NUMERAL:
+            st.group = _GROUP_BY_NUMERAL[hm.group(1)]
+        else:
+            for w, g in _GROUP_WORDS:
+                if w in head:
+                    st.group = g
+        best: RowSpec | None = None
+        score = 0
+        found = _scores(sub, rows, finder)
+        for spec in rows:
+            if not spec.group:
+                continue
+            sc = found.get(spec.path, 0)
+            if spec.path.endswith("other.other"):
+                sc = 2 if sub.strip(".、,") in ("其他", "其它") or (st.group == "other" and ordinal == 3 and sub.startswith("其他")) else 0
+            if sc and spec.group == st.group:
+                sc += 100
+            if sc > score:
+                best, score = spec, sc
+        if best is None and st.group in by_group and ordinal <= len(by_group[st.group]):
+            cand = by_group[st.group][ordinal - 1]
+            if cand.ordinal == ordinal:
+                best = cand
+        if best is not None:
+            if st.fmt == "2019" and best.group == "other":
+                return "none", None
+            st.group = best.group
+            st.started = True
+            return "row", best.path
+        return "none", None
+    if pm:
+        n = pm.group(1)
+        if n in _PAREN_ROW:
+            st.started = True
+            st.group = None
+            return "row", _PAREN_ROW[n]
+        if n in _GROUP_BY_NUMERAL:
+            st.group = _GROUP_BY_NUMERAL[n]
+            st.started = True
+            if st.fmt == "2019" and st.group == "other":
+                return "row", "requests.results.other"
+            return "group", st.group
+    # no numbering: keywords
+    for w, g in _GROUP_WORDS:
+        if w in text and len(text) <= 8:
+            st.group = g
+            if st.fmt == "2019" and g == "other":
+                return "row", "requests.results.other"
+            return "group", g
+    if "本年度办理结果" in text or text in ("三、", "办理结果"):
+        st.started = True
+        return "context", None
+    best = None
+    score = 0
+    found = _scores(text, rows, finder)
+    for spec in rows:
+        if spec.path.endswith("other.other") or spec.path not in found:
+            continue
+        sc = found[spec.path]
+        if spec.path == "requests.results.total":
+            sc = 2 if st.started and text.startswith(("总计", "(七)", "七")) else 0
+        if spec.group and spec.group == st.group and sc:
+            sc += 100
+        if sc > score:
+            best, score = spec, sc
+    if best is not None:
+        if not st.started and not any(k in text for k in _STRONG_START):
+            return "none", None
+        st.started = True
+        if best.group:
+            st.group = best.group
+        return "row", best.path
+    return "none", None
+
+
+def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
+    """Walk a table-三 cell stream and fill its rows by label."""
+    st = _T3State(fmt)
+    out = TableRead()
+    width = len(REQUEST_COLUMNS)
+    cur: Row | None = None
+    pending = ""
+    pending_start = -1
+    for cell in cells:
+        if cell.kind == LABEL:
+            text = cell.text
+            if any(w in text for w in _NOTE_WORDS):
+                out.notes.append(text)
+                if out.start < 0:
+                    out.start = cell.start
+                continue
+            if cell.header:
+                continue
+            if cur is not None and not cur.items and cur.run is None and not _PAREN.search(text) \
+                    and not _ORDINAL.search(text):
+                kind, path = match_request_label(text, st)
+                if kind == "none":
+                    cur.label += text  # a label broken across lines
+                    continue
+            else:
+                kind, path = match_request_label(text, st)
+            if kind == "none" and pending:
+                joined = pending + text
+                kind, path = match_request_label(joined, st)
+                if kind != "none":
+                    text = joined
+            if kind == "none":
+                if st.started and len(pending) < 60:
+                    if not pending:
+                        pending_start = cell.start
+                    pending += text
+                continue
+            start = pending_start if text.startswith(pending) and pending else cell.start
+            pending = ""
+            if kind in ("group", "context"):
+                out.labels.append(text)
+                cur = None
+                continue
+            assert path is not None
+            if out.start < 0:
+                out.start = start
+            if cur is not None and cur.path == path and not cur.items and cur.run is None:
+                continue
+            out.labels.append(text)
+            if path in out.rows:
+                cur = None  # a repeated header or a duplicate row never overwrites
+                continue
+            cur = Row(path, text, start, width)
+            out.rows[path] = cur
+            continue
+        pending = ""
+        if cur is None or cur.full:
+            if cell.kind in (NUM, MARK):
+                out.overflow += 1
+            continue
+        left = _take_values(cur, cell, False, True)
+        out.end = max(out.end, cell.end)
+        if left:
+            out.overflow += len(left)
+    return out
+
+
+# ---- table 二
+
+@cache
+def _active_specs(fmt: str | None) -> tuple[ActiveRow, ...]:
+    rows = ACTIVE_ROWS_2019 if fmt == "2019" else ACTIVE_ROWS_2021
+    # longer keywords first so that 行政规范性文件 is not taken for 规章 and vice versa
+    return tuple(sorted(rows, key=lambda a: -max(len(k) for k in a.keywords)))
+
+
+def match_active_label(label: str, fmt: str | None) -> ActiveRow | None:
+    text = label.replace(" ", "")
+    for spec in _active_specs(fmt):
+        if any(k in text for k in spec.keywords):
+            if spec.path == "active.regulations" and "规范性文件" in text and text.rfind("规章") < text.rfind("规范性文件"):
+                continue
+            return spec
+    return None
+
+
+_UNIT_RE = re.compile(r"^(万元|元)")
+
+
+def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
+    """Walk a table-二 cell stream; rows by label, widths from the canonical columns."""
+    out = TableRead()
+    cur: Row | None = None
+    cur_spec: ActiveRow | None = None
+    for cell in cells:
+        if cell.kind == LABEL:
+            out.labels.append(cell.text)
+            if cur is not None and cur_spec is not None and cur_spec.money and (cur.items or cur.run):
+                um = _UNIT_RE.match(cell.text)
+                if um:
+                    cur.unit = um.group(1)
+            if cell.header:
+                continue
+            spec = match_active_label(cell.text, fmt)
+            if spec is None:
+                if cur is not None and (cur.items or cur.run):
+                    cur = None
+                continue
+            if out.start < 0:
+                out.start = cell.start
+            if spec.path in out.rows:
+                cur = None
+                continue
+            cur = Row(spec.path, cell.text, cell.start, len(spec.cells))
+            cur_spec = spec
+            out.rows[spec.path] = cur
+            continue
+        if cur is None or cur.full:
+            continue
+        _take_values(cur, cell, bool(cur_spec and cur_spec.money), True)
+        out.end = max(out.end, cell.end)
+    return out
+
+
+# ---- table 四
+
+def assemble_review(cells: list[Cell]) -> TableRead:
+    """Table 四 is one row of 15 values under a two-level header (or three labelled blocks of
+    five): values fill the blocks in order; a block label seen after values moves the fill on
+    to that block."""
+    out = TableRead()
+    slots: list[Item] = []
+    width = len(REVIEW_COLUMNS)
+    total = width * len(REVIEW_BLOCKS)
+    run: Cell | None = None
+    seen_header = False
+    for cell in cells:
+        if cell.kind == LABEL:
+            out.labels.append(cell.text)
+            if not seen_header and any(k in cell.text for k in ("复议", "诉讼", "维持", "纠正", "审结")):
+                seen_header = True
+                out.start = cell.start
+            continue
+        if not seen_header or len(slots) >= total or run is not None:
+            continue
+        if cell.kind == BLANK and not cell.valued:
+            continue
+        if cell.kind == NUM and not cell.pipe and not slots and cell.tokens and len(cell.tokens) < total:
+            # fewer numbers than cells: a glued run for the digit splitter
+            run = cell
+            out.end = cell.end
+            continue
+        if cell.kind == NUM:
+            for t, s, e in (cell.tokens or []):
+                if len(slots) < total:
+                    slots.append(Item(NUM, parse_number(t), t, s, e))
+        elif cell.kind == MARK:
+            slots.append(Item(MARK, None, cell.text, cell.start, cell.end))
+        else:
+            slots.append(Item(BLANK, None, "", cell.start, cell.end))
+        out.end = max(out.end, cell.end)
+    for k, block in enumerate(REVIEW_BLOCKS):
+        row = Row(f"review.{block}", "", out.start, width)
+        row.items = slots[k * width:(k + 1) * width]
+        if k == 0 and run is not None:
+            row.run = run
+        if row.items or row.run is not None:
+            out.rows[row.path] = row
+    return out

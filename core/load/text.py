@@ -1,0 +1,504 @@
+"""The plain-text loader, and :func:`parse_text`, the format-independent parser that every other
+loader (HTML, Word, PDF) feeds with its linearised text (table rows as ``cell | cell |`` lines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any
+
+from gipcheck.document.canon import (
+    REQUEST_COLUMNS,
+    REQUEST_GROUPS,
+    REVIEW_BLOCK_LABELS,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+    active_rows,
+    pointer,
+    request_rows,
+)
+from gipcheck.errors import LoadError
+from gipcheck.load import tables
+from gipcheck.load.base import LoadedReport, Location, Note
+from gipcheck.load.decode import decode_bytes, looks_binary
+from gipcheck.load.facts import extract_facts, load_patterns
+from gipcheck.load.meta import detect_format, extract_meta
+from gipcheck.load.sections import Heading, clean_prose, find_headings
+from gipcheck.load.tables import BLANK, MARK, NUM, Cell, Item, Row, TableRead
+
+try:  # the digit-string splitter (helper module); without it glued runs stay null with a note
+    from gipcheck.load import digits as _digits
+except Exception:  # pragma: no cover - only while the module is missing
+    _digits = None  # type: ignore[assignment]
+
+NAME = "text"
+MEDIA_TYPES = ("text/plain", "text/markdown")
+EXTENSIONS = (".txt", ".md", ".markdown", ".text")
+PRIORITY = 0
+
+Origin = Callable[[int], dict[str, Any]]
+
+
+# ------------------------------------------------------------------ loader protocol
+
+def sniff(head: bytes, path: str) -> float:
+    """Confidence that ``head`` is a plain-text (or Markdown) report."""
+    if not head or looks_binary(head):
+        return 0.0
+    probe = head[:4096]
+    low = probe[:512].lstrip().lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in probe.lower():
+        return 0.05
+    try:
+        text, _ = decode_bytes(_trim_partial(probe))
+    except LoadError:
+        return 0.0
+    score = 0.5
+    if "政府信息公开" in text or "年度报告" in text:
+        score = 0.8
+    return score
+
+
+def _trim_partial(b: bytes) -> bytes:
+    """Drop a multi-byte character cut off at the end of a sniffing window."""
+    for cut in range(0, 4):
+        chunk = b[:len(b) - cut] if cut else b
+        try:
+            chunk.decode("utf-8")
+            return chunk
+        except UnicodeDecodeError as e:
+            if e.start < len(chunk) - 4:
+                return b  # not UTF-8 at all: let the decoder decide
+    return b
+
+
+def load(data: bytes, path: str, options: dict[str, Any] | None = None) -> LoadedReport:
+    text, encoding = decode_bytes(data)
+    source = {
+        "path": path,
+        "media_type": "text/markdown" if path.lower().endswith((".md", ".markdown")) else "text/plain",
+        "encoding": encoding,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "loader": NAME,
+    }
+    return parse_text(text, source=source, options=options)
+
+
+# ------------------------------------------------------------------ locations
+
+class _Locator:
+    """Position → Location (1-based line and column), with the format loader's origin merged."""
+
+    def __init__(self, text: str, origin: Origin | None) -> None:
+        self.text = text
+        self.origin = origin
+        self._starts: list[int] | None = None
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.text))
+            self._starts = starts
+        return self._starts
+
+    def loc(self, start: int, end: int, raw: str | None = None, recovered: bool = False) -> Location:
+        starts = self._line_starts()
+        i = bisect_right(starts, start) - 1
+        line = i + 1
+        col = start - starts[i] + 1
+        txt = raw if raw is not None else self.text[start:end].strip()
+        if len(txt) > 300:
+            txt = txt[:300] + "…"
+        location = Location(line, col, txt, recovered=recovered)
+        if self.origin is not None:
+            try:  # format loaders may also resolve the cell under the column
+                extra = self.origin(line, col) or {}  # type: ignore[call-arg]
+            except TypeError:
+                extra = self.origin(line) or {}
+            for k, v in extra.items():
+                if k == "page":
+                    location.page = v
+                elif k == "where":
+                    location.where = v
+                elif k in ("line", "col"):
+                    setattr(location, k, v)
+                else:
+                    location.extra = {**(location.extra or {}), k: v}
+        return location
+
+
+# ------------------------------------------------------------------ layout checks
+
+_SHANGHAI_SECTIONS = ("工作机制", "政府信息管理", "平台建设", "主动公开工作情况", "政府信息公开申请情况")
+_TABLE_CAPTION = re.compile(r"(?:^|\n)[#\s]*表[二三四]\s*:")
+
+
+def _shanghai_layout(norm: str, organ: str | None, others: list[Heading]) -> bool:
+    shanghai = "上海市政府信息公开规定" in norm or (organ or "").startswith("上海")
+    if not shanghai:
+        return False
+    extra = any(any(w in h.title for w in _SHANGHAI_SECTIONS) for h in others)
+    return extra or _TABLE_CAPTION.search(norm) is not None
+
+
+def _line_start(norm: str, pos: int) -> int:
+    nl = norm.rfind("\n", 0, pos)
+    return nl + 1
+
+
+# ------------------------------------------------------------------ the parser
+
+def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = None,
+               options: dict[str, Any] | None = None) -> LoadedReport:
+    """Parse report text into the canonical document.
+
+    ``source`` becomes ``meta.source``; ``origin(line)`` (optional) returns extra location
+    information (``page``, ``where``) that a format loader knows for a line of its linearised
+    text. Raises ``LoadError`` (``NOT_A_REPORT``, ``NEEDS_PLUGIN``).
+    """
+    opts = options or {}
+    norm = tables.normalize(text)
+    heads, others = find_headings(norm)
+    by_num = {h.number: h for h in heads}
+    n = len(norm)
+
+    def next_head(pos: int) -> int:
+        for h in heads:
+            if h.start > pos:
+                return h.start
+        return n
+
+    # ---- table regions
+    t3: tuple[int, int] | None = None
+    if 3 in by_num:
+        t3 = (by_num[3].content, next_head(by_num[3].content))
+    else:
+        anchors = [p for p in (norm.find("勾稽"), norm.find("本年新收")) if p >= 0]
+        if anchors:
+            a = _line_start(norm, min(anchors))
+            t3 = (a, next_head(a))
+    t2: tuple[int, int] | None = None
+    if 2 in by_num:
+        t2 = (by_num[2].content, next_head(by_num[2].content))
+    else:
+        limit = t3[0] if t3 else n
+        anchors = [p for p in (norm.find("第二十条", 0, limit), norm.find("信息内容", 0, limit)) if p >= 0]
+        if anchors:
+            a = _line_start(norm, min(anchors))
+            t2 = (a, min(next_head(a), limit))
+    t4: tuple[int, int] | None = None
+    if 4 in by_num:
+        t4 = (by_num[4].content, next_head(by_num[4].content))
+
+    cells2 = tables.tokenize(norm, *t2) if t2 else []
+    cells3 = tables.tokenize(norm, *t3) if t3 else []
+    cells4 = tables.tokenize(norm, *t4) if t4 else []
+
+    body_start = min([h.start for h in heads] + [r[0] for r in (t2, t3) if r] + [n])
+    meta, meta_where = extract_meta(norm, text, body_start, None)
+
+    if _shanghai_layout(norm, meta.get("organ"), others):
+        raise LoadError(
+            "NEEDS_PLUGIN",
+            "这是上海市的年报版式（另设工作机制保障、政府信息管理、平台建设等部分，表格另行编号），"
+            "核心读取器不作猜测；请安装 gipcheck-shanghai 插件",
+            "this is the Shanghai report layout (extra numbered sections, renumbered tables); the core "
+            "loader does not guess — install the gipcheck-shanghai plugin",
+        )
+
+    lab2 = [c.text for c in cells2 if c.kind == tables.LABEL]
+    lab3 = [c.text for c in cells3 if c.kind == tables.LABEL]
+    fmt = detect_format(lab2, lab3, " ".join(meta.get("cited") or []), meta.get("year"))
+    meta["format"] = fmt
+
+    read2 = tables.assemble_active(cells2, fmt) if cells2 else TableRead()
+    read3 = tables.assemble_requests(cells3, fmt) if cells3 else TableRead()
+    read4 = tables.assemble_review(cells4) if cells4 else TableRead()
+
+    has_tables = bool(read2.rows or read3.rows or read4.rows)
+    if "信息公开" not in norm or (not has_tables and len(heads) < 3):
+        raise LoadError(
+            "NOT_A_REPORT",
+            "这不是政府信息公开工作年度报告（未找到规定的部分标题和表格）",
+            "not a government information disclosure annual report (no required sections or tables found)",
+        )
+
+    # ---- prose spans (section text without table cells) and sections
+    spans: list[tuple[int, int, int | None]] = []
+    first = heads[0].start if heads else min([r[0] for r in (t2, t3) if r] + [n])
+    if first > 0:
+        spans.append((0, first, None))
+    table_cells = {2: cells2, 3: cells3, 4: cells4}
+    sections: list[dict[str, Any]] = []
+    for h in heads:
+        cells = table_cells.get(h.number)
+        pieces: list[tuple[int, int]]
+        if cells and h.content <= cells[0].start < h.end:
+            pieces = [(h.content, cells[0].start), (cells[-1].end, h.end)]
+        else:
+            pieces = [(h.content, h.end)]
+        for a, b in pieces:
+            if b > a:
+                spans.append((a, b, h.number))
+        body = "\n".join(t for t in (clean_prose(text[a:b]) for a, b in pieces) if t)
+        sections.append({"number": h.number, "title": text[h.start:h.content].strip()[2:].strip().rstrip("。"),
+                         "text": body})
+
+    facts, fact_where = extract_facts(norm, text, spans, load_patterns(tuple(opts.get("fact_files") or ())))
+
+    # ---- assemble the document
+    loc = _Locator(text, origin)
+    locations: dict[str, Location] = {}
+    notes: list[Note] = []
+    doc: dict[str, Any] = {"meta": meta, "sections": sections}
+
+    active = _build_active(read2, fmt, facts, loc, locations, notes) if t2 or read2.rows else None
+    if active is not None:
+        doc["active"] = active
+    requests = _build_requests(read3, fmt, loc, locations, notes) if t3 else None
+    if requests is not None:
+        doc["requests"] = requests
+    review = _build_review(read4, facts, loc, locations, notes) if t4 else None
+    if review is not None:
+        doc["review"] = review
+    doc["facts"] = facts
+    doc["labels"] = {
+        "active": [c.text for c in cells2 if c.kind == tables.LABEL],
+        "requests": read3.labels,
+        "review": read4.labels,
+        "notes": read3.notes,
+    }
+    meta["source"] = {k: source.get(k) for k in ("path", "media_type", "encoding", "sha256", "loader")}
+
+    # ---- notes on what is missing
+    if t3 is None:
+        notes.append(Note("TABLE_MISSING", "未找到表三（收到和处理政府信息公开申请情况）",
+                          "table 3 (requests) not found", pointer="/requests"))
+    elif t3[1] >= n and (
+        "requests.results.total" not in read3.rows or "requests.carry_forward" not in read3.rows
+    ):
+        notes.append(Note("TRUNCATED", "文本在表三中途结束（缺少总计、结转等行），年报不完整",
+                          "the text ends inside table 3 (total / carry-forward rows missing); the report is incomplete",
+                          pointer="/requests", line=loc.loc(n - 1 if n else 0, n).line, level="error"))
+    if t2 is None:
+        notes.append(Note("TABLE_MISSING", "未找到表二（主动公开政府信息情况）", "table 2 not found", pointer="/active"))
+    if t4 is None:
+        notes.append(Note("TABLE_MISSING", "未找到表四（行政复议、行政诉讼情况）", "table 4 not found", pointer="/review"))
+
+    for name, cells in (("表二", cells2), ("表三", cells3), ("表四", cells4)):
+        if len(cells) >= tables.MAX_CELLS:
+            notes.append(Note("LIMIT", f"{name}区域的单元格超过 {tables.MAX_CELLS} 个，其余部分未读取",
+                              f"{name}: more than {tables.MAX_CELLS} cells; the rest was not read", level="error"))
+
+    # ---- locations of meta, sections and facts
+    for ptr, (a, b) in meta_where.items():
+        locations[ptr] = loc.loc(a, b)
+    for i, h in enumerate(heads):
+        locations[f"/sections/{i}"] = loc.loc(h.start, h.content)
+    for ptr, (a, b) in fact_where.items():
+        locations[ptr] = loc.loc(a, b)
+
+    return LoadedReport(doc, locations, notes, text)
+
+
+# ------------------------------------------------------------------ table → document
+
+class _TooLong:
+    """Stands in for a Recovery when a run is too long to be table cells."""
+
+    def __init__(self, runs: dict[str, str], widths: dict[str, int]) -> None:
+        self.values = {p: [None] * widths[p] for p in runs}
+        self.ambiguous = {p: f"数字串过长（{len(t)} 个字符），不可能是本行的单元格" for p, t in runs.items()}
+        self.ambiguous_en = {p: f"digit string too long ({len(t)} characters) to be this row's cells" for p, t in runs.items()}
+        self.recovered: set[str] = set()
+
+
+def _split_runs(runs: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    ok = {p: t for p, t in runs.items() if len(t) <= tables.MAX_RUN}
+    return ok, {p: t for p, t in runs.items() if p not in ok}
+
+
+def _merge(rec: Any, long: _TooLong) -> Any:
+    rec.values.update(long.values)
+    rec.ambiguous.update(long.ambiguous)
+    if hasattr(rec, "ambiguous_en"):
+        rec.ambiguous_en.update(long.ambiguous_en)
+    return rec
+
+
+def _recovery_note(notes: list[Note], rec: Any, path: str, loc: _Locator, start: int) -> None:
+    zh = rec.ambiguous.get(path, "")
+    en = getattr(rec, "ambiguous_en", {}).get(path, zh)
+    notes.append(Note("AMBIGUOUS_DIGITS", f"数字串无法唯一拆分，单元格留空：{zh}",
+                      f"digit string could not be split unambiguously; cells left null: {en}",
+                      pointer=pointer(path), line=loc.loc(start, start).line))
+
+
+def _fill_row(obj: dict[str, Any], path: str, columns: tuple[str, ...], row: Row,
+              values: list[Any] | None, recovered: bool, loc: _Locator,
+              locations: dict[str, Location]) -> None:
+    """Write one row's cells into ``obj`` and their locations."""
+    if values is not None and row.run is not None:
+        run = row.run
+        for col, v in zip(columns, values, strict=False):
+            obj[col] = v
+            locations[pointer(path, col)] = loc.loc(run.start, run.end, run.text, recovered=recovered and v is not None)
+        return
+    for col, it in zip(columns, row.items, strict=False):
+        obj[col] = it.value
+        locations[pointer(path, col)] = loc.loc(it.start, it.end, it.text, recovered=it.recovered)
+
+
+def _set_path(root: dict[str, Any], path: str, value: dict[str, Any]) -> None:
+    parts = path.split(".")[1:]
+    cur = root
+    for p in parts[:-1]:
+        cur = cur.setdefault(p, {})
+    cur[parts[-1]] = value
+
+
+def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: dict[str, Location],
+                    notes: list[Note]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    runs = {p: r.run.text for p, r in read.rows.items() if r.run is not None}
+    rec = None
+    if runs and _digits is not None:
+        known = {p: [it.value for it in r.items] for p, r in read.rows.items()
+                 if r.run is None and len(r.items) == len(REQUEST_COLUMNS)
+                 and all(it.kind == NUM and isinstance(it.value, int) for it in r.items)}
+        runs, long = _split_runs(runs)
+        rec = _merge(_digits.recover_table3(runs, fmt, known=known), _TooLong(long, {p: 7 for p in long}))
+    for spec in request_rows(fmt):
+        row = read.rows.get(spec.path)
+        if row is None:
+            group = f"{REQUEST_GROUPS[spec.group]} " if spec.group else ""
+            notes.append(Note("ROW_MISSING", f"表三未找到“{group}{spec.label}”行", f"table 3 row not found: {spec.path}",
+                              pointer=pointer(spec.path)))
+            continue
+        obj: dict[str, Any] = {}
+        values = None
+        recovered = False
+        if row.run is not None:
+            if rec is None:
+                values = [None] * len(REQUEST_COLUMNS)
+                notes.append(Note("DIGITS_UNAVAILABLE", "数字串拆分模块不可用，该行留空", "digit splitter unavailable",
+                                  pointer=pointer(spec.path)))
+            else:
+                values = rec.values.get(spec.path, [None] * len(REQUEST_COLUMNS))
+                recovered = spec.path in rec.recovered
+                if spec.path in rec.ambiguous:
+                    _recovery_note(notes, rec, spec.path, loc, row.run.start)
+        _fill_row(obj, spec.path, REQUEST_COLUMNS, row, values, recovered, loc, locations)
+        if row.run is None and len(row.items) < len(REQUEST_COLUMNS):
+            notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {len(row.items)} 个单元格",
+                              f"table 3 row {spec.path} has only {len(row.items)} cells", pointer=pointer(spec.path),
+                              line=loc.loc(row.start, row.start).line))
+        _set_path(out, spec.path, obj)
+    return out
+
+
+def _active_hints(facts: dict[str, Any], fmt: str) -> dict[str, dict[str, int]]:
+    if fmt == "2019":
+        return {}
+    hints: dict[str, dict[str, int]] = {}
+    for fact, path, field in (("normative_documents_in_force", "active.normative_documents", "in_force"),
+                              ("normative_documents_issued", "active.normative_documents", "issued"),
+                              ("regulations_issued", "active.regulations", "issued")):
+        if fact in facts:
+            hints.setdefault(path, {})[field] = facts[fact]["value"]
+    return hints
+
+
+def _build_active(read: TableRead, fmt: str, facts: dict[str, Any], loc: _Locator,
+                  locations: dict[str, Location], notes: list[Note]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    runs = {p: r.run.text for p, r in read.rows.items() if r.run is not None}
+    rec = None
+    if runs and _digits is not None:
+        runs, long = _split_runs(runs)
+        rec = _merge(_digits.recover_active(runs, {p: read.rows[p].width for p in runs}, _active_hints(facts, fmt), fmt=fmt),
+                     _TooLong(long, {p: read.rows[p].width for p in long}))
+    for spec in active_rows(fmt):
+        row = read.rows.get(spec.path)
+        if row is None:
+            notes.append(Note("ROW_MISSING", f"表二未找到“{spec.label}”行（{spec.item}）", f"table 2 row not found: {spec.path}",
+                              pointer=pointer(spec.path)))
+            continue
+        columns = tuple(f for f, _ in spec.cells)
+        obj: dict[str, Any] = {}
+        values = None
+        recovered = False
+        if row.run is not None:
+            if rec is None:
+                values = [None] * len(columns)
+            else:
+                values = rec.values.get(spec.path, [None] * len(columns))
+                recovered = spec.path in rec.recovered
+                if spec.path in rec.ambiguous:
+                    _recovery_note(notes, rec, spec.path, loc, row.run.start)
+        _fill_row(obj, spec.path, columns, row, values, recovered, loc, locations)
+        if spec.money and spec.path == "active.procurement" and fmt == "2019":
+            obj["amount_unit"] = row.unit
+        if row.run is None and len(row.items) < len(columns):
+            notes.append(Note("ROW_INCOMPLETE", f"表二“{spec.label}”行只有 {len(row.items)} 个单元格",
+                              f"table 2 row {spec.path} has only {len(row.items)} cells", pointer=pointer(spec.path)))
+        _set_path(out, spec.path, obj)
+    return out
+
+
+def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locations: dict[str, Location],
+                  notes: list[Note]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    first = read.rows.get("review.reconsideration")
+    run = first.run if first is not None else None
+    if run is not None:
+        values: dict[str, list[Any]] = {}
+        recovered: set[str] = set()
+        if _digits is None or len(run.text) > 2 * tables.MAX_RUN:
+            values = {f"review.{b}": [None] * len(REVIEW_COLUMNS) for b in REVIEW_BLOCKS}
+            long = _TooLong({"review": run.text}, {"review": 15})
+            notes.append(Note("AMBIGUOUS_DIGITS", long.ambiguous["review"], long.ambiguous_en["review"],
+                              pointer="/review", line=loc.loc(run.start, run.start).line))
+        else:
+            hints = {}
+            if "reconsiderations" in facts:
+                hints["review.reconsideration"] = {"total": facts["reconsiderations"]["value"]}
+            rec = _digits.recover_table4(run.text)
+            if rec.ambiguous and hints:
+                hinted = _digits.recover_table4(run.text, hints=hints)
+                if not hinted.ambiguous:
+                    rec = hinted
+            values = rec.values
+            recovered = rec.recovered
+            for p in rec.ambiguous:
+                _recovery_note(notes, rec, p, loc, run.start)
+        for b in REVIEW_BLOCKS:
+            path = f"review.{b}"
+            vals = values.get(path, [None] * len(REVIEW_COLUMNS))
+            obj = {}
+            for col, v in zip(REVIEW_COLUMNS, vals, strict=False):
+                obj[col] = v
+                locations[pointer(path, col)] = loc.loc(run.start, run.end, run.text,
+                                                        recovered=path in recovered and v is not None)
+            out[b] = obj
+        return out
+    for b in REVIEW_BLOCKS:
+        path = f"review.{b}"
+        row = read.rows.get(path)
+        if row is None:
+            notes.append(Note("ROW_MISSING", f"表四未找到“{REVIEW_BLOCK_LABELS[b]['zh']}”各栏",
+                              f"table 4 block not found: {path}", pointer=pointer(path)))
+            continue
+        obj = {}
+        _fill_row(obj, path, REVIEW_COLUMNS, row, None, False, loc, locations)
+        if len(row.items) < len(REVIEW_COLUMNS):
+            notes.append(Note("ROW_INCOMPLETE", f"表四“{REVIEW_BLOCK_LABELS[b]['zh']}”只有 {len(row.items)} 个单元格",
+                              f"table 4 block {path} has only {len(row.items)} cells", pointer=pointer(path)))
+        out[b] = obj
+    return out
+
+
+__all__ = ["EXTENSIONS", "MEDIA_TYPES", "NAME", "load", "parse_text", "sniff", "Cell", "Item", "BLANK", "MARK"]
