@@ -19,11 +19,16 @@ from typing import Any
 
 from gipcheck.engine.model import Problem, ReportResult, RunResult
 from gipcheck.errors import GipcheckError
-from gipcheck.load.base import LoadedReport
 
 # Files a directory walk picks up; an explicitly named file is always tried, whatever its name.
 REPORT_EXTENSIONS = (".txt", ".md", ".htm", ".html", ".docx", ".doc", ".pdf")
 _GLOB_CHARS = set("*?[")
+# Project documentation beside reports in a folder is not a report (named explicitly, it is tried).
+_DOC_NAMES = ("readme", "sources", "changelog", "license")
+
+
+def _is_doc(name: str) -> bool:
+    return name.lower().split(".")[0] in _DOC_NAMES
 
 
 def expand_inputs(args: Sequence[str]) -> list[str]:
@@ -43,7 +48,7 @@ def expand_inputs(args: Sequence[str]) -> list[str]:
             for root, dirs, files in os.walk(arg):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
-                    if f.lower().endswith(REPORT_EXTENSIONS) and not f.startswith("."):
+                    if f.lower().endswith(REPORT_EXTENSIONS) and not f.startswith(".") and not _is_doc(f):
                         add(os.path.join(root, f))
         elif _GLOB_CHARS & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
@@ -57,125 +62,187 @@ def expand_inputs(args: Sequence[str]) -> list[str]:
     return out
 
 
-# Set in the parent before forking; workers inherit it (fork start method).
+# Set in the parent before forking; workers inherit it (fork start method) instead of receiving a
+# pickled Checker, and send back only slim results (see :func:`slim`).
 _WORKER_CHECKER: Any = None
+_WORKER_SLIM = True
+
+PairKey = tuple[str, int]
 
 
-def _check_one(path: str) -> tuple[ReportResult, LoadedReport | None]:
+def slim(result: ReportResult) -> ReportResult:
+    """Keep what reporters use: ``meta`` of the document, the text, and the locations findings
+    point at — not the whole document and every cell's location, which cost more to send between
+    processes than to recompute."""
+    if result.document is not None:
+        result.document = {"meta": result.document.get("meta") or {}}
+    if result.locations:
+        used: set[str] = set()
+        for f in result.findings:  # each pointer and its ancestors (a sentence's section, a cell's row)
+            for loc in f.locations:
+                p = str(loc.get("pointer") or "")
+                while p:
+                    used.add(p)
+                    p = p.rsplit("/", 1)[0]
+        result.locations = {k: v for k, v in result.locations.items() if k in used}
+    return result
+
+
+def _pair_key(document: dict[str, Any] | None) -> PairKey | None:
+    meta = (document or {}).get("meta") or {}
+    organ, year = meta.get("organ"), meta.get("year")
+    if isinstance(organ, str) and organ and isinstance(year, int) and not isinstance(year, bool):
+        return organ, year
+    return None
+
+
+def _unreadable(path: str, code: str, message: str) -> ReportResult:
+    return ReportResult(source=path, problems=[Problem("load", code, message)])
+
+
+def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | None]:
+    """Load and check one file (with its previous-year report when paired); never raises."""
+    path, prev = task
     checker = _WORKER_CHECKER
     try:
         loaded = checker.load(path)
     except GipcheckError as e:
-        return ReportResult(source=path, problems=[Problem("load", e.code, e.message(checker.lang))]), None
+        if e.code == "PLUGIN_STRICT":  # --strict-plugins: the parent ends the run (exit 2)
+            return ReportResult(source=path, problems=[Problem("plugin", e.code, e.message(checker.lang),
+                                                               {"zh": e.zh, "en": e.en})]), None
+        return _unreadable(path, e.code, e.message(checker.lang)), None
     except Exception as e:  # noqa: BLE001 — a loader bug must not stop the batch; it is reported
-        return ReportResult(source=path, problems=[Problem("load", "INTERNAL",
-                                                           f"读取时发生内部错误 / internal error: {type(e).__name__}: {e}")]), None
-    result = checker.check(loaded)
+        return _unreadable(path, "INTERNAL", f"读取时发生内部错误 / internal error: {type(e).__name__}: {e}"), None
+    key = _pair_key(loaded.document)
+    try:
+        result = checker.check(loaded, prev=prev)
+    except GipcheckError as e:  # e.g. a plugin failure under --strict-plugins: this report only
+        result = ReportResult(source=path, document=loaded.document, text=loaded.text,
+                              problems=[Problem("plugin" if "PLUGIN" in e.code else "rule", e.code,
+                                                e.message(checker.lang))])
+    except Exception as e:  # noqa: BLE001
+        result = ReportResult(source=path, document=loaded.document, text=loaded.text,
+                              problems=[Problem("rule", "INTERNAL", f"检查时发生内部错误 / internal error: "
+                                                                    f"{type(e).__name__}: {e}")])
     result.source = path
-    return result, loaded
-
-
-def _pair_key(loaded: LoadedReport) -> tuple[str, int] | None:
-    meta = loaded.document.get("meta") or {}
-    organ, year = meta.get("organ"), meta.get("year")
-    if organ and isinstance(year, int):
-        return organ, year
-    return None
+    if prev is not None:
+        result.notes.append({"code": "PREV_PAIRED", "level": "info",
+                             "zh": f"已与同一机关上一年度年报配对：{prev}",
+                             "en": f"paired with the previous year's report {prev}"})
+    return (slim(result) if _WORKER_SLIM else result), key
 
 
 class Progress:
     """A one-line progress bar on stderr, only when stderr is a terminal."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
+    def __init__(self, total: int, enabled: bool, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
         self.total, self.done = total, 0
-        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.enabled = enabled and total > 1 and self.stream.isatty()
+        self._shown = -1
 
     def step(self, n: int = 1) -> None:
         self.done += n
-        if self.enabled:
-            width = 30
-            filled = int(width * self.done / max(self.total, 1))
-            sys.stderr.write(f"\r检查中 [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
-            sys.stderr.flush()
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        if filled == self._shown and self.done != self.total and self.done % 50:
+            return  # redraw only when the bar moves, to keep a fast batch fast
+        self._shown = filled
+        self.stream.write(f"\r检查中 [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
+        self.stream.flush()
 
     def close(self) -> None:
         if self.enabled:
-            sys.stderr.write("\n")
+            self.stream.write("\n")
+            self.stream.flush()
 
 
-def _iter_results(paths: list[str], jobs: int) -> Iterator[tuple[ReportResult, LoadedReport | None]]:
-    if jobs <= 1 or len(paths) < 4:
-        for p in paths:
-            yield _check_one(p)
+def _iter_results(tasks: list[tuple[str, str | None]], jobs: int
+                  ) -> Iterator[tuple[ReportResult, PairKey | None]]:
+    if jobs <= 1 or len(tasks) < 4:
+        for t in tasks:
+            yield _check_one(t)
         return
     ctx = multiprocessing.get_context("fork")
-    chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
-    with ctx.Pool(processes=jobs) as pool:
-        yield from pool.imap(_check_one, paths, chunksize=chunk)
+    chunk = max(1, min(32, len(tasks) // (jobs * 8) or 1))
+    with ctx.Pool(processes=min(jobs, len(tasks))) as pool:
+        yield from pool.imap(_check_one, tasks, chunksize=chunk)
+
+
+def rule_catalog(packs: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Every rule of the run with its Chinese and English title, for the reporters."""
+    return {r.id: {"title": dict(r.title), "severity": r.severity, "basis": r.basis, "pack": p.name,
+                   "section": r.section, "file": r.file, "line": r.line}
+            for p in packs for r in p.rules}
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), prev: str | None = None,
-              lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int = 0,
+              lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
               profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
-              progress: str | None = "auto", checker: Any = None,
+              progress: str | None = "auto", checker: Any = None, settings: Any = None, full: bool = True,
               on_result: Callable[[ReportResult], None] | None = None) -> RunResult:
-    """Check every input; see the module docstring. ``jobs=0`` means all cores."""
-    global _WORKER_CHECKER
+    """Check every input; see the module docstring. ``jobs`` 0 or None: the configuration's
+    ``jobs`` or all cores. ``full=False`` keeps only what reporters need of each document
+    (:func:`slim`). ``settings``: an already loaded configuration (else ``config``/``profile``)."""
+    global _WORKER_CHECKER, _WORKER_SLIM
     from gipcheck.api import Checker
+    from gipcheck.config import load_config
 
-    checker = checker or Checker(rule_dirs=rule_dirs, strict_plugins=strict_plugins, region=region, lang=lang)
-    settings = None
-    try:
-        from gipcheck.config import load_config
-    except ImportError:  # configuration support not installed in this build
-        load_config = None  # type: ignore[assignment]
-    if load_config is not None:
-        settings = load_config(config, profile=profile)
+    if settings is None:
+        settings = load_config(config, profile=profile, lang=lang)
+    if checker is None:
+        dirs = [*settings.option("rules"), *rule_dirs]
+        checker = Checker(rule_dirs=dirs, strict_plugins=strict_plugins, region=region or settings.option("region"),
+                          lang=lang)
+    settings.known_rules = {r.id for p in checker.packs for r in p.rules}
 
     paths = expand_inputs(inputs)
-    jobs = jobs or os.cpu_count() or 1
-    _WORKER_CHECKER = checker
+    jobs = jobs or settings.option("jobs") or default_jobs()
+    _WORKER_CHECKER, _WORKER_SLIM = checker, not full
     bar = Progress(len(paths), enabled=progress == "auto")
     results: list[ReportResult] = []
-    loaded_by_index: dict[int, LoadedReport] = {}
+    keys: list[PairKey | None] = []
     try:
-        for i, (result, loaded) in enumerate(_iter_results(paths, jobs)):
+        for result, key in _iter_results([(p, prev) for p in paths], jobs):
             results.append(result)
-            if loaded is not None:
-                loaded_by_index[i] = loaded
+            keys.append(key)
             bar.step()
+        # Year over year within the batch (unless --prev names one report for all): re-check each
+        # report whose organ has the previous year's report in the batch, in parallel again.
+        if prev is None:
+            by_key: dict[PairKey, int] = {}
+            for i, k in enumerate(keys):
+                if k is not None:
+                    by_key.setdefault(k, i)  # the first of duplicates, for a deterministic pairing
+            redo = [(i, paths[by_key[(k[0], k[1] - 1)]]) for i, k in enumerate(keys)
+                    if k is not None and (k[0], k[1] - 1) in by_key]
+            if redo:
+                again = _iter_results([(paths[i], p) for i, p in redo], jobs)
+                for (i, _p), (result, _k) in zip(redo, again, strict=True):
+                    results[i] = result
     finally:
         bar.close()
         _WORKER_CHECKER = None
 
-    # Year over year: an explicit --prev applies to every report; otherwise pair within the batch.
-    if prev is not None:
-        for i, loaded in loaded_by_index.items():
-            results[i] = _recheck(checker, loaded, prev, paths[i])
-    else:
-        by_key = {k: i for i, lr in loaded_by_index.items() if (k := _pair_key(lr))}
-        for i, loaded in loaded_by_index.items():
-            key = _pair_key(loaded)
-            if key and (key[0], key[1] - 1) in by_key:
-                j = by_key[(key[0], key[1] - 1)]
-                results[i] = _recheck(checker, loaded, loaded_by_index[j], paths[i])
-                results[i].notes.append({"code": "PREV_PAIRED", "level": "info",
-                                         "zh": f"已与同一机关上一年度年报配对：{paths[j]}",
-                                         "en": f"paired with the previous year's report {paths[j]}"})
+    for r in results:
+        for p in r.problems:
+            if p.code == "PLUGIN_STRICT":
+                raise GipcheckError(p.code, p.detail.get("zh", p.message), p.detail.get("en", p.message))
 
-    if settings is not None:
-        for r in results:
-            settings.apply(r, no_suppressions=no_suppressions)
+    for r in results:
+        settings.apply(r, no_suppressions=no_suppressions)
     if on_result:
         for r in results:
             on_result(r)
-    run = RunResult(reports=results, problems=list(checker.problems))
-    if settings is not None:
-        run.problems.extend(settings.run_problems(run))
+    run = RunResult(reports=results, problems=list(checker.problems), rules=rule_catalog(checker.packs))
+    run.problems.extend(settings.run_problems(run, no_suppressions=no_suppressions))
     return run
-
-
-def _recheck(checker: Any, loaded: LoadedReport, prev: Any, path: str) -> ReportResult:
-    result = checker.check(loaded, prev=prev)
-    result.source = path
-    return result

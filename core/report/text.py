@@ -22,14 +22,14 @@ _RESET = "\033[0m"
 _T = {
     "zh": {
         "organ": "机关", "year": "年度", "format": "格式", "unreadable": "无法读取", "where": "位置",
-        "line": "第 {n} 行", "basis": "依据", "other": "其他", "not_eval": "未能评估（缺少数据）",
+        "line": "第 {n} 行", "basis": "依据", "whole": "报告整体（标题、机关、日期、期限、格式）", "not_eval": "未能评估（缺少数据）",
         "clean": "未发现问题", "subtotal": "错误 {error} · 警告 {warning} · 提示 {info}",
         "total": "共 {n} 份年报（{u} 份无法读取）：错误 {error} · 警告 {warning} · 提示 {info} · 未能评估 {ne}",
         "suppressed": "已豁免", "problems": "运行问题", "notes": "读取说明", "recovered": "（推算值）",
     },
     "en": {
         "organ": "organ", "year": "year", "format": "format", "unreadable": "unreadable", "where": "at",
-        "line": "line {n}", "basis": "basis", "other": "other", "not_eval": "not evaluated (missing data)",
+        "line": "line {n}", "basis": "basis", "whole": "the report as a whole (title, organ, dates, period, format)", "not_eval": "not evaluated (missing data)",
         "clean": "no findings", "subtotal": "errors {error} · warnings {warning} · info {info}",
         "total": "{n} reports ({u} unreadable): errors {error} · warnings {warning} · info {info} · not evaluated {ne}",
         "suppressed": "suppressed", "problems": "run problems", "notes": "loader notes", "recovered": "(recovered)",
@@ -39,7 +39,7 @@ _T = {
 
 def _section_heading(n: int | None, lang: str) -> str:
     if n is None or not 1 <= n <= 6:
-        return _T[lang]["other"]
+        return _T[lang]["whole"]
     title = SECTION_TITLES[n]
     return f"{_NUMERALS[n - 1]}、{title}" if lang == "zh" else f"Section {n}: {title}"
 
@@ -79,7 +79,7 @@ def render(run: Any, options: dict[str, Any]) -> str:
             groups.setdefault(f.section, []).append(f)
         if not rep.findings:
             out.append("  " + c("info", f"✓ {t['clean']}"))
-        for sec in sorted(groups, key=lambda s: (s is None, s or 0)):
+        for sec in sorted(groups, key=lambda s: (s is not None, s or 0)):
             out.append("  " + c("bold", f"── {_section_heading(sec, lang)} ──"))
             order = {"error": 0, "warning": 1, "info": 2}
             for f in sorted(groups[sec], key=lambda f: (order.get(f.severity, 3), f.rule)):

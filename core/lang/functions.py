@@ -1,0 +1,481 @@
+"""Built-in functions of the rule language and the spec plugins use to add their own."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from gipcheck.document import canon
+from gipcheck.lang.errors import RuntimeFailure, runtime_error
+from gipcheck.lang.values import PList, Unknown, merge_unknown
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A function rules may call: ``func(*args)`` gets plain values (never UNKNOWN: a missing
+    argument makes the call UNKNOWN without calling it); ``cost`` is charged to the step budget
+    on every call; ``doc`` is shown in ``gipcheck rules functions`` and in arity errors."""
+
+    func: Callable[..., Any]
+    min_args: int
+    max_args: int | None
+    cost: int = 1
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """``mode``: ``strict`` impl(*args), UNKNOWN args short-circuit; ``loose`` impl(*args) sees
+    UNKNOWN; ``ctx`` impl(ctx, *args), strict; ``located`` impl(ctx, args, ptrs), strict."""
+
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int | None
+    mode: str = "strict"
+    cost: int = 1
+    doc: str = ""
+    pure: bool = True   # may be folded at load time when every argument is a literal
+
+
+NUMBER_TYPES = (int, float)
+_NUMERIC = frozenset((int, float))
+
+
+def type_error(zh: str, en: str) -> RuntimeFailure:
+    return RuntimeFailure(runtime_error("TYPE", zh, en))
+
+
+def type_name(v: Any) -> tuple[str, str]:
+    t = type(v)
+    if t is bool:
+        return "真假值", "true/false"
+    if t in NUMBER_TYPES:
+        return "数字", "number"
+    if t is str:
+        return "文字", "text"
+    if t in (list, PList):
+        return "列表", "list"
+    if t is dict:
+        return "对象", "object"
+    if t is _dt.date:
+        return "日期", "date"
+    if t is Unknown:
+        return "未知值", "UNKNOWN"
+    return "值", "value"
+
+
+def is_number(v: Any) -> bool:
+    t = type(v)
+    return t is int or t is float
+
+
+def decimals_of(x: Any) -> int:
+    """Decimal places of a number as written: 670.5862 → 4, 3 → 0, 0.1 + 0.2 → 1."""
+    if type(x) is int:
+        return 0
+    r = repr(x)
+    if "e" not in r and "E" not in r and "inf" not in r and "nan" not in r:
+        if r.endswith(".0"):
+            return 0
+        d = len(r) - r.index(".") - 1
+        if d <= 9:
+            return d
+    scale = max(1.0, abs(x)) * 1e-9
+    for d in range(11):
+        if abs(x - round(x, d)) < scale:
+            return d
+    return 10
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_date(s: str) -> _dt.date | None:
+    m = _ISO.fullmatch(s.strip())
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def as_date(v: Any, fname: str) -> _dt.date | Unknown:
+    if type(v) is _dt.date:
+        return v
+    if type(v) is str:
+        d = parse_date(v)
+        if d is not None:
+            return d
+        return Unknown(frozenset(), frozenset((f"not a date: {v!r}",)))
+    zh, en = type_name(v)
+    raise type_error(f"{fname}() 需要日期，得到{zh}", f"{fname}() needs a date, got {en}")
+
+
+def _num(v: Any, fname: str) -> Any:
+    if type(v) is int or type(v) is float:
+        return v
+    zh, en = type_name(v)
+    raise type_error(f"{fname}() 需要数字，得到{zh}", f"{fname}() needs a number, got {en}")
+
+
+def _list(v: Any, fname: str) -> list[Any]:
+    if type(v) is list or type(v) is PList:
+        return v
+    zh, en = type_name(v)
+    raise type_error(f"{fname}() 需要列表，得到{zh}", f"{fname}() needs a list, got {en}")
+
+
+def _text(v: Any, fname: str) -> str:
+    if type(v) is str:
+        return v
+    zh, en = type_name(v)
+    raise type_error(f"{fname}() 需要文字，得到{zh}", f"{fname}() needs text, got {en}")
+
+
+# ------------------------------------------------------------------ aggregates
+def f_sum(xs: Any) -> Any:
+    if type(xs) is list and set(map(type, xs)) <= _NUMERIC:
+        return sum(xs)   # plain numbers: the common case, in C
+    total = 0
+    unk = None
+    for x in _list(xs, "sum"):
+        t = type(x)
+        if t is int or t is float:
+            total += x
+        elif x is None or t is Unknown:
+            unk = x if unk is None else merge_unknown(unk, x)
+            if x is None:
+                unk = merge_unknown(unk, Unknown())
+        else:
+            _num(x, "sum")
+    return unk if unk is not None else total
+
+
+def f_count(xs: Any) -> Any:
+    if type(xs) is Unknown:
+        return xs
+    return sum(1 for x in _list(xs, "count") if x is not None and type(x) is not Unknown)
+
+
+def _minmax(name: str, pick: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    xs = args[0] if len(args) == 1 and type(args[0]) in (list, PList) else args
+    if any(type(x) is Unknown or x is None for x in xs):
+        return merge_unknown(*xs)
+    if not xs:
+        return Unknown(frozenset(), frozenset((f"{name}() of an empty list",)))
+    for x in xs:
+        if type(x) is not _dt.date:
+            _num(x, name)
+    return pick(xs)
+
+
+def f_min(*args: Any) -> Any:
+    return _minmax("min", min, args)
+
+
+def f_max(*args: Any) -> Any:
+    return _minmax("max", max, args)
+
+
+def f_abs(x: Any) -> Any:
+    return abs(_num(x, "abs"))
+
+
+def f_round(x: Any, n: Any = 0) -> Any:
+    _num(x, "round")
+    if type(n) is not int or not 0 <= n <= 10:
+        raise type_error("round() 的位数须为 0 到 10 的整数", "round() digits must be an integer 0..10")
+    q = Decimal(1).scaleb(-n)
+    r = Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
+    return int(r) if n == 0 else float(r)
+
+
+def f_len(x: Any) -> Any:
+    if type(x) in (str, list, PList, dict):
+        return len(x)
+    zh, en = type_name(x)
+    raise type_error(f"len() 需要文字、列表或对象，得到{zh}", f"len() needs text, a list or an object, got {en}")
+
+
+def f_present(x: Any) -> bool:
+    return x is not None and type(x) is not Unknown
+
+
+def f_is_int(x: Any) -> bool:
+    t = type(x)
+    return t is int or (t is float and x.is_integer())
+
+
+def f_is_number(x: Any) -> bool:
+    return is_number(x)
+
+
+def f_is_text(x: Any) -> bool:
+    return type(x) is str
+
+
+def f_decimals(x: Any) -> int:
+    return decimals_of(_num(x, "decimals"))
+
+
+def f_keys(x: Any) -> list[str]:
+    if type(x) is not dict:
+        zh, en = type_name(x)
+        raise type_error(f"keys() 需要对象，得到{zh}", f"keys() needs an object, got {en}")
+    return list(x)
+
+
+def f_sorted(xs: Any) -> Any:
+    xs = _list(xs, "sorted")
+    if any(type(x) is Unknown or x is None for x in xs):
+        return merge_unknown(*xs)
+    try:
+        return sorted(xs)
+    except TypeError:
+        raise type_error("sorted() 的元素类型不一致", "sorted() needs elements of one type") from None
+
+
+def f_distinct(xs: Any) -> list[Any]:
+    out: list[Any] = []
+    for x in _list(xs, "distinct"):
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def f_trim(s: Any) -> str:
+    return _text(s, "trim").strip()
+
+
+def f_text(x: Any) -> str:
+    if type(x) is str:
+        return x
+    if type(x) is _dt.date:
+        return x.isoformat()
+    if type(x) is float and x.is_integer():
+        return str(int(x))
+    if type(x) in (int, float):
+        return repr(x)
+    zh, en = type_name(x)
+    raise type_error(f"text() 不能转换{zh}", f"text() cannot convert {en}")
+
+
+# ------------------------------------------------------------------ text
+def f_has(text: Any, needle: Any) -> bool:
+    t = _text(text, "has")
+    if type(needle) is str:
+        return needle in t
+    for n in _list(needle, "has"):
+        if type(n) is str and n in t:
+            return True
+    return False
+
+
+def f_matches(text: Any, pattern: re.Pattern[str]) -> bool:
+    return pattern.search(_text(text, "matches")) is not None
+
+
+def _bigrams(s: str) -> Counter[str]:
+    s = "".join(s.split())
+    return Counter(s[i:i + 2] for i in range(len(s) - 1))
+
+
+def f_similarity(a: Any, b: Any) -> float:
+    """Dice coefficient over character bigrams (whitespace ignored); 1.0 for two empty texts."""
+    ga, gb = _bigrams(_text(a, "similarity")), _bigrams(_text(b, "similarity"))
+    na, nb = sum(ga.values()), sum(gb.values())
+    if na + nb == 0:
+        return 1.0 if "".join(a.split()) == "".join(b.split()) else 0.0
+    return 2 * sum((ga & gb).values()) / (na + nb)
+
+
+# ------------------------------------------------------------------ dates
+def f_date(*args: Any) -> Any:
+    if len(args) == 1:
+        if type(args[0]) is _dt.date:
+            return args[0]
+        d = parse_date(_text(args[0], "date"))
+        if d is None:
+            raise type_error(f"不是有效日期：{args[0]!r}（应为 YYYY-MM-DD）",
+                             f"not a valid date: {args[0]!r} (expected YYYY-MM-DD)")
+        return d
+    if len(args) != 3:
+        raise type_error("date() 需要 1 个或 3 个参数", "date() takes 1 or 3 arguments")
+    y, m, d = (_num(a, "date") for a in args)
+    try:
+        return _dt.date(int(y), int(m), int(d))
+    except (ValueError, OverflowError):
+        raise type_error(f"不是有效日期：{y}-{m}-{d}", f"not a valid date: {y}-{m}-{d}") from None
+
+
+def f_year(d: Any) -> Any:
+    v = as_date(d, "year")
+    return v if type(v) is Unknown else v.year
+
+
+def f_month(d: Any) -> Any:
+    v = as_date(d, "month")
+    return v if type(v) is Unknown else v.month
+
+
+def f_day(d: Any) -> Any:
+    v = as_date(d, "day")
+    return v if type(v) is Unknown else v.day
+
+
+def f_label(p: Any) -> str:
+    return canon.label_of(_text(p, "label"))
+
+
+# ------------------------------------------------------------------ document helpers
+def _doc_and_prefix(ctx: Any, doc: Any) -> tuple[Any, str]:
+    if doc is None or doc is ctx.doc:
+        return ctx.doc, ""
+    if doc is ctx.prev:
+        return doc, "prev:"
+    return doc, "?"
+
+
+def _sections(doc: Any) -> list[Any]:
+    s = doc.get("sections") if type(doc) is dict else None
+    return s if type(s) is list else []
+
+
+def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
+    d, prefix = _doc_and_prefix(ctx, doc)
+    for i, s in enumerate(_sections(d)):
+        if type(s) is dict and s.get("number") == n:
+            if ctx.rec:
+                ctx.reads.append(f"{prefix}/sections/{i}/text")
+            t = s.get("text")
+            return t if type(t) is str else ""
+    return ""
+
+
+def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
+    d, prefix = _doc_and_prefix(ctx, doc)
+    for i, s in enumerate(_sections(d)):
+        if type(s) is dict and s.get("number") == n:
+            ptr = f"{prefix}/sections/{i}/title"
+            if ctx.rec:
+                ctx.reads.append(ptr)
+            t = s.get("title")
+            return t if type(t) is str else Unknown(frozenset((ptr,)))
+    return Unknown(frozenset(), frozenset((f"section {n} is absent",)))
+
+
+def f_section_numbers(ctx: Any, doc: Any = None) -> list[Any]:
+    d, prefix = _doc_and_prefix(ctx, doc)
+    if ctx.rec:
+        ctx.reads.append(f"{prefix}/sections")
+    return [s.get("number") for s in _sections(d) if type(s) is dict]
+
+
+_ROW_ORDER: dict[str, int] = {}
+for _i, _r in enumerate((*canon.REQUEST_ROWS_2021, *canon.REQUEST_ROWS_2019)):
+    _ROW_ORDER.setdefault("/" + _r.path.replace(".", "/"), _i)
+_COLS = frozenset(canon.REQUEST_COLUMNS)
+
+
+def _is_row(obj: dict[str, Any]) -> bool:
+    has_col = False
+    for k, v in obj.items():
+        if type(v) is dict or type(v) is list:
+            return False
+        if k in _COLS:
+            has_col = True
+    return has_col
+
+
+def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) -> None:
+    if type(obj) is not dict or depth > 8:
+        return
+    if _is_row(obj):
+        out.append((obj, ptr))
+        return
+    for k, v in obj.items():
+        if k != "labels" and type(v) is dict:
+            _collect_rows(v, f"{ptr}/{k}", out, depth + 1)
+
+
+def _order_key(ptr: str) -> tuple[int, str]:
+    # Template order; rows that the template does not know keep their place after the known ones.
+    bare = ptr[5:] if ptr.startswith("prev:") else ptr
+    return (_ROW_ORDER.get(bare, 10_000), "")
+
+
+def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
+    sh = ctx.shared
+    if sh is not None:   # the engine's per-document cache: rows are found once for all rules
+        key = ("rows()", ptrs[0], id(args[0]))
+        hit = sh.get(key)
+        if hit is None:
+            hit = sh[key] = _rows(args[0], ptrs[0])
+        return hit
+    return _rows(args[0], ptrs[0])
+
+
+def _rows(obj: Any, ptr: str | None) -> PList:
+    out: list[tuple[Any, str]] = []
+    _collect_rows(obj, ptr or "", out, 0)
+    out.sort(key=lambda rp: _order_key(rp[1]))
+    return PList([r for r, _ in out], [p for _, p in out])
+
+
+def f_detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
+    sh = ctx.shared
+    if sh is not None:
+        key = ("detail_rows()", ptrs[0], id(args[0]))
+        hit = sh.get(key)
+        if hit is None:
+            hit = sh[key] = _detail_rows(ctx, args, ptrs)
+        return hit
+    return _detail_rows(ctx, args, ptrs)
+
+
+def _detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
+    rows = f_rows(ctx, args, ptrs)
+    keep = [i for i, p in enumerate(rows.ptrs or []) if not (p or "").endswith(("/total", "/subtotal"))]
+    return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep] if rows.ptrs else None)
+
+
+BUILTINS: dict[str, Builtin] = {
+    "sum": Builtin(f_sum, 1, 1, "loose", doc="sum(list) / sum(E for x in C if P)"),
+    "count": Builtin(f_count, 1, 1, "loose", doc="count(list): elements that are not blank"),
+    "min": Builtin(f_min, 1, None, "loose", doc="min(list) / min(a, b, …)"),
+    "max": Builtin(f_max, 1, None, "loose", doc="max(list) / max(a, b, …)"),
+    "abs": Builtin(f_abs, 1, 1, doc="abs(x)"),
+    "round": Builtin(f_round, 1, 2, doc="round(x, n): half up"),
+    "len": Builtin(f_len, 1, 1, doc="len(text | list | object)"),
+    "present": Builtin(f_present, 1, 1, "loose", doc="present(x): neither blank nor absent"),
+    "is_int": Builtin(f_is_int, 1, 1, doc="is_int(x)"),
+    "is_number": Builtin(f_is_number, 1, 1, doc="is_number(x)"),
+    "is_text": Builtin(f_is_text, 1, 1, doc="is_text(x)"),
+    "decimals": Builtin(f_decimals, 1, 1, doc="decimals(x): decimal places as written"),
+    "keys": Builtin(f_keys, 1, 1, doc="keys(object)"),
+    "sorted": Builtin(f_sorted, 1, 1, doc="sorted(list)"),
+    "distinct": Builtin(f_distinct, 1, 1, doc="distinct(list): without repeats, in order"),
+    "trim": Builtin(f_trim, 1, 1, doc="trim(text)"),
+    "text": Builtin(f_text, 1, 1, doc="text(x): number or date as text"),
+    "has": Builtin(f_has, 2, 2, cost=2, doc='has(text, "s") / has(text, ["a", "b"])'),
+    "matches": Builtin(f_matches, 2, 2, cost=4, doc='matches(text, "regex literal")'),
+    "similarity": Builtin(f_similarity, 2, 2, cost=20, doc="similarity(a, b): 0..1"),
+    "fuzzy_eq": Builtin(f_similarity, 2, 2, cost=20, doc="fuzzy_eq(a, b): 0..1"),
+    "date": Builtin(f_date, 1, 3, doc='date(y, m, d) / date("2025-01-31")'),
+    "year": Builtin(f_year, 1, 1, doc="year(date)"),
+    "month": Builtin(f_month, 1, 1, doc="month(date)"),
+    "day": Builtin(f_day, 1, 1, doc="day(date)"),
+    "label": Builtin(f_label, 1, 1, doc="label(pointer): official Chinese label"),
+    "section": Builtin(f_section, 1, 2, "ctx", pure=False, doc='section(n) / section(n, prev): text, "" if absent'),
+    "section_title": Builtin(f_section_title, 1, 2, "ctx", pure=False, doc="section_title(n)"),
+    "section_numbers": Builtin(f_section_numbers, 0, 1, "ctx", pure=False, doc="section_numbers()"),
+    "rows": Builtin(f_rows, 1, 1, "located", cost=5, pure=False, doc="rows(x): every table-三 row under x"),
+    "detail_rows": Builtin(f_detail_rows, 1, 1, "located", cost=5, pure=False,
+                           doc="detail_rows(x): rows(x) without total/subtotal rows"),
+}

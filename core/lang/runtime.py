@@ -1,0 +1,1325 @@
+"""Closures the compiler assembles, and the evaluation context they run in.
+
+Every builder returns ``fn(ctx) -> value``. Hot paths (static paths, ``x[c]`` with a bound
+column, two-operand arithmetic and comparisons) are specialised so that a typical rule costs a
+few microseconds; nothing here allocates per evaluation beyond the reads list and small tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from gipcheck.lang.errors import LangError, RuntimeFailure, runtime_error
+from gipcheck.lang.functions import PList, decimals_of, parse_date, type_name
+from gipcheck.lang.values import UNKNOWN, Evidence, Outcome, Unknown, merge_unknown
+
+Fn = Callable[[Any], Any]
+_DATE = _dt.date
+_NOVALUE = Unknown(frozenset(), frozenset(("no value",)))
+
+
+class Ctx:
+    """State of one evaluation: the documents, bound variables, reads, evidence and budget."""
+
+    __slots__ = ("doc", "prev", "vals", "ptrs", "reads", "steps", "budget", "ev", "lets", "shared",
+                 "lop", "left", "right", "tol", "rec")
+
+    @staticmethod
+    def blank() -> Ctx:
+        c = Ctx()
+        c.doc, c.prev, c.vals, c.ptrs, c.reads, c.steps, c.budget = {}, None, [], [], [], 0, 10_000
+        c.ev, c.lets, c.shared, c.lop, c.left, c.right, c.tol = [], [], None, None, None, None, None
+        c.rec = False
+        return c
+
+
+def escape(k: Any) -> str:
+    s = str(k)
+    if "~" in s or "/" in s:
+        s = s.replace("~", "~0").replace("/", "~1")
+    return s
+
+
+def type_fail(zh: str, en: str) -> RuntimeFailure:
+    return RuntimeFailure(runtime_error("TYPE", zh, en))
+
+
+def budget_fail(ctx: Ctx) -> RuntimeFailure:
+    return RuntimeFailure(runtime_error(
+        "BUDGET", f"规则计算超出步数上限（{ctx.budget} 步），已停止", f"rule evaluation exceeded its step budget ({ctx.budget} steps)",
+        hint_zh="减少嵌套的 all/any，或缩小遍历的集合", hint_en="reduce nested all/any or iterate over smaller collections"))
+
+
+# ------------------------------------------------------------------ paths
+_LOOKUP_ERRORS = (KeyError, TypeError, IndexError)
+
+
+def static_raw(root: str, keys: tuple[Any, ...]) -> Fn:
+    """Value at a literal path, or None when blank/absent (no recording)."""
+    attr = "doc" if root == "doc" else "prev"
+    if attr == "doc" and len(keys) == 1:
+        (k0,) = keys
+
+        def raw1(ctx: Ctx) -> Any:
+            try:
+                return ctx.doc[k0]
+            except _LOOKUP_ERRORS:
+                return None
+        return raw1
+    if attr == "doc" and len(keys) == 2:
+        k0, k1 = keys
+
+        def raw2(ctx: Ctx) -> Any:
+            try:
+                return ctx.doc[k0][k1]
+            except _LOOKUP_ERRORS:
+                return None
+        return raw2
+    if attr == "doc" and len(keys) == 3:
+        k0, k1, k2 = keys
+
+        def raw3(ctx: Ctx) -> Any:
+            try:
+                return ctx.doc[k0][k1][k2]
+            except _LOOKUP_ERRORS:
+                return None
+        return raw3
+
+    def raw(ctx: Ctx) -> Any:
+        v = ctx.doc if attr == "doc" else ctx.prev
+        try:
+            for k in keys:
+                v = v[k]
+        except _LOOKUP_ERRORS:
+            return None
+        return v
+    return raw
+
+
+def static_fn(root: str, keys: tuple[Any, ...], ptr: str) -> Fn:
+    unk = Unknown(frozenset((ptr,)))
+    if root == "doc" and len(keys) == 3:
+        k0, k1, k2 = keys
+
+        def fn3(ctx: Ctx) -> Any:
+            if ctx.rec:
+                ctx.reads.append(ptr)
+            try:
+                v = ctx.doc[k0][k1][k2]
+            except _LOOKUP_ERRORS:
+                return unk
+            return unk if v is None else v
+        return fn3
+    if root == "doc" and len(keys) == 4:
+        k0, k1, k2, k3 = keys
+
+        def fn4(ctx: Ctx) -> Any:
+            if ctx.rec:
+                ctx.reads.append(ptr)
+            try:
+                v = ctx.doc[k0][k1][k2][k3]
+            except _LOOKUP_ERRORS:
+                return unk
+            return unk if v is None else v
+        return fn4
+    raw = static_raw(root, keys)
+
+    def fn(ctx: Ctx) -> Any:
+        if ctx.rec:
+            ctx.reads.append(ptr)
+        v = raw(ctx)
+        return unk if v is None else v
+    return fn
+
+
+def _get(b: Any, k: Any) -> Any:
+    tb = type(b)
+    if tb is dict:
+        try:
+            return b.get(k)
+        except TypeError:
+            return None
+    if tb is list or tb is PList:
+        if type(k) is int and -len(b) <= k < len(b):
+            return b[k]
+        return None
+    if b is None:
+        return None
+    zh, en = type_name(b)
+    raise type_fail(f"不能在{zh}中查找“{k}”", f"cannot look up `{k}` in {en}")
+
+
+def _base_loc(base: Any) -> Callable[[Ctx], tuple[Any, str | None]]:
+    if base.loc is not None:
+        return base.loc
+    bfn = base.fn
+    return lambda ctx: (bfn(ctx), None)
+
+
+def _var_key_lookup(bkeys: tuple[Any, ...], slot: int, prefix: str) -> Fn:
+    """``requests.new[c]`` with ``c`` bound by a quantifier: one closure, no helper calls."""
+    def missing(ctx: Ctx, k: Any) -> Any:
+        if type(k) is Unknown:
+            return k
+        return Unknown(frozenset((prefix + escape(k),)))
+
+    if len(bkeys) == 1:
+        (k0,) = bkeys
+
+        def f1(ctx: Ctx) -> Any:
+            k = ctx.vals[slot]
+            try:
+                v = ctx.doc[k0][k]
+            except _LOOKUP_ERRORS:
+                v = None
+            if ctx.rec:
+                ctx.reads.append(prefix + escape(k))
+            return missing(ctx, k) if v is None else v
+        return f1
+    if len(bkeys) == 2:
+        k0, k1 = bkeys
+
+        def f2(ctx: Ctx) -> Any:
+            k = ctx.vals[slot]
+            try:
+                v = ctx.doc[k0][k1][k]
+            except _LOOKUP_ERRORS:
+                v = None
+            if ctx.rec:
+                ctx.reads.append(prefix + escape(k))
+            return missing(ctx, k) if v is None else v
+        return f2
+    k0, k1, k2 = bkeys
+
+    def f3(ctx: Ctx) -> Any:
+        k = ctx.vals[slot]
+        try:
+            v = ctx.doc[k0][k1][k2][k]
+        except _LOOKUP_ERRORS:
+            v = None
+        if ctx.rec:
+            ctx.reads.append(prefix + escape(k))
+        return missing(ctx, k) if v is None else v
+    return f3
+
+
+def _var_base_lookup(bslot: int, key: Any, kslot: int | None) -> Fn:
+    """``r.total`` / ``r[c]`` with ``r`` (and ``c``) bound by quantifiers."""
+    def fn(ctx: Ctx) -> Any:
+        b = ctx.vals[bslot]
+        k = key if kslot is None else ctx.vals[kslot]
+        if type(b) is dict:
+            try:
+                v = b.get(k)
+            except TypeError:
+                v = None
+        elif type(b) is Unknown:
+            return b
+        elif type(k) is Unknown:
+            return k
+        else:
+            v = _get(b, k)
+        if v is None or ctx.rec:
+            if type(k) is Unknown:
+                return k
+            bp = ctx.ptrs[bslot]
+            p = (bp + "/" + escape(k)) if bp is not None else None
+            if ctx.rec and p is not None:
+                ctx.reads.append(p)
+            if v is None:
+                return Unknown(frozenset((p,))) if p is not None else _NOVALUE
+        return v
+    return fn
+
+
+def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type) -> Any:
+    if knode is not None and base.keys is not None:
+        # requests.new[c]: a literal path indexed by a computed key (the hot path of column rules).
+        prefix = base.ptr + "/"
+        raw = base.raw
+        kfn = knode.fn
+
+        def loc_s(ctx: Ctx) -> tuple[Any, str | None]:
+            k = kfn(ctx)
+            if type(k) is Unknown:
+                return k, None
+            return _get(raw(ctx), k), prefix + escape(k)
+
+        if knode.slot is not None and base.root == "doc" and 1 <= len(base.keys) <= 3:
+            fn_s = _var_key_lookup(base.keys, knode.slot, prefix)
+        else:
+            def fn_s(ctx: Ctx) -> Any:
+                k = kfn(ctx)
+                if type(k) is Unknown:
+                    return k
+                v = _get(raw(ctx), k)
+                if ctx.rec or v is None:
+                    p = prefix + escape(k)
+                    if ctx.rec:
+                        ctx.reads.append(p)
+                    if v is None:
+                        return Unknown(frozenset((p,)))
+                return v
+
+        n = Node(fn_s, 1 + base.size + knode.size, tok)
+        n.loc = loc_s
+        return n
+
+    if base.slot is not None and (knode is None or knode.slot is not None):
+        n = Node(_var_base_lookup(base.slot, key, knode.slot if knode is not None else None),
+                 1 + base.size + (knode.size if knode is not None else 0), tok)
+        bslot, kslot = base.slot, (knode.slot if knode is not None else None)
+        n.vlookup = (bslot, key, kslot)
+
+        def vloc(ctx: Ctx) -> tuple[Any, str | None]:
+            b = ctx.vals[bslot]
+            k = key if kslot is None else ctx.vals[kslot]
+            if type(k) is Unknown:
+                return k, None
+            if type(b) is Unknown:
+                return b, None
+            bp = ctx.ptrs[bslot]
+            return _get(b, k), (bp + "/" + escape(k)) if bp is not None else None
+        n.loc = vloc
+        return n
+
+    bloc = _base_loc(base)
+    kfn = knode.fn if knode is not None else None
+
+    def loc(ctx: Ctx) -> tuple[Any, str | None]:
+        b, bp = bloc(ctx)
+        k = key if kfn is None else kfn(ctx)
+        if type(k) is Unknown:
+            return k, None
+        if type(b) is Unknown:
+            return b, None
+        if b is None:
+            return None, (bp + "/" + escape(k)) if bp is not None else None
+        return _get(b, k), (bp + "/" + escape(k)) if bp is not None else None
+
+    def fn(ctx: Ctx) -> Any:
+        v, p = loc(ctx)
+        if p is not None and ctx.rec:
+            ctx.reads.append(p)
+        if v is None:
+            return Unknown(frozenset((p,))) if p is not None else _NOVALUE
+        return v
+
+    n = Node(fn, 1 + base.size + (knode.size if knode is not None else 0), tok)
+    n.loc = loc
+    return n
+
+
+def _elements(b: Any, bp: str | None, ctx: Ctx) -> PList | Unknown:
+    tb = type(b)
+    if tb is dict:
+        keys = list(b)
+        vals = list(b.values())
+    elif tb is list or tb is PList:
+        keys = list(range(len(b)))
+        vals = list(b)
+    elif tb is Unknown:
+        return b
+    else:
+        zh, en = type_name(b)
+        raise type_fail(f"[*] 需要对象或列表，得到{zh}", f"[*] needs an object or a list, got {en}")
+    if bp is None:
+        ptrs = b.ptrs if tb is PList else None
+        if ptrs is None:
+            return PList([UNKNOWN if v is None else v for v in vals], None)
+        return PList([Unknown(frozenset((p,))) if v is None and p else (UNKNOWN if v is None else v)
+                      for v, p in zip(vals, ptrs, strict=False)], list(ptrs))
+    ptrs = [f"{bp}/{escape(k)}" for k in keys]
+    if ctx.rec:
+        ctx.reads.extend(ptrs)
+    return PList([Unknown(frozenset((p,))) if v is None else v for v, p in zip(vals, ptrs, strict=False)], ptrs)
+
+
+def star_node(base: Any, Node: type) -> Any:
+    bloc = _base_loc(base)
+
+    def fn(ctx: Ctx) -> Any:
+        b, bp = bloc(ctx)
+        if b is None:
+            return Unknown(frozenset((bp,))) if bp else _NOVALUE
+        return _elements(b, bp, ctx)
+
+    return Node(fn, 1 + base.size, base.tok)
+
+
+def let_ref_node(d: Any, Node: type, tok: Any) -> Any:
+    if d.node.keys is not None:
+        return d.node          # a let naming a literal path behaves as that path (checked, located)
+    inner = d.node.fn
+
+    def fn(ctx: Ctx) -> Any:
+        memo = ctx.lets
+        i = d.index
+        e = memo[i]
+        if e is None:
+            sh = ctx.shared if not ctx.rec else None
+            if sh is not None:
+                e = sh.get(d.key)
+            if e is None:
+                start = len(ctx.reads)
+                nev = len(ctx.ev)
+                v = inner(ctx)
+                del ctx.ev[nev:]
+                e = (v, ctx.reads[start:])
+                memo[i] = e
+                if sh is not None:
+                    sh[d.key] = e
+                return v
+            memo[i] = e
+        if ctx.rec:
+            ctx.reads.extend(e[1])
+        return e[0]
+
+    return Node(fn, 1, tok)
+
+
+# ------------------------------------------------------------------ logic (Kleene)
+def _not_bool(v: Any, what: str) -> RuntimeFailure:
+    zh, en = type_name(v)
+    return type_fail(f"{what}需要真假值，得到{zh}", f"{what}needs true/false, got {en}")
+
+
+def and_fn(fns: list[Fn]) -> Fn:
+    if len(fns) == 2:
+        f1, f2 = fns
+
+        def and2(ctx: Ctx) -> Any:
+            a = f1(ctx)
+            if a is False:
+                return False
+            if a is not True and type(a) is not Unknown:
+                raise _not_bool(a, "and ")
+            b = f2(ctx)
+            if b is False:
+                return False
+            if b is True:
+                return a
+            if type(b) is not Unknown:
+                raise _not_bool(b, "and ")
+            return b if a is True else merge_unknown(a, b)
+        return and2
+
+    def andn(ctx: Ctx) -> Any:
+        unk = None
+        for f in fns:
+            v = f(ctx)
+            if v is False:
+                return False
+            if v is True:
+                continue
+            if type(v) is Unknown:
+                unk = v if unk is None else merge_unknown(unk, v)
+            else:
+                raise _not_bool(v, "and ")
+        return True if unk is None else unk
+    return andn
+
+
+def or_fn(fns: list[Fn]) -> Fn:
+    if len(fns) == 2:
+        f1, f2 = fns
+
+        def or2(ctx: Ctx) -> Any:
+            if ctx.rec:
+                return orn(ctx)
+            a = f1(ctx)
+            if a is True:
+                return True
+            if a is not False and type(a) is not Unknown:
+                raise _not_bool(a, "or ")
+            b = f2(ctx)
+            if b is True:
+                return True
+            if b is False:
+                return a
+            if type(b) is not Unknown:
+                raise _not_bool(b, "or ")
+            return b if a is False else merge_unknown(a, b)
+
+    def orn(ctx: Ctx) -> Any:
+        unk = None
+        ev = ctx.ev
+        nev = len(ev)
+        for f in fns:
+            v = f(ctx)
+            if v is True:
+                if len(ev) > nev:
+                    del ev[nev:]     # failures of the other alternatives did not decide anything
+                return True
+            if v is False:
+                continue
+            if type(v) is Unknown:
+                unk = v if unk is None else merge_unknown(unk, v)
+            else:
+                raise _not_bool(v, "or ")
+        return False if unk is None else unk
+    return or2 if len(fns) == 2 else orn
+
+
+def not_fn(f: Fn) -> Fn:
+    def nt(ctx: Ctx) -> Any:
+        if ctx.rec:
+            ev = ctx.ev
+            nev = len(ev)
+            v = f(ctx)
+            if len(ev) > nev:
+                del ev[nev:]
+        else:
+            v = f(ctx)
+        if v is True:
+            return False
+        if v is False:
+            return True
+        if type(v) is Unknown:
+            return v
+        raise _not_bool(v, "not ")
+    return nt
+
+
+def if_fn(c: Fn, a: Fn, b: Fn) -> Fn:
+    def fn(ctx: Ctx) -> Any:
+        if ctx.rec:
+            ev = ctx.ev
+            nev = len(ev)
+            v = c(ctx)
+            if len(ev) > nev:
+                del ev[nev:]
+        else:
+            v = c(ctx)
+        if v is True:
+            return a(ctx)
+        if v is False:
+            return b(ctx)
+        if type(v) is Unknown:
+            return v
+        raise _not_bool(v, "if ")
+    return fn
+
+
+# ------------------------------------------------------------------ quantifiers and generators
+def _diff(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        d = a - b
+        if type(d) is float:
+            d = round(d, 10)
+        return d
+    if ta is _DATE and tb is _DATE:
+        return (a - b).days
+    return None
+
+
+def _display(v: Any, p: str | None) -> Any:
+    if type(v) is Unknown:
+        return None
+    if p is not None and type(v) in (dict, list, PList):
+        return p
+    return v
+
+
+def make_evidence(ctx: Ctx, start: int, binders: tuple[tuple[str, int], ...] = ()) -> Evidence:
+    bindings = {name: _display(ctx.vals[s], ctx.ptrs[s]) for name, s in binders}
+    left, right, op = ctx.left, ctx.right, ctx.lop
+    if op is None:
+        left = right = None
+    reads = list(dict.fromkeys(ctx.reads[start:]))
+    return Evidence(bindings, left, right, _diff(left, right) if op else None, reads, op,
+                    ctx.tol if op == "~=" else None)
+
+
+def _iter_source(coll: Any) -> Callable[[Ctx], tuple[Any, Any, str | None]]:
+    """fn(ctx) → (items, element pointers or None, pointer prefix or None); items may be Unknown."""
+    if coll.is_const:
+        items = coll.const
+        if type(items) is dict:
+            items = list(items)
+        if type(items) is not list:
+            return lambda ctx: (_iter_type(items), None, None)
+        return lambda ctx: (items, None, None)
+    cfn = coll.fn
+    static = coll.ptr if coll.keys is not None else None
+    cloc = coll.loc if coll.keys is None else None
+
+    def src(ctx: Ctx) -> tuple[Any, Any, str | None]:
+        if cloc is not None:
+            c, bp = cloc(ctx)
+            if c is None:
+                return (Unknown(frozenset((bp,))) if bp else _NOVALUE), None, None
+        else:
+            c, bp = cfn(ctx), static
+        tc = type(c)
+        if tc is PList:
+            return c, c.ptrs, None
+        if tc is list:
+            return c, None, bp
+        if tc is dict:
+            return list(c), None, None
+        if tc is Unknown:
+            return c, None, None
+        return _iter_type(c), None, None
+    return src
+
+
+def _iter_type(c: Any) -> Any:
+    zh, en = type_name(c)
+    raise type_fail(f"只能遍历列表或对象，得到{zh}", f"can only iterate over a list or an object, got {en}")
+
+
+def _bind(it: Any, i: int, ptrs: Any, prefix: str | None) -> tuple[Any, str | None]:
+    p = ptrs[i] if ptrs is not None else (f"{prefix}/{i}" if prefix is not None else None)
+    if it is None:
+        it = Unknown(frozenset((p,))) if p else UNKNOWN
+    return it, p
+
+
+def _charge(ctx: Ctx, n: int) -> None:
+    s = ctx.steps + n
+    ctx.steps = s
+    if s > ctx.budget:
+        raise budget_fail(ctx)
+
+
+def all_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...], cost: int) -> Fn:
+    src = _iter_source(coll)
+    const_items = coll.const if coll.is_const and type(coll.const) is list else None
+
+    def fn(ctx: Ctx) -> Any:
+        if const_items is not None:
+            items, ptrs, prefix = const_items, None, None
+        else:
+            items, ptrs, prefix = src(ctx)
+            if type(items) is Unknown:
+                return items
+        s = ctx.steps + cost * len(items)   # charge the whole loop up front
+        ctx.steps = s
+        if s > ctx.budget:
+            raise budget_fail(ctx)
+        vals = ctx.vals
+        unk = None
+        if not ctx.rec:
+            # Fast mode: stop at the first false; evidence is gathered by a recording re-run.
+            if ptrs is None and prefix is None:
+                for it in items:
+                    vals[slot] = UNKNOWN if it is None else it
+                    r = body(ctx)
+                    if r is True:
+                        continue
+                    if r is False:
+                        return False
+                    if type(r) is Unknown:
+                        unk = r if unk is None else merge_unknown(unk, r)
+                    else:
+                        raise _not_bool(r, "all ")
+            elif ptrs is not None:
+                pv = ctx.ptrs
+                for it, p in zip(items, ptrs, strict=False):
+                    vals[slot] = (Unknown(frozenset((p,))) if p else UNKNOWN) if it is None else it
+                    pv[slot] = p
+                    r = body(ctx)
+                    if r is True:
+                        continue
+                    if r is False:
+                        return False
+                    if type(r) is Unknown:
+                        unk = r if unk is None else merge_unknown(unk, r)
+                    else:
+                        raise _not_bool(r, "all ")
+            else:
+                pv = ctx.ptrs
+                for i, it in enumerate(items):
+                    vals[slot], pv[slot] = _bind(it, i, ptrs, prefix)
+                    r = body(ctx)
+                    if r is True:
+                        continue
+                    if r is False:
+                        return False
+                    if type(r) is Unknown:
+                        unk = r if unk is None else merge_unknown(unk, r)
+                    else:
+                        raise _not_bool(r, "all ")
+            return True if unk is None else unk
+        pv, ev, reads = ctx.ptrs, ctx.ev, ctx.reads
+        res = True
+        for i, it in enumerate(items):
+            nev = len(ev)
+            start = len(reads)
+            it, p = _bind(it, i, ptrs, prefix)
+            if p is not None and type(it) not in (dict, list, PList):
+                reads.append(p)
+            vals[slot] = it
+            pv[slot] = p
+            ctx.lop = None
+            r = body(ctx)
+            if r is True:
+                continue
+            if r is False:
+                res = False
+                if len(ev) == nev:
+                    ev.append(make_evidence(ctx, start, binders))
+            elif type(r) is Unknown:
+                unk = r if unk is None else merge_unknown(unk, r)
+            else:
+                raise _not_bool(r, "all ")
+        if res is False:
+            return False
+        return True if unk is None else unk
+    return fn
+
+
+def any_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...], cost: int) -> Fn:
+    src = _iter_source(coll)
+
+    def fn(ctx: Ctx) -> Any:
+        items, ptrs, prefix = src(ctx)
+        if type(items) is Unknown:
+            return items
+        _charge(ctx, cost * len(items))
+        vals, pv, ev, reads, rec = ctx.vals, ctx.ptrs, ctx.ev, ctx.reads, ctx.rec
+        nev = len(ev)
+        unk = None
+        for i, it in enumerate(items):
+            it, p = _bind(it, i, ptrs, prefix)
+            if rec and p is not None and type(it) not in (dict, list, PList):
+                reads.append(p)
+            vals[slot] = it
+            pv[slot] = p
+            r = body(ctx)
+            if r is True:
+                if rec:
+                    del ev[nev:]
+                return True
+            if r is False:
+                continue
+            if type(r) is Unknown:
+                unk = r if unk is None else merge_unknown(unk, r)
+            else:
+                raise _not_bool(r, "any ")
+        if rec:
+            del ev[nev:]
+        return False if unk is None else unk
+    return fn
+
+
+def gen_fn(coll: Any, slot: int, efn: Fn, cfn: Fn | None, cost: int, vlookup: Any = None) -> Fn:
+    """The list of ``E for x in C if P`` (UNKNOWN when a condition is). When ``E`` is a plain
+    lookup on bound names (``r[c]``, ``x.total``) it is done inline, without a closure call."""
+    src = _iter_source(coll)
+    const_items = coll.const if coll.is_const and type(coll.const) is list else None
+    if vlookup is not None and cfn is None:
+        bslot, key, kslot = vlookup
+
+        def fast(ctx: Ctx) -> Any:
+            if const_items is not None:
+                items, ptrs, prefix = const_items, None, None
+            else:
+                items, ptrs, prefix = src(ctx)
+                if type(items) is Unknown:
+                    return items
+            _charge(ctx, cost * len(items))
+            vals, pv = ctx.vals, ctx.ptrs
+            rec = ctx.rec
+            if not rec:
+                # Whole-list comprehension when nothing is blank: r[c] for c in C, or x[c] for x in rows.
+                if bslot != slot and kslot == slot:
+                    b = vals[bslot]
+                    if type(b) is dict:
+                        out = [b.get(k) for k in items]
+                        if None not in out:
+                            if items:
+                                vals[slot] = items[-1]
+                            return out
+                elif bslot == slot and kslot != slot:
+                    k = key if kslot is None else vals[kslot]
+                    try:
+                        out = [it.get(k) for it in items]
+                    except AttributeError:
+                        pass
+                    else:
+                        if None not in out:
+                            return out
+            out = []
+            if ptrs is None and prefix is None and not rec:
+                for it in items:
+                    vals[slot] = it
+                    b = vals[bslot]
+                    k = key if kslot is None else vals[kslot]
+                    v = b.get(k) if type(b) is dict and type(k) is str else None
+                    out.append(efn(ctx) if v is None else v)
+                return out
+            if ptrs is not None and not rec:
+                for it, p in zip(items, ptrs, strict=False):
+                    vals[slot] = it
+                    pv[slot] = p
+                    b = vals[bslot]
+                    k = key if kslot is None else vals[kslot]
+                    v = b.get(k) if type(b) is dict and type(k) is str else None
+                    out.append(efn(ctx) if v is None else v)
+                return out
+            for i, it in enumerate(items):
+                if ptrs is None and prefix is None:
+                    vals[slot] = UNKNOWN if it is None else it
+                else:
+                    vals[slot], pv[slot] = _bind(it, i, ptrs, prefix)
+                if rec:
+                    out.append(efn(ctx))
+                    continue
+                b = vals[bslot]
+                k = key if kslot is None else vals[kslot]
+                v = b.get(k) if type(b) is dict and type(k) is str else None
+                out.append(efn(ctx) if v is None else v)
+            return out
+        return fast
+
+    def fn(ctx: Ctx) -> Any:
+        if const_items is not None:
+            items, ptrs, prefix = const_items, None, None
+        else:
+            items, ptrs, prefix = src(ctx)
+            if type(items) is Unknown:
+                return items
+        _charge(ctx, cost * len(items))
+        vals, pv, reads, rec = ctx.vals, ctx.ptrs, ctx.reads, ctx.rec
+        out: list[Any] = []
+        unk = None
+        for i, it in enumerate(items):
+            if ptrs is None and prefix is None:
+                vals[slot] = UNKNOWN if it is None else it
+            else:
+                it, p = _bind(it, i, ptrs, prefix)
+                if rec and p is not None and type(it) not in (dict, list, PList):
+                    reads.append(p)
+                vals[slot] = it
+                pv[slot] = p
+            if cfn is not None:
+                c = cfn(ctx)
+                if c is False:
+                    continue
+                if c is not True:
+                    if type(c) is Unknown:
+                        unk = c if unk is None else merge_unknown(unk, c)
+                        continue
+                    raise _not_bool(c, "if ")
+            out.append(efn(ctx))
+        return out if unk is None else unk
+    return fn
+
+
+# ------------------------------------------------------------------ comparisons
+def _as_date_pair(a: Any, b: Any) -> tuple[Any, Any] | None:
+    ta, tb = type(a), type(b)
+    if ta is _DATE and tb is str:
+        d = parse_date(b)
+        return (a, d) if d is not None else None
+    if tb is _DATE and ta is str:
+        d = parse_date(a)
+        return (d, b) if d is not None else None
+    return None
+
+
+def _not_a_date(a: Any, b: Any) -> Unknown:
+    s = a if type(a) is str else b
+    return Unknown(frozenset(), frozenset((f"not a date: {s!r}",)))
+
+
+def equal(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is tb:
+        if ta is Unknown:
+            return merge_unknown(a, b)
+        return a == b
+    if ta is Unknown or tb is Unknown:
+        return merge_unknown(a, b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a == b
+    if (ta is list and tb is PList) or (ta is PList and tb is list):
+        return list(a) == list(b)
+    if ta is _DATE or tb is _DATE:
+        pair = _as_date_pair(a, b)
+        if pair is None:
+            return _not_a_date(a, b) if (ta is str or tb is str) else False
+        return pair[0] == pair[1]
+    return False
+
+
+_ORDER_TYPES = (int, float)
+
+
+def order(a: Any, b: Any, op: str) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is Unknown or tb is Unknown:
+        return merge_unknown(a, b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        pass
+    elif ta is str and tb is str:
+        pass
+    elif ta is _DATE and tb is _DATE:
+        pass
+    elif ta is _DATE or tb is _DATE:
+        pair = _as_date_pair(a, b)
+        if pair is None:
+            if ta is str or tb is str:
+                return _not_a_date(a, b)
+            zh1, en1 = type_name(a)
+            zh2, en2 = type_name(b)
+            raise type_fail(f"不能比较{zh1}和{zh2}", f"cannot compare {en1} with {en2}")
+        a, b = pair
+    else:
+        zh1, en1 = type_name(a)
+        zh2, en2 = type_name(b)
+        raise type_fail(f"不能比较{zh1}和{zh2}", f"cannot compare {en1} with {en2}")
+    if op == "<":
+        return a < b
+    if op == "<=":
+        return a <= b
+    if op == ">":
+        return a > b
+    return a >= b
+
+
+def compare_fn(op: str, an: Any, bn: Any) -> Fn:
+    fa, fb = an.fn, bn.fn
+    if op == "==":
+        def eq(ctx: Ctx) -> Any:
+            a = fa(ctx)
+            b = fb(ctx)
+            if ctx.rec:
+                ctx.lop = "=="
+                ctx.left = a
+                ctx.right = b
+            if type(a) is type(b) and type(a) is not Unknown:
+                return a == b
+            return equal(a, b)
+        return eq
+    if op == "!=":
+        def ne(ctx: Ctx) -> Any:
+            a = fa(ctx)
+            b = fb(ctx)
+            if ctx.rec:
+                ctx.lop = "!="
+                ctx.left = a
+                ctx.right = b
+            r = equal(a, b)
+            return r if type(r) is Unknown else not r
+        return ne
+
+    if bn.is_const and type(bn.const) in (int, float):
+        k = bn.const
+
+        pyop = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}[op]
+
+        def cmpk(ctx: Ctx) -> Any:
+            a = fa(ctx)
+            if ctx.rec:
+                ctx.lop = op
+                ctx.left = a
+                ctx.right = k
+            if type(a) is int or type(a) is float:
+                return pyop(a, k)
+            return order(a, k, op)
+        return cmpk
+
+    def cmp(ctx: Ctx) -> Any:
+        a = fa(ctx)
+        b = fb(ctx)
+        if ctx.rec:
+            ctx.lop = op
+            ctx.left = a
+            ctx.right = b
+        return order(a, b, op)
+    return cmp
+
+
+def is_int_fn(f: Fn) -> Fn:
+    def fn(ctx: Ctx) -> Any:
+        a = f(ctx)
+        t = type(a)
+        if t is int:
+            return True
+        if t is Unknown:
+            return a
+        return t is float and a.is_integer()
+    return fn
+
+
+def presence_fn(f: Fn, want_present: bool) -> Fn:
+    def fn(ctx: Ctx) -> bool:
+        v = f(ctx)
+        p = v is not None and type(v) is not Unknown
+        return p if want_present else not p
+    return fn
+
+
+def in_fn(an: Any, bn: Any, negate: bool) -> Fn:
+    fa, fb = an.fn, bn.fn
+    fast: frozenset[Any] | None = None
+    if bn.is_const and type(bn.const) is list and all(type(x) in (int, float, str) for x in bn.const):
+        fast = frozenset(bn.const)
+
+    def member(a: Any, b: Any) -> Any:
+        tb = type(b)
+        if type(a) is Unknown:
+            return a
+        if tb is Unknown:
+            return b
+        if tb is list or tb is PList:
+            unk = None
+            for e in b:
+                if e is None or type(e) is Unknown:
+                    unk = merge_unknown(unk or UNKNOWN, e if e is not None else UNKNOWN)
+                    continue
+                if equal(a, e) is True:
+                    return True
+            return False if unk is None else unk
+        if tb is dict:
+            if type(a) is not str:
+                return False
+            return a in b
+        if tb is str:
+            if type(a) is not str:
+                zh, en = type_name(a)
+                raise type_fail(f"在文字中查找需要文字，得到{zh}", f"`in` on text needs text, got {en}")
+            return a in b
+        zh, en = type_name(b)
+        raise type_fail(f"in 右边须为列表、对象或文字，得到{zh}", f"the right of `in` must be a list, object or text, got {en}")
+
+    def fn(ctx: Ctx) -> Any:
+        a = fa(ctx)
+        if fast is not None and (type(a) is int or type(a) is float or type(a) is str):
+            r: Any = a in fast
+        else:
+            r = member(a, fb(ctx))
+        if ctx.rec:
+            ctx.lop = "not in" if negate else "in"
+            ctx.left = a
+            ctx.right = bn.const if bn.is_const else None
+        if negate and type(r) is not Unknown:
+            return not r
+        return r
+    return fn
+
+
+def approx_fn(an: Any, bn: Any, wn: Any) -> Fn:
+    fa, fb = an.fn, bn.fn
+    fw = wn.fn if wn is not None else None
+    da = an.decimals if an.is_const else None
+    db = bn.decimals if bn.is_const else None
+
+    def fn(ctx: Ctx) -> Any:
+        a = fa(ctx)
+        b = fb(ctx)
+        w = fw(ctx) if fw is not None else None
+        if type(a) is Unknown or type(b) is Unknown or type(w) is Unknown:
+            return merge_unknown(a, b, w)
+        for x in (a, b):
+            if type(x) is not int and type(x) is not float:
+                zh, en = type_name(x)
+                raise type_fail(f"~= 只能比较数字，得到{zh}", f"`~=` compares numbers only, got {en}")
+        if w is None:
+            tol = 0.5 * 10.0 ** -(da if da is not None else decimals_of(a)) \
+                + 0.5 * 10.0 ** -(db if db is not None else decimals_of(b))
+        else:
+            if type(w) is not int and type(w) is not float or w < 0:
+                raise type_fail("within 后须为非负数字", "`within` needs a number ≥ 0")
+            tol = w
+        ctx.lop = "~="
+        ctx.left = a
+        ctx.right = b
+        ctx.tol = tol
+        return abs(a - b) <= tol * (1 + 1e-9)
+    return fn
+
+
+def coalesce_fn(fns: list[Fn]) -> Fn:
+    head, last = fns[:-1], fns[-1]
+
+    def fn(ctx: Ctx) -> Any:
+        for f in head:
+            v = f(ctx)
+            if v is not None and type(v) is not Unknown:
+                return v
+        return last(ctx)
+    return fn
+
+
+# ------------------------------------------------------------------ arithmetic
+def _arith_type(a: Any, b: Any, sym: str) -> RuntimeFailure:
+    zh1, en1 = type_name(a)
+    zh2, en2 = type_name(b)
+    return type_fail(f"不能对{zh1}和{zh2}做“{sym}”运算", f"cannot apply `{sym}` to {en1} and {en2}")
+
+
+def add(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a + b
+    if ta is Unknown or tb is Unknown:
+        return merge_unknown(a, b)
+    if ta is str and tb is str:
+        return a + b
+    if ta in (list, PList) and tb in (list, PList):
+        return list(a) + list(b)
+    if ta is _DATE and tb is int:
+        return a + _dt.timedelta(days=b)
+    raise _arith_type(a, b, "+")
+
+
+def sub(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a - b
+    if ta is Unknown or tb is Unknown:
+        return merge_unknown(a, b)
+    if ta is _DATE and tb is int:
+        return a - _dt.timedelta(days=b)
+    if ta is _DATE and tb is _DATE:
+        return (a - b).days
+    raise _arith_type(a, b, "-")
+
+
+def mul(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a * b
+    if ta is Unknown or tb is Unknown:
+        return merge_unknown(a, b)
+    raise _arith_type(a, b, "*")
+
+
+_DIV0 = frozenset(("division by zero",))
+
+
+def div(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        if b == 0:
+            return Unknown(frozenset(), _DIV0)
+        if ta is int and tb is int and a % b == 0:
+            return a // b
+        return a / b
+    if ta is Unknown or tb is Unknown:
+        return merge_unknown(a, b)
+    raise _arith_type(a, b, "/")
+
+
+_ARITH = {"add": add, "sub": sub, "mul": mul, "div": div}
+
+
+def arith_fn(opname: str, fa: Fn, fb: Fn) -> Fn:
+    op = _ARITH[opname]
+    if opname == "add":
+        def addf(ctx: Ctx) -> Any:
+            a = fa(ctx)
+            b = fb(ctx)
+            if type(a) is int and type(b) is int:
+                return a + b
+            return add(a, b)
+        return addf
+    if opname == "sub":
+        def subf(ctx: Ctx) -> Any:
+            a = fa(ctx)
+            b = fb(ctx)
+            if type(a) is int and type(b) is int:
+                return a - b
+            return sub(a, b)
+        return subf
+    return lambda ctx: op(fa(ctx), fb(ctx))
+
+
+def neg_fn(f: Fn) -> Fn:
+    def fn(ctx: Ctx) -> Any:
+        v = f(ctx)
+        if type(v) is int or type(v) is float:
+            return -v
+        if type(v) is Unknown:
+            return v
+        zh, en = type_name(v)
+        raise type_fail(f"不能对{zh}取负", f"cannot negate {en}")
+    return fn
+
+
+# ------------------------------------------------------------------ calls
+def _internal(name: str, e: BaseException) -> RuntimeFailure:
+    return RuntimeFailure(runtime_error("INTERNAL", f"函数 {name}() 出错：{e!r}", f"function {name}() failed: {e!r}"))
+
+
+def builtin_call(name: str, spec: Any, args: list[Any]) -> Fn:
+    impl = spec.impl
+    mode = spec.mode
+    fns = [a.fn for a in args]
+    if mode == "located":
+        locs = [a.loc if a.loc is not None else None for a in args]
+
+        def located(ctx: Ctx) -> Any:
+            vals: list[Any] = []
+            ptrs: list[str | None] = []
+            for f, lc in zip(fns, locs, strict=False):
+                if lc is not None:
+                    v, p = lc(ctx)
+                    if v is None:
+                        v = Unknown(frozenset((p,))) if p else _NOVALUE
+                else:
+                    v, p = f(ctx), None
+                if type(v) is Unknown:
+                    return v
+                vals.append(v)
+                ptrs.append(p)
+            return impl(ctx, vals, ptrs)
+        return located
+    if mode == "loose":
+        if len(fns) == 1:
+            (f1,) = fns
+            return lambda ctx: impl(f1(ctx))
+        return lambda ctx: impl(*[f(ctx) for f in fns])
+    with_ctx = mode == "ctx"
+    if len(fns) == 1 and not with_ctx:
+        (f1,) = fns
+
+        def call1(ctx: Ctx) -> Any:
+            a = f1(ctx)
+            if type(a) is Unknown:
+                return a
+            return impl(a)
+        return call1
+    if len(fns) == 2 and not with_ctx:
+        f1, f2 = fns
+
+        def call2(ctx: Ctx) -> Any:
+            a = f1(ctx)
+            b = f2(ctx)
+            if type(a) is Unknown or type(b) is Unknown:
+                return merge_unknown(a, b)
+            return impl(a, b)
+        return call2
+
+    def calln(ctx: Ctx) -> Any:
+        vals = [f(ctx) for f in fns]
+        for v in vals:
+            if type(v) is Unknown:
+                return merge_unknown(*vals)
+        return impl(ctx, *vals) if with_ctx else impl(*vals)
+    return calln
+
+
+def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
+    func = spec.func
+    cost = max(int(spec.cost), 1)
+    fns = [a.fn for a in args]
+    noval = Unknown(frozenset(), frozenset((f"{name}() gave no value",)))
+
+    def fn(ctx: Ctx) -> Any:
+        vals = [f(ctx) for f in fns]
+        for v in vals:
+            if type(v) is Unknown:
+                return merge_unknown(*vals)
+        s = ctx.steps + cost
+        ctx.steps = s
+        if s > ctx.budget:
+            raise budget_fail(ctx)
+        try:
+            r = func(*vals)
+        except RuntimeFailure:
+            raise
+        except BaseException as e:  # a plugin may raise anything; it must not take the run down
+            if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise RuntimeFailure(runtime_error(
+                "PLUGIN", f"插件函数 {name}() 出错：{type(e).__name__}: {e}",
+                f"plugin function {name}() raised {type(e).__name__}: {e}")) from None
+        return noval if r is None else r
+    return fn
+
+
+# ------------------------------------------------------------------ compiled expression
+_EMPTY: list[Any] = []
+
+
+class CompiledExpression:
+    """A compiled rule expression; :meth:`evaluate` never raises for a bad document."""
+
+    __slots__ = ("source", "_fn", "_nslots", "_lets", "size", "let_names")
+
+    def __init__(self, source: str, root: Any, nslots: int, lets: list[Any]) -> None:
+        self.source = source
+        self._fn = root.fn
+        self._nslots = nslots
+        self._lets = lets
+        self.size = root.size
+        self.let_names = [d.name for d in lets]
+
+    def _ctx(self, document: Any, prev: Any, budget: int, shared: Any, rec: bool) -> Ctx:
+        ctx = Ctx()
+        ctx.doc = document
+        ctx.prev = prev
+        n = self._nslots
+        if n:
+            ctx.vals = [None] * n
+            ctx.ptrs = [None] * n
+        else:
+            ctx.vals = ctx.ptrs = _EMPTY
+        ctx.reads = []
+        ctx.ev = []
+        ctx.steps = 0
+        ctx.budget = budget
+        ctx.lets = [None] * len(self._lets) if self._lets else _EMPTY
+        ctx.shared = shared
+        ctx.lop = ctx.left = ctx.right = ctx.tol = None
+        ctx.rec = rec
+        return ctx
+
+    def _run(self, ctx: Ctx) -> tuple[Any, LangError | None]:
+        try:
+            return self._fn(ctx), None
+        except RuntimeFailure as e:
+            return UNKNOWN, e.error
+        except RecursionError:
+            return UNKNOWN, runtime_error("TOO_DEEP", "文档或表达式嵌套过深", "document or expression nested too deeply")
+        except Exception as e:  # never let a rule take the run down
+            return UNKNOWN, runtime_error("INTERNAL", f"规则计算出错：{type(e).__name__}: {e}",
+                                          f"rule evaluation failed: {type(e).__name__}: {e}")
+
+    def evaluate(self, document: Any, prev: Any = None, budget: int = 100_000,
+                 shared: dict[Any, Any] | None = None, *, record: bool = False) -> Outcome:
+        """Evaluate on ``document`` (and the previous year's ``prev``).
+
+        ``shared`` is an optional dict the caller keeps per document (and prev) so that
+        pack-level lets and ``rows()`` are computed once for all rules. A first, fast run
+        records nothing; when the rule fails (or ``record`` is set) it is run again recording
+        every read and the evidence, so passing rules stay cheap.
+        """
+        ctx = self._ctx(document, prev, budget, shared, record)
+        v, err = self._run(ctx)
+        if err is not None:
+            return Outcome("error", UNKNOWN, [], [], [], err, ctx.reads, ctx.steps)
+        if v is False and not record:
+            ctx = self._ctx(document, prev, budget, shared, True)
+            v, err = self._run(ctx)
+            if err is not None:   # cannot happen for a pure expression; keep the first verdict
+                return Outcome("fail", False, [], [], [], None, ctx.reads, ctx.steps)
+        if v is True:
+            return Outcome("pass", True, [], [], [], None, ctx.reads, ctx.steps)
+        if v is False:
+            ev = ctx.ev
+            if not ev:
+                ev.append(make_evidence(ctx, 0))
+            return Outcome("fail", False, [], [], ev, None, list(dict.fromkeys(ctx.reads)), ctx.steps)
+        if type(v) is Unknown:
+            return Outcome("unknown", UNKNOWN, sorted(v.missing), sorted(v.reasons), [], None, ctx.reads, ctx.steps)
+        zh, en = type_name(v)
+        err = runtime_error("NOT_BOOLEAN", f"规则的结果应为真假值，得到{zh}", f"a rule must give true/false, got {en}")
+        return Outcome("error", v, [], [], [], err, ctx.reads, ctx.steps)
+
+    def value(self, document: Any, prev: Any = None, budget: int = 100_000) -> Any:
+        """The expression's value (for message placeholders and lets); UNKNOWN on error."""
+        o = self.evaluate(document, prev, budget)
+        return o.value
+
+
+__all__ = ["Ctx", "CompiledExpression", "LangError", "RuntimeFailure"]
