@@ -119,6 +119,8 @@ class RunResult:
 
     reports: list[ReportResult]
     problems: list[Problem] = field(default_factory=list)  # run-level: plugin failures etc.
+    # The rules of the run (id → title {zh, en}, severity, basis, pack), for SARIF/JUnit/HTML; not in JSON.
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         totals = {s: 0 for s in SEVERITIES}
