@@ -64,11 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="检查年报 / check reports", epilog=EPILOG,
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ck.add_argument("files", nargs="+", metavar="FILE", help="文件、目录或通配符 / files, directories or globs")
-    ck.add_argument("--format", default="text", help="text | json | sarif | junit | html | csv（及插件提供的格式）")
+    ck.add_argument("--format", default=None, help="text | json | sarif | junit | html | csv（及插件提供的格式；"
+                    "默认 text 或配置中的 format）")
     ck.add_argument("--rules", action="append", default=[], metavar="DIR", help="额外规则包目录 / extra rule pack")
     ck.add_argument("--prev", metavar="FILE", help="同一机关上一年度年报 / previous year's report")
     ck.add_argument("-o", "--output", metavar="FILE", help="写入文件而非标准输出 / write to a file")
-    ck.add_argument("-j", "--jobs", type=int, default=0, help="并行进程数（默认全部核心）/ parallel jobs")
+    ck.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认全部核心）/ parallel jobs")
     ck.add_argument("--profile", help="配置中的检查方案 / configuration profile")
     ck.add_argument("--config", metavar="FILE", help="配置文件（gipcheck.toml 或 pyproject.toml）")
     ck.add_argument("--no-suppressions", action="store_true", help="忽略所有豁免 / show suppressed findings too")
@@ -146,14 +147,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from gipcheck import api
+    from gipcheck.report import BUILTIN_NAMES, get_reporter
 
+    settings = api.load_settings(config=args.config, profile=args.profile, lang=args.lang)
+    fmt = args.format or settings.option("format")
+    if args.jobs is not None and args.jobs < 0:
+        raise GipcheckError("BAD_JOBS", "-j 应为非负整数", "-j must be a non-negative integer")
+    if get_reporter(fmt) is None:  # before the run, not after an hour of checking
+        api.render(api.RunResult(reports=[]), fmt)
     run = api.check_paths(
         args.files, rule_dirs=args.rules, prev=args.prev, lang=args.lang, region=args.region,
-        strict_plugins=args.strict_plugins, jobs=args.jobs, profile=args.profile, config=args.config,
-        no_suppressions=args.no_suppressions,
-        progress=None if args.no_progress or args.output is None and args.format == "text" and False else "auto",
+        strict_plugins=args.strict_plugins, jobs=args.jobs, no_suppressions=args.no_suppressions,
+        progress=None if args.no_progress else "auto", settings=settings, full=fmt not in BUILTIN_NAMES,
     )
-    _emit(api.render(run, args.format, lang=args.lang, color=args.output is None and sys.stdout.isatty()),
+    _emit(api.render(run, fmt, lang=args.lang, color=args.output is None and sys.stdout.isatty()),
           args.output)
     return api.exit_code(run)
 
@@ -187,15 +194,11 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit(json.dumps(info, ensure_ascii=False, indent=1))
     else:
-        lines = []
-        for p in info.get("plugins", []):
-            lines.append(f"{p.get('name')} {p.get('version') or ''}".rstrip())
-            for kind, items in (p.get("registered") or {}).items():
-                if items:
-                    lines.append(f"  {kind}: {', '.join(map(str, items))}")
-        for prob in info.get("problems", []):
-            lines.append(f"! {prob.get('message')}")
-        _emit("\n".join(lines))
+        from gipcheck.plugins.manager import format_plugins_text
+
+        text = format_plugins_text(info.get("plugins", []), args.lang)
+        problems = [f"! {p.get('message')}" for p in info.get("problems", [])]
+        _emit("\n".join([text, *problems]))
     return EXIT_OK
 
 

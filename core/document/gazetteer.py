@@ -16,6 +16,8 @@ _FILE = Path(__file__).with_name("gazetteer.yaml")
 _STOP = set("和与及局委办厅部会室所站院政府公开信息管理服务中心的")
 _COUNTY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|县|区|旗|市|林区|特区)")
 _TOWN = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道|民族乡|乡|镇|苏木)")
+_ANY_PROVINCE = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:省|自治区)")
+_ANY_CITY = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟)")
 _NATIONAL = ("国务院", "国家", "中华人民共和国", "中国", "中央")
 
 
@@ -80,12 +82,19 @@ def classify_organ(organ: str | None) -> tuple[str | None, str | None, dict[str,
                 rest = rest[len(short):]
                 level = "provincial"
                 break
+    if region["province"] is None and (m := _ANY_PROVINCE.match(rest)):
+        # a province the gazetteer does not list (or an invented one, as in the examples)
+        region["province"], rest, level = m.group(0), rest[m.end():], "provincial"
     for city, prov in g.city_province.items():
         if rest.startswith(city) and (region["province"] in (None, prov)):
             region["city"], region["province"] = city, prov
             rest = rest[len(city):]
             level = "prefecture"
             break
+    else:
+        if level == "provincial" and (m := _ANY_CITY.match(rest)):
+            # after a province, the next "…市/自治州/地区/盟" is a prefecture-level unit
+            region["city"], rest, level = m.group(0), rest[m.end():], "prefecture"
     county = _unit(_COUNTY, rest)
     if county and county.endswith("市") and county not in g.county_city:
         # an unknown "…市" right at the start may be a prefecture we do not list; not a county

@@ -214,8 +214,9 @@ def applies_to(rule: Rule, meta: dict[str, Any]) -> tuple[bool, list[str]]:
         raw = [reg.get(k) for k in ("province", "city", "county")] if isinstance(reg, dict) else []
         names = [str(n) for n in raw if n]
         if not names:
-            missing.append("/meta/region")
-        elif not any(r == n or (len(r) >= 2 and n.startswith(r)) for r in regions for n in names):
+            # a province pack applies where the report is known to be of that region (or --region says so)
+            return False, []
+        if not any(r == n or (len(r) >= 2 and n.startswith(r)) for r in regions for n in names):
             return False, []
     return True, missing
 
