@@ -1,0 +1,1 @@
+"""Test helpers that render the hand-verified seeds into real input formats (HTML, DOCX)."""
