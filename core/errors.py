@@ -10,6 +10,7 @@ Exit codes (documented in README and ``gipcheck --help``):
 3    an input could not be read as a report (empty, binary, too large, corrupt, wrong format,
      not an annual report, needs a plugin) — the other inputs are still processed
 4    ``extract``: a report was read but is incomplete (e.g. cut off inside table 三)
+70   an internal error in gipcheck itself (a bug; reported in one line, ``GIPCHECK_DEBUG=1`` shows more)
 ==== =====================================================================================
 """
 
@@ -20,6 +21,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_INCOMPLETE = 4
+EXIT_INTERNAL = 70
 
 
 class GipcheckError(Exception):
