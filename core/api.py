@@ -25,7 +25,7 @@ from gipcheck.errors import (
     GipcheckError,
     LoadError,
 )
-from gipcheck.load.base import LoadedReport
+from gipcheck.load.base import LoadedReport, Note
 
 
 class Checker:
@@ -46,10 +46,10 @@ class Checker:
         self.region = region
         if autoload is None:
             autoload = os.environ.get("GIPCHECK_DISABLE_PLUGIN_AUTOLOAD", "") not in ("1", "true", "yes")
-        self.plugins = PluginManager(strict=strict_plugins, autoload=autoload, extra_plugins=list(plugins))
+        self.plugins = PluginManager(strict=strict_plugins, autoload=autoload, plugins=list(plugins)).load()
+        self.plugins.install_loaders()
+        self.packs = [*self.plugins.load_rule_packs(region), *load_packs([Path(d) for d in rule_dirs])]
         self.problems: list[Problem] = list(self.plugins.problems)
-        pack_dirs = [*self.plugins.rule_pack_dirs(), *(Path(d) for d in rule_dirs)]
-        self.packs = load_packs(pack_dirs, functions=self.plugins.functions())
 
     # -------------------------------------------------------------- load
     def load(self, path: str | Path) -> LoadedReport:
@@ -57,7 +57,9 @@ class Checker:
         from gipcheck.load import load_path
 
         loaded = load_path(path, options={"region": self.region, "plugins": self.plugins})
-        self.plugins.enrich(loaded, {"region": self.region})
+        # A plugin that fails while enriching this report is named in the report, and the run goes on.
+        for problem in self.plugins.enrich(loaded, {"region": self.region}) or ():
+            loaded.notes.append(Note(f"PLUGIN_{problem.code}", problem.message, problem.message, level="warning"))
         return loaded
 
     # -------------------------------------------------------------- check
@@ -125,15 +127,25 @@ def check(source: str | Path | LoadedReport, *, prev: str | Path | LoadedReport 
 
 
 def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), prev: str | None = None,
-                lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int = 0,
+                lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
                 profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
-                progress: str | None = "auto") -> RunResult:
-    """Check files, directories and globs as one batch (see :mod:`gipcheck.batch`)."""
+                progress: str | None = "auto", settings: Any = None, full: bool = True,
+                keep_text: bool = True) -> RunResult:
+    """Check files, directories and globs as one batch (see :mod:`gipcheck.batch`); configuration
+    (``config``/``profile`` or the ``gipcheck.toml``/``pyproject.toml`` found upward) is applied."""
     from gipcheck.batch import run_batch
 
     return run_batch(paths, rule_dirs=rule_dirs, prev=prev, lang=lang, region=region,
                      strict_plugins=strict_plugins, jobs=jobs, profile=profile, config=config,
-                     no_suppressions=no_suppressions, progress=progress)
+                     no_suppressions=no_suppressions, progress=progress, settings=settings, full=full,
+                     keep_text=keep_text)
+
+
+def load_settings(*, config: str | None = None, profile: str | None = None, lang: str = "zh") -> Any:
+    """The effective configuration (:class:`gipcheck.config.Settings`); raises ConfigError (exit 2)."""
+    from gipcheck.config import load_config
+
+    return load_config(config, profile=profile, lang=lang)
 
 
 def exit_code(run: RunResult) -> int:
@@ -197,18 +209,19 @@ def describe_plugins(*, strict: bool = False) -> dict[str, Any]:
 
 
 def explain(rule_id: str, path: str, *, prev: str | None = None, rule_dirs: Sequence[str | Path] = (),
-            lang: str = "zh") -> str:
+            lang: str = "zh", fmt: str = "text") -> str:
+    """Why ``rule_id`` passed, failed or was not evaluated on ``path``: every sub-expression's
+    value and the cells it read, with their line/column in the file."""
     from gipcheck.engine.explain import explain as _explain
 
     c = checker(rule_dirs=rule_dirs, lang=lang)
-    return _explain(c, rule_id, path, prev=prev, lang=lang)
+    return _explain(c, rule_id, path, prev=prev, lang=lang, fmt=fmt)
 
 
 def show_config(*, config: str | None = None, profile: str | None = None, lang: str = "zh") -> str:
-    from gipcheck.config import load_config
-
-    return load_config(config, profile=profile).describe(lang)
+    """``gipcheck config show``: the effective configuration and where each value came from."""
+    return load_settings(config=config, profile=profile, lang=lang).describe(lang)
 
 
 __all__ = ["Checker", "LoadError", "check", "check_paths", "checker", "describe_plugins", "exit_code",
-           "explain", "extract", "extract_many", "list_rules", "render", "show_config", "show_rule", "test_rules"]
+           "explain", "extract", "extract_many", "list_rules", "load_settings", "render", "show_config", "show_rule", "test_rules"]

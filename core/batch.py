@@ -66,14 +66,17 @@ def expand_inputs(args: Sequence[str]) -> list[str]:
 # pickled Checker, and send back only slim results (see :func:`slim`).
 _WORKER_CHECKER: Any = None
 _WORKER_SLIM = True
+_WORKER_KEEP_TEXT = True
 
 PairKey = tuple[str, int]
 
 
-def slim(result: ReportResult) -> ReportResult:
-    """Keep what reporters use: ``meta`` of the document, the text, and the locations findings
-    point at — not the whole document and every cell's location, which cost more to send between
-    processes than to recompute."""
+def slim(result: ReportResult, keep_text: bool = True) -> ReportResult:
+    """Keep what reporters use: ``meta`` of the document, the text (HTML shows it), and the
+    locations findings point at — not the whole document and every cell's location, which cost
+    more to send between processes than to recompute."""
+    if not keep_text:
+        result.text = None
     if result.document is not None:
         result.document = {"meta": result.document.get("meta") or {}}
     if result.locations:
@@ -129,7 +132,7 @@ def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | No
         result.notes.append({"code": "PREV_PAIRED", "level": "info",
                              "zh": f"已与同一机关上一年度年报配对：{prev}",
                              "en": f"paired with the previous year's report {prev}"})
-    return (slim(result) if _WORKER_SLIM else result), key
+    return (slim(result, _WORKER_KEEP_TEXT) if _WORKER_SLIM else result), key
 
 
 class Progress:
@@ -189,10 +192,10 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
               lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
               profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
               progress: str | None = "auto", checker: Any = None, settings: Any = None, full: bool = True,
-              on_result: Callable[[ReportResult], None] | None = None) -> RunResult:
+              keep_text: bool = True, on_result: Callable[[ReportResult], None] | None = None) -> RunResult:
     """Check every input; see the module docstring. ``jobs`` 0 or None: the configuration's
     ``jobs`` or all cores. ``full=False`` keeps only what reporters need of each document
-    (:func:`slim`). ``settings``: an already loaded configuration (else ``config``/``profile``)."""
+    (:func:`slim`; ``keep_text=False`` drops the report text too, which only HTML shows). ``settings``: an already loaded configuration (else ``config``/``profile``)."""
     global _WORKER_CHECKER, _WORKER_SLIM
     from gipcheck.api import Checker
     from gipcheck.config import load_config
@@ -207,7 +210,7 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
 
     paths = expand_inputs(inputs)
     jobs = jobs or settings.option("jobs") or default_jobs()
-    _WORKER_CHECKER, _WORKER_SLIM = checker, not full
+    _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT = checker, not full, keep_text
     bar = Progress(len(paths), enabled=progress == "auto")
     results: list[ReportResult] = []
     keys: list[PairKey | None] = []

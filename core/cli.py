@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from gipcheck import __version__
-from gipcheck.errors import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, EXIT_USAGE, GipcheckError, RuleError
+from gipcheck.errors import EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_INPUT, EXIT_OK, EXIT_USAGE, GipcheckError, RuleError
 
 EPILOG = """退出码 / exit codes:
   0  成功；check 未发现“错误”级问题 / success, no error-severity finding
@@ -23,6 +24,7 @@ EPILOG = """退出码 / exit codes:
   2  无法运行：参数、规则或配置文件有误，或 --strict-plugins 下插件出错 / bad arguments, rules, config
   3  有输入文件无法读取为年报（空文件、二进制、过大、损坏、非年报）/ an input could not be read
   4  extract：年报不完整（如表三中途截断）/ extract: a report is incomplete
+  70 gipcheck 内部错误（请报告）/ internal error in gipcheck (please report it)
 """
 
 
@@ -96,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     xp.add_argument("rule_id", metavar="RULE")
     xp.add_argument("file", metavar="FILE")
     xp.add_argument("--prev", metavar="FILE")
+    xp.add_argument("--format", choices=("text", "json"), default="text")
     xp.add_argument("--rules", action="append", default=[], metavar="DIR")
     common(xp)
 
@@ -159,6 +162,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         args.files, rule_dirs=args.rules, prev=args.prev, lang=args.lang, region=args.region,
         strict_plugins=args.strict_plugins, jobs=args.jobs, no_suppressions=args.no_suppressions,
         progress=None if args.no_progress else "auto", settings=settings, full=fmt not in BUILTIN_NAMES,
+        keep_text=fmt not in BUILTIN_NAMES or fmt == "html",
     )
     _emit(api.render(run, fmt, lang=args.lang, color=args.output is None and sys.stdout.isatty()),
           args.output)
@@ -205,7 +209,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     from gipcheck import api
 
-    _emit(api.explain(args.rule_id, args.file, prev=args.prev, rule_dirs=args.rules, lang=args.lang))
+    _emit(api.explain(args.rule_id, args.file, prev=args.prev, rule_dirs=args.rules, lang=args.lang, fmt=args.format))
     return EXIT_OK
 
 
@@ -241,6 +245,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as e:  # noqa: BLE001 — last resort: a bug in gipcheck must not print a traceback at a clerk
+        if os.environ.get("GIPCHECK_DEBUG"):
+            raise
+        print(f"gipcheck: 内部错误，请将此信息报告给维护者 / internal error, please report it: "
+              f"{type(e).__name__}: {e}（设置 GIPCHECK_DEBUG=1 可查看详细信息）", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,9 @@ BUILTIN_REPORTER_MODULES: tuple[str, ...] = (
     "gipcheck.report.csv",
 )
 
+# The built-in formats' names: they need only the slim form of each result (gipcheck.batch.slim).
+BUILTIN_NAMES: tuple[str, ...] = ("text", "json", "sarif", "junit", "html", "csv")
+
 
 @dataclass
 class ReporterSpec:

@@ -1,0 +1,535 @@
+"""Configuration: ``[tool.gipcheck]`` in ``pyproject.toml`` or a ``gipcheck.toml``.
+
+Found from the current directory upward (the first ``gipcheck.toml``, or ``pyproject.toml`` that
+has a ``[tool.gipcheck]`` table), or named with ``--config FILE``. Example::
+
+    [tool.gipcheck]
+    profile = "province"              # the profile used when --profile is not given
+    disable = ["O-*"]                 # rule ids or globs
+    enable = ["O-KEYPOINTS"]          # re-enable after a broader disable
+    severity = { "S-LABEL-EXACT" = "warning" }
+    format = "text"                   # run options: format, jobs, lang, region, rules
+    [[tool.gipcheck.suppressions]]
+    rule = "T3-EMPTY"                 # id or glob
+    reason = "2021 年模板无此行"        # required
+    expires = 2026-06-30              # optional; after this date it no longer suppresses
+    files = ["reports/2021/*.txt"]    # optional globs on the input path
+    organ = "深州市人民政府办公室"       # optional organ (glob)
+    [tool.gipcheck.profiles.province]
+    extends = "base"                  # optional
+    mandatory = ["T3-*", "T4-*"]      # can be neither disabled nor suppressed (attempts are reported)
+    disable = […]; enable = […]; severity = {…}; suppressions = […]
+
+Every value keeps where it came from (``file:key`` or the default), shown by ``gipcheck config show``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gipcheck.engine.model import SEVERITIES, Problem, ReportResult, RunResult
+from gipcheck.errors import ConfigError
+
+CONFIG_NAMES = ("gipcheck.toml", "pyproject.toml")
+TOP_KEYS = ("profile", "disable", "enable", "severity", "mandatory", "suppressions", "profiles",
+            "format", "jobs", "lang", "region", "rules")
+PROFILE_KEYS = ("extends", "description", "disable", "enable", "severity", "mandatory", "suppressions")
+SUPPRESSION_KEYS = ("rule", "reason", "expires", "files", "organ")
+OPTION_DEFAULTS: dict[str, Any] = {"format": "text", "jobs": 0, "lang": "zh", "region": None, "rules": []}
+DEFAULT_ORIGIN = {"zh": "默认值", "en": "default"}
+
+
+def _toml() -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: tomli is the same parser
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            raise ConfigError("CONFIG_TOML", "读取配置需要 Python 3.11 或安装 tomli",
+                              "reading the configuration needs Python 3.11 or the tomli package") from None
+    return tomllib
+
+
+@dataclass
+class Value:
+    """One effective setting and where it came from (``file:key``, ``--profile`` or the default)."""
+
+    value: Any
+    origin: str | None = None  # None: the built-in default
+
+
+@dataclass
+class Suppression:
+    rule: str
+    reason: str
+    origin: str
+    expires: _dt.date | None = None
+    files: list[str] = field(default_factory=list)
+    organ: str | None = None
+    matched: int = 0
+    blocked: int = 0  # findings it would have hidden but for expiry or a mandatory rule
+
+    def expired(self, today: _dt.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+    def matches(self, rule: str, source: str, organ: str | None) -> bool:
+        if not _match(self.rule, rule):
+            return False
+        if self.files and not any(_path_match(source, g) for g in self.files):
+            return False
+        if self.organ is not None and not (organ and fnmatch.fnmatchcase(organ, self.organ)):
+            return False
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "reason": self.reason, "expires": self.expires.isoformat() if self.expires else None,
+                "files": self.files, "organ": self.organ, "source": self.origin}
+
+
+def _match(pattern: str, rule_id: str) -> bool:
+    return pattern == rule_id or fnmatch.fnmatchcase(rule_id, pattern)
+
+
+def _path_match(source: str, pattern: str) -> bool:
+    """A file glob matches the path as given, its absolute form, or (no ``/`` in the glob) its name."""
+    src = source.replace(os.sep, "/")
+    if fnmatch.fnmatchcase(src, pattern) or fnmatch.fnmatchcase(src.removeprefix("./"), pattern):
+        return True
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(src.rsplit("/", 1)[-1], pattern)
+    return fnmatch.fnmatchcase(os.path.abspath(source).replace(os.sep, "/"), pattern) or \
+        fnmatch.fnmatchcase(os.path.abspath(source).replace(os.sep, "/"), "*/" + pattern.lstrip("/"))
+
+
+@dataclass
+class Settings:
+    """The effective configuration: rule switches, severities, mandatory rules, suppressions and
+    run options, each with its origin. :meth:`apply` rewrites one report's result accordingly."""
+
+    path: Path | None = None
+    prefix: str = ""
+    profile: Value = field(default_factory=lambda: Value(None))
+    switches: list[tuple[str, str, str]] = field(default_factory=list)  # (op enable/disable, pattern, origin)
+    severity: list[tuple[str, str, str]] = field(default_factory=list)  # (pattern, severity, origin)
+    mandatory: list[tuple[str, str]] = field(default_factory=list)      # (pattern, origin)
+    suppressions: list[Suppression] = field(default_factory=list)
+    options: dict[str, Value] = field(default_factory=dict)
+    profiles: list[str] = field(default_factory=list)
+    today: _dt.date = field(default_factory=_dt.date.today)
+    lang: str = "zh"
+    known_rules: set[str] | None = None
+    _problems: dict[tuple[str, str, str], Problem] = field(default_factory=dict)
+    _state: dict[str, tuple[bool, str | None, str | None, str | None]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ rule state
+    def mandatory_origin(self, rule_id: str) -> str | None:
+        for pattern, origin in self.mandatory:
+            if _match(pattern, rule_id):
+                return origin
+        return None
+
+    def rule_state(self, rule_id: str) -> tuple[bool, str | None, str | None, str | None]:
+        """``(enabled, disabled-by origin, severity override, severity origin)`` of one rule; a
+        mandatory rule stays enabled whatever the switches say."""
+        got = self._state.get(rule_id)
+        if got is not None:
+            return got
+        enabled, by = True, None
+        for op, pattern, origin in self.switches:
+            if _match(pattern, rule_id):
+                enabled, by = op == "enable", (origin if op == "disable" else None)
+        if not enabled and (m := self.mandatory_origin(rule_id)):
+            self._problem("MANDATORY_DISABLE", rule_id, by or "",
+                          f"规则 {rule_id} 是强制规则（{m}），不能停用；{by} 的停用未生效",
+                          f"rule {rule_id} is mandatory ({m}) and cannot be disabled; the disable at {by} is ignored")
+            enabled, by = True, None
+        sev = sev_origin = None
+        for pattern, s, origin in self.severity:
+            if _match(pattern, rule_id):
+                sev, sev_origin = s, origin
+        got = (enabled, by, sev, sev_origin)
+        self._state[rule_id] = got
+        return got
+
+    def _problem(self, code: str, rule: str, origin: str, zh: str, en: str) -> None:
+        key = (code, rule, origin)
+        if key not in self._problems:
+            self._problems[key] = Problem("config", code, zh if self.lang == "zh" else en,
+                                          {"rule": rule, "source": origin, "zh": zh, "en": en})
+
+    # ------------------------------------------------------------ applying
+    def apply(self, result: ReportResult, *, no_suppressions: bool = False) -> ReportResult:
+        """Drop disabled rules, override severities and mark suppressed findings, in place."""
+        if not (self.switches or self.severity or self.suppressions):
+            return result
+        meta = (result.document or {}).get("meta") or {}
+        organ = meta.get("organ") if isinstance(meta.get("organ"), str) else None
+        kept = []
+        for f in result.findings:
+            enabled, _by, sev, _so = self.rule_state(f.rule)
+            if not enabled:
+                continue
+            if sev:
+                f.severity = sev
+            if not no_suppressions:
+                self._suppress(f, result.source, organ)
+            kept.append(f)
+        result.findings = kept
+        ne = []
+        for n in result.not_evaluated:
+            enabled, _by, sev, _so = self.rule_state(n.rule)
+            if enabled:
+                if sev:
+                    n.severity = sev
+                ne.append(n)
+        result.not_evaluated = ne
+        result.passed = [r for r in result.passed if self.rule_state(r)[0]]
+        return result
+
+    def _suppress(self, finding: Any, source: str, organ: str | None) -> None:
+        for s in self.suppressions:
+            if not s.matches(finding.rule, source, organ):
+                continue
+            if (m := self.mandatory_origin(finding.rule)) is not None:
+                s.blocked += 1
+                self._problem("MANDATORY_SUPPRESS", finding.rule, s.origin,
+                              f"规则 {finding.rule} 是强制规则（{m}），不能豁免；{s.origin} 的豁免未生效",
+                              f"rule {finding.rule} is mandatory ({m}) and cannot be suppressed; "
+                              f"the suppression at {s.origin} is ignored")
+                continue
+            if s.expired(self.today):
+                s.blocked += 1
+                continue
+            s.matched += 1
+            finding.suppressed = {"reason": s.reason, "expires": s.expires.isoformat() if s.expires else None,
+                                  "source": s.origin}
+            return
+
+    def run_problems(self, run: RunResult | None = None, *, no_suppressions: bool = False) -> list[Problem]:
+        """Configuration problems of the run: mandatory rules disabled or suppressed, expired and
+        unmatched suppressions, switches naming no known rule."""
+        if self.known_rules is not None:
+            for rid in sorted(self.known_rules):
+                self.rule_state(rid)  # reports a disabled mandatory rule even where it did not fire
+            for op, pattern, origin in self.switches:
+                self._unknown(pattern, origin, op)
+            for pattern, _s, origin in self.severity:
+                self._unknown(pattern, origin, "severity")
+        for s in self.suppressions:
+            exp = s.expires.isoformat() if s.expires else ""
+            if s.expired(self.today):
+                self._problem("SUPPRESSION_EXPIRED", s.rule, s.origin,
+                              f"豁免已过期（{exp}）：{s.origin} 规则 {s.rule}，不再生效"
+                              + (f"，{s.blocked} 处问题重新显示" if s.blocked else ""),
+                              f"suppression expired ({exp}): {s.origin} rule {s.rule} no longer applies"
+                              + (f"; {s.blocked} finding(s) shown again" if s.blocked else ""))
+            elif not no_suppressions and s.matched == 0 and s.blocked == 0:
+                self._problem("SUPPRESSION_UNMATCHED", s.rule, s.origin,
+                              f"豁免未匹配任何问题：{s.origin} 规则 {s.rule}（可删除）",
+                              f"suppression matched no finding: {s.origin} rule {s.rule} (can be removed)")
+        return list(self._problems.values())
+
+    def _unknown(self, pattern: str, origin: str, what: str) -> None:
+        if self.known_rules is None or any(_match(pattern, r) for r in self.known_rules):
+            return
+        hint = difflib.get_close_matches(pattern, sorted(self.known_rules), n=1)
+        self._problem("CONFIG_UNKNOWN_RULE", pattern, origin,
+                      f"配置 {origin} 中的规则 {pattern} 不存在" + (f"，是否应为 {hint[0]}？" if hint else ""),
+                      f"{origin}: no rule matches {pattern}" + (f"; did you mean {hint[0]}?" if hint else ""))
+
+    # ------------------------------------------------------------ options and display
+    def option(self, name: str) -> Any:
+        v = self.options.get(name)
+        return v.value if v is not None else OPTION_DEFAULTS.get(name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path) if self.path else None,
+            "profile": {"value": self.profile.value, "source": self.profile.origin},
+            "options": {k: {"value": self.option(k), "source": self.options[k].origin if k in self.options else None}
+                        for k in OPTION_DEFAULTS},
+            "switches": [{"op": op, "rule": p, "source": o} for op, p, o in self.switches],
+            "severity": [{"rule": p, "severity": s, "source": o} for p, s, o in self.severity],
+            "mandatory": [{"rule": p, "source": o} for p, o in self.mandatory],
+            "suppressions": [s.to_json() for s in self.suppressions],
+        }
+
+    def describe(self, lang: str = "zh") -> str:
+        zh = lang == "zh"
+        dflt = DEFAULT_ORIGIN["zh" if zh else "en"]
+        rows: list[tuple[str, str]] = []
+        out = [(f"配置文件：{self.path}" if zh else f"configuration file: {self.path}") if self.path else
+               ("未找到配置文件（gipcheck.toml 或含 [tool.gipcheck] 的 pyproject.toml），全部使用默认值" if zh else
+                "no configuration file found (gipcheck.toml or pyproject.toml with [tool.gipcheck]); all defaults")]
+        rows.append(("profile", (repr(self.profile.value) if self.profile.value else "—") + "  ← "
+                     + (self.profile.origin or dflt)))
+        for k in OPTION_DEFAULTS:
+            v = self.options.get(k)
+            rows.append((k, f"{self.option(k)!r}  ← {v.origin if v else dflt}"))
+        width = max(len(k) for k, _ in rows)
+        out += [f"  {k:<{width}} = {v}" for k, v in rows]
+
+        def block(title_zh: str, title_en: str, items: list[str]) -> None:
+            out.append((title_zh if zh else title_en) + ("" if items else ("：无" if zh else ": none")))
+            out.extend(f"  {i}" for i in items)
+
+        block("启用/停用规则（按顺序，后者优先）：", "rule switches (in order, later wins):",
+              [f"{'停用' if op == 'disable' and zh else '启用' if zh else op} {p}  ← {o}" for op, p, o in self.switches])
+        block("严重程度调整：", "severity overrides:", [f"{p} = {s}  ← {o}" for p, s, o in self.severity])
+        block("强制规则（不可停用、不可豁免）：", "mandatory rules (cannot be disabled or suppressed):",
+              [f"{p}  ← {o}" for p, o in self.mandatory])
+        sup = []
+        for s in self.suppressions:
+            scope = "".join([f" files={s.files}" if s.files else "", f" organ={s.organ}" if s.organ else ""])
+            exp = ""
+            if s.expires:
+                gone = s.expired(self.today)
+                exp = (f" 到期 {s.expires}{'（已过期）' if gone else ''}" if zh
+                       else f" expires {s.expires}{' (expired)' if gone else ''}")
+            sup.append(f"{s.rule}{scope}{exp}  {'理由' if zh else 'reason'}：{s.reason}  ← {s.origin}")
+        block("豁免：", "suppressions:", sup)
+        if self.profiles:
+            out.append(("可用检查方案：" if zh else "profiles: ") + ", ".join(self.profiles))
+        return "\n".join(out)
+
+
+# ------------------------------------------------------------------ reading
+def find_config(start: str | Path | None = None) -> tuple[Path, dict[str, Any], str] | None:
+    """The first ``gipcheck.toml`` or ``pyproject.toml`` with ``[tool.gipcheck]`` from ``start`` up."""
+    here = Path(start or os.getcwd()).resolve()
+    for d in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            p = d / name
+            if p.is_file():
+                data = _read_toml(p)
+                table, prefix = _table_of(p, data)
+                if table is not None:
+                    return p, table, prefix
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    tomllib = _toml()
+    try:
+        with open(path, "rb") as fh:
+            return dict(tomllib.load(fh))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("CONFIG_TOML", f"配置文件 {path} 不是有效的 TOML：{e}",
+                          f"configuration file {path} is not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError("CONFIG_IO", f"无法读取配置文件 {path}：{e.strerror}",
+                          f"cannot read configuration file {path}: {e.strerror}") from None
+
+
+def _table_of(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    tool = data.get("tool")
+    if isinstance(tool, dict) and isinstance(tool.get("gipcheck"), dict):
+        return tool["gipcheck"], "tool.gipcheck"
+    if path.name == "pyproject.toml":
+        return None, "tool.gipcheck"
+    return {k: v for k, v in data.items() if k != "tool"}, ""
+
+
+class _Reader:
+    """Validates one configuration table, building a :class:`Settings` with origins."""
+
+    def __init__(self, path: Path, prefix: str, settings: Settings) -> None:
+        self.path, self.prefix, self.s = path, prefix, settings
+        try:
+            self.display = str(path.relative_to(Path.cwd()))
+        except ValueError:
+            self.display = str(path)
+
+    def key(self, *parts: str | int) -> str:
+        out = self.prefix
+        for p in parts:
+            if isinstance(p, int):
+                out += f"[{p}]"
+            else:
+                needs_quote = not p.replace("_", "").replace("-", "").isalnum() or not p.isascii()
+                part = f'"{p}"' if needs_quote else p
+                out = f"{out}.{part}" if out else part
+        return out
+
+    def origin(self, *parts: str | int) -> str:
+        return f"{self.display}:{self.key(*parts)}"
+
+    def error(self, code: str, parts: tuple[str | int, ...], zh: str, en: str) -> ConfigError:
+        return ConfigError(code, f"配置错误 {self.display}：{self.key(*parts)}：{zh}",
+                           f"configuration error {self.display}: {self.key(*parts)}: {en}")
+
+    def check_keys(self, table: dict[str, Any], allowed: tuple[str, ...], parts: tuple[str | int, ...]) -> None:
+        for k in table:
+            if k not in allowed:
+                s = difflib.get_close_matches(k, allowed, n=1)
+                hint_zh = f"（是否应为“{s[0]}”？）" if s else f"（可用：{'、'.join(allowed)}）"
+                hint_en = f" (did you mean '{s[0]}'?)" if s else f" (allowed: {', '.join(allowed)})"
+                raise self.error("CONFIG_KEY", (*parts, k), f"未知配置项{hint_zh}", f"unknown key{hint_en}")
+
+    def patterns(self, value: Any, parts: tuple[str | int, ...]) -> list[tuple[str, str]]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.error("CONFIG_TYPE", parts, "应为规则编号（或通配符）的列表，如 [\"T3-*\"]",
+                             "expected a list of rule ids or globs, e.g. [\"T3-*\"]")
+        return [(v.strip(), self.origin(*parts, i)) for i, v in enumerate(value)]
+
+    def layer(self, table: dict[str, Any], parts: tuple[str | int, ...]) -> None:
+        """One layer of rule settings (the top level, or a profile)."""
+        s = self.s
+        for op in ("disable", "enable"):
+            if op in table:
+                s.switches += [(op, p, o) for p, o in self.patterns(table[op], (*parts, op))]
+        if "mandatory" in table:
+            s.mandatory += self.patterns(table["mandatory"], (*parts, "mandatory"))
+        if "severity" in table:
+            sev = table["severity"]
+            if not isinstance(sev, dict):
+                raise self.error("CONFIG_TYPE", (*parts, "severity"), "应为表，如 { \"T3-EMPTY\" = \"error\" }",
+                                 "expected a table, e.g. { \"T3-EMPTY\" = \"error\" }")
+            for rule, level in sev.items():
+                if level not in SEVERITIES:
+                    raise self.error("CONFIG_SEVERITY", (*parts, "severity", rule),
+                                     f"严重程度“{level}”无效，应为 error、warning 或 info",
+                                     f"severity {level!r} is invalid; use error, warning or info")
+                s.severity.append((rule, level, self.origin(*parts, "severity", rule)))
+        if "suppressions" in table:
+            sups = table["suppressions"]
+            if not isinstance(sups, list) or not all(isinstance(x, dict) for x in sups):
+                raise self.error("CONFIG_TYPE", (*parts, "suppressions"), "应为表的数组（[[…suppressions]]）",
+                                 "expected an array of tables ([[…suppressions]])")
+            for i, raw in enumerate(sups):
+                s.suppressions.append(self.suppression(raw, (*parts, "suppressions", i)))
+
+    def suppression(self, raw: dict[str, Any], parts: tuple[str | int, ...]) -> Suppression:
+        self.check_keys(raw, SUPPRESSION_KEYS, parts)
+        rule = raw.get("rule")
+        if not isinstance(rule, str) or not rule.strip():
+            raise self.error("CONFIG_NO_RULE", (*parts, "rule"), "豁免必须写明规则编号（rule）",
+                             "a suppression needs the rule id (rule)")
+        reason = raw.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise self.error("CONFIG_NO_REASON", (*parts, "reason"),
+                             f"豁免规则 {rule} 缺少理由：每条豁免都必须写明理由（reason = \"…\"）",
+                             f"the suppression of {rule} has no reason: every suppression needs one (reason = \"…\")")
+        expires = raw.get("expires")
+        if isinstance(expires, _dt.datetime):
+            expires = expires.date()
+        elif isinstance(expires, str):
+            try:
+                expires = _dt.date.fromisoformat(expires.strip())
+            except ValueError:
+                raise self.error("CONFIG_DATE", (*parts, "expires"), f"到期日“{expires}”无效，应写成 2026-06-30",
+                                 f"expiry date {expires!r} is invalid; write it as 2026-06-30") from None
+        elif expires is not None and not isinstance(expires, _dt.date):
+            raise self.error("CONFIG_DATE", (*parts, "expires"), "到期日应为日期，如 2026-06-30",
+                             "the expiry must be a date such as 2026-06-30")
+        files = raw.get("files", [])
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise self.error("CONFIG_TYPE", (*parts, "files"), "应为文件通配符或其列表", "expected a glob or a list of globs")
+        organ = raw.get("organ")
+        if organ is not None and not isinstance(organ, str):
+            raise self.error("CONFIG_TYPE", (*parts, "organ"), "应为机关名称（文字）", "expected an organ name (text)")
+        return Suppression(rule=rule.strip(), reason=reason.strip(), origin=self.origin(*parts), expires=expires,
+                           files=files, organ=organ)
+
+    def options(self, table: dict[str, Any]) -> None:
+        for k in OPTION_DEFAULTS:
+            if k not in table:
+                continue
+            v = table[k]
+            names = _reporter_names() if k == "format" else []
+            ok = {"format": isinstance(v, str) and v in names,
+                  "jobs": isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                  "lang": v in ("zh", "en"),
+                  "region": isinstance(v, str) and bool(v.strip()),
+                  "rules": isinstance(v, (str, list))}[k]
+            if not ok:
+                want = {"format": "、".join(names), "jobs": "非负整数 / a non-negative integer",
+                        "lang": "zh 或 en", "region": "地区名 / a region", "rules": "目录列表 / a list of directories"}[k]
+                raise self.error("CONFIG_TYPE", (k,), f"取值“{v}”无效，应为 {want}", f"invalid value {v!r}; expected {want}")
+            if k == "rules":
+                # Rule directories are relative to the configuration file, not to the current directory.
+                v = [str((self.path.parent / d).resolve()) for d in ([v] if isinstance(v, str) else v)]
+            self.s.options[k] = Value(v, self.origin(k))
+
+
+def _reporter_names() -> list[str]:
+    from gipcheck.report import reporter_names
+
+    return reporter_names()
+
+
+def load_config(config: str | Path | None = None, *, profile: str | None = None, cwd: str | Path | None = None,
+                today: _dt.date | None = None, lang: str = "zh") -> Settings:
+    """The effective :class:`Settings`: ``config`` (a file) or the one found from ``cwd`` upward,
+    with ``profile`` (``--profile``) or the file's own ``profile`` applied on top of its top level.
+    Raises :class:`ConfigError` (exit 2) naming the file and key of any mistake."""
+    settings = Settings(today=today or _dt.date.today(), lang=lang)
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            raise ConfigError("CONFIG_MISSING", f"配置文件不存在：{path}", f"configuration file not found: {path}")
+        table, prefix = _table_of(path, _read_toml(path))
+        if table is None:
+            raise ConfigError("CONFIG_NO_TABLE", f"{path} 中没有 [tool.gipcheck] 配置",
+                              f"{path} has no [tool.gipcheck] table")
+        found: tuple[Path, dict[str, Any], str] | None = (path.resolve(), table, prefix)
+    else:
+        found = find_config(cwd)
+    if found is None:
+        if profile:
+            raise ConfigError("CONFIG_PROFILE", f"未找到配置文件，无法使用检查方案 {profile}",
+                              f"no configuration file found; profile {profile} is not defined")
+        return settings
+    path, table, prefix = found
+    settings.path, settings.prefix = path, prefix
+    r = _Reader(path, prefix, settings)
+    r.check_keys(table, TOP_KEYS, ())
+    profiles = table.get("profiles", {})
+    if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
+        raise r.error("CONFIG_TYPE", ("profiles",), "应为表（[tool.gipcheck.profiles.名称]）",
+                      "expected tables ([tool.gipcheck.profiles.NAME])")
+    settings.profiles = sorted(profiles)
+    for name, prof in profiles.items():
+        r.check_keys(prof, PROFILE_KEYS, ("profiles", name))
+    r.options(table)
+    r.layer(table, ())
+    chosen = Value(profile, "--profile") if profile else (
+        Value(table["profile"], r.origin("profile")) if table.get("profile") else Value(None))
+    if chosen.value is not None:
+        if not isinstance(chosen.value, str) or chosen.value not in profiles:
+            names = "、".join(sorted(profiles)) or "无"
+            raise ConfigError("CONFIG_PROFILE", f"检查方案 {chosen.value} 未定义（{r.display} 中可用：{names}）",
+                              f"profile {chosen.value} is not defined (in {r.display}: {', '.join(sorted(profiles)) or 'none'})")
+        chain: list[str] = []
+        name: str | None = chosen.value
+        while name is not None:
+            if name in chain:
+                raise r.error("CONFIG_PROFILE", ("profiles", name, "extends"), "检查方案循环继承", "profiles extend in a cycle")
+            if name not in profiles:
+                raise r.error("CONFIG_PROFILE", ("profiles", chain[-1], "extends"), f"继承的检查方案 {name} 未定义",
+                              f"extended profile {name} is not defined")
+            chain.append(name)
+            ext = profiles[name].get("extends")
+            name = ext if isinstance(ext, str) else None
+        for name in reversed(chain):
+            r.layer(profiles[name], ("profiles", name))
+    settings.profile = chosen
+    return settings
+
+
+def describe(config: str | None = None, *, profile: str | None = None, lang: str = "zh") -> str:
+    return load_config(config, profile=profile, lang=lang).describe(lang)
+
+
+__all__ = ["ConfigError", "Settings", "Suppression", "Value", "describe", "find_config", "load_config"]

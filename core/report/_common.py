@@ -1,0 +1,72 @@
+"""Helpers shared by the reporters: rule texts, resolved locations, severity order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_LABEL = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+
+
+def lang_of(options: dict[str, Any]) -> str:
+    return "en" if options.get("lang") == "en" else "zh"
+
+
+def rule_info(run: Any, rule_id: str) -> dict[str, Any]:
+    """The rule's catalogue entry (``run.rules``), or what its findings say of it."""
+    got = (getattr(run, "rules", None) or {}).get(rule_id)
+    if got:
+        return got
+    for rep in run.reports:
+        for f in rep.findings:
+            if f.rule == rule_id:
+                return {"title": {"zh": f.title, "en": f.title}, "severity": f.severity, "basis": f.basis,
+                        "pack": f.pack}
+        for n in rep.not_evaluated:
+            if n.rule == rule_id:
+                return {"title": {"zh": n.title, "en": n.title}, "severity": n.severity, "basis": "", "pack": None}
+    return {"title": {"zh": rule_id, "en": rule_id}, "severity": "warning", "basis": "", "pack": None}
+
+
+def _loc_json(v: Any) -> dict[str, Any]:
+    return v.to_json() if hasattr(v, "to_json") else dict(v)
+
+
+def resolve_location(result: Any, loc: dict[str, Any]) -> dict[str, Any]:
+    """A finding location with a line: its own, or that of its nearest ancestor pointer that has
+    one (a section's text → the section heading); ``inherited`` marks the latter."""
+    if loc.get("line") is not None:
+        return loc
+    p = str(loc.get("pointer") or "")
+    if p.startswith("prev:"):
+        return loc  # a cell of the previous year's report: not in this file
+    locations = getattr(result, "locations", None) or {}
+    while p:
+        src = locations.get(p)
+        if src is not None:
+            j = _loc_json(src)
+            if j.get("line") is not None:
+                return {**loc, **{k: v for k, v in j.items() if k in ("line", "col", "text", "page", "where")},
+                        "inherited": p}
+        p = p.rsplit("/", 1)[0]
+    return loc
+
+
+def finding_locations(result: Any, finding: Any) -> list[dict[str, Any]]:
+    """The finding's locations, each resolved to a line where one is known, without repeats."""
+    out, seen = [], set()
+    for loc in finding.locations:
+        r = resolve_location(result, loc)
+        key = (r.get("pointer"), r.get("line"), r.get("col"))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def meta_of(result: Any) -> dict[str, Any]:
+    m = (result.document or {}).get("meta") if result.document else None
+    return m if isinstance(m, dict) else {}

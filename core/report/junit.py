@@ -1,0 +1,118 @@
+"""JUnit XML output, for CI systems that show test results.
+
+One ``<testsuite>`` per report, one ``<testcase>`` per rule evaluated on it (``classname`` the
+report file, ``name`` the rule id and title). An error- or warning-severity finding is a
+``<failure>``; an info finding passes with its message in ``<system-out>``; a rule that could not
+be evaluated, or a suppressed finding, is ``<skipped>``; an unreadable file is one ``<error>``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from gipcheck.report._common import SEVERITY_LABEL, finding_locations, lang_of, meta_of, rule_info
+
+NAME = "junit"
+MEDIA_TYPE = "application/xml"
+EXTENSION = ".xml"
+
+# Characters XML 1.0 cannot carry at all (control characters from a broken file): dropped.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(s: Any) -> str:
+    t = _XML_BAD.sub("", str(s))
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(s: Any) -> str:
+    return quoteattr(_XML_BAD.sub("", str(s)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _where(loc: dict[str, Any], lang: str) -> str:
+    pos = ""
+    if loc.get("line") is not None:
+        pos = f"第 {loc['line']} 行" if lang == "zh" else f"line {loc['line']}"
+        if loc.get("col") is not None:
+            pos += f" 第 {loc['col']} 列" if lang == "zh" else f" col {loc['col']}"
+    label = loc.get("label") or loc.get("pointer") or ""
+    text = " ".join(str(loc.get("text") or "").split())
+    text = text if len(text) <= 80 else text[:79] + "…"
+    return f"{pos} {label}" + (f" “{text}”" if text else "")
+
+
+def render(run: Any, options: dict[str, Any]) -> str:
+    lang = lang_of(options)
+    sev_label = SEVERITY_LABEL[lang]
+    suites: list[str] = []
+    tot = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for rep in run.reports:
+        meta = meta_of(rep)
+        cases: list[str] = []
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        cls = rep.source
+        if not rep.readable:
+            msg = "；".join(p.message for p in rep.problems) or "unreadable"
+            code = rep.problems[0].code if rep.problems else "LOAD"
+            cases.append(f'    <testcase classname={_attr(cls)} name={_attr("load")}>\n'
+                         f'      <error message={_attr(msg)} type={_attr(code)}>{_text(msg)}</error>\n'
+                         f'    </testcase>')
+            counts["tests"] += 1
+            counts["errors"] += 1
+        else:
+            by_rule = {f.rule: f for f in rep.findings}
+            ne = {n.rule: n for n in rep.not_evaluated}
+            order = list(dict.fromkeys([*rep.passed, *by_rule, *ne]))
+            for rid in sorted(order):
+                info = rule_info(run, rid)
+                title = (info.get("title") or {}).get(lang) or (info.get("title") or {}).get("zh") or rid
+                head = f'    <testcase classname={_attr(cls)} name={_attr(f"{rid} {title}")}'
+                counts["tests"] += 1
+                f = by_rule.get(rid)
+                if f is not None:
+                    body = [f.message, *(_where(loc, lang) for loc in finding_locations(rep, f))]
+                    if f.basis:
+                        body.append(("依据：" if lang == "zh" else "basis: ") + f.basis)
+                    detail = _text("\n".join(body))
+                    if f.suppressed:
+                        counts["skipped"] += 1
+                        why = ("已豁免：" if lang == "zh" else "suppressed: ") + str(f.suppressed.get("reason"))
+                        cases.append(f"{head}>\n      <skipped message={_attr(why)}/>\n"
+                                     f"      <system-out>{detail}</system-out>\n    </testcase>")
+                    elif f.severity in ("error", "warning"):
+                        counts["failures"] += 1
+                        cases.append(f"{head}>\n      <failure message={_attr(f.message)} "
+                                     f"type={_attr(sev_label.get(f.severity, f.severity))}>{detail}</failure>\n"
+                                     f"    </testcase>")
+                    else:
+                        cases.append(f"{head}>\n      <system-out>{detail}</system-out>\n    </testcase>")
+                elif rid in ne:
+                    counts["skipped"] += 1
+                    cases.append(f"{head}>\n      <skipped message={_attr(ne[rid].reason)}/>\n    </testcase>")
+                else:
+                    cases.append(f"{head}/>")
+            for p in rep.problems:  # a rule that raised, a plugin that failed on this report
+                counts["tests"] += 1
+                counts["errors"] += 1
+                cases.append(f'    <testcase classname={_attr(cls)} name={_attr(p.kind + " " + p.code)}>\n'
+                             f'      <error message={_attr(p.message)} type={_attr(p.code)}>{_text(p.message)}</error>\n'
+                             f'    </testcase>')
+        for k in tot:
+            tot[k] += counts[k]
+        props = "".join(f'      <property name={_attr(k)} value={_attr(meta.get(k))}/>\n'
+                        for k in ("organ", "year", "format") if meta.get(k) is not None)
+        props = f"    <properties>\n{props}    </properties>\n" if props else ""
+        suites.append(f'  <testsuite name={_attr(rep.source)} tests="{counts["tests"]}" failures="{counts["failures"]}" '
+                      f'errors="{counts["errors"]}" skipped="{counts["skipped"]}">\n{props}' + "\n".join(cases)
+                      + ("\n" if cases else "") + "  </testsuite>")
+    if run.problems:
+        cases = [f'    <testcase classname="gipcheck" name={_attr(p.kind + " " + p.code)}>\n'
+                 f'      <system-out>{_text(p.message)}</system-out>\n    </testcase>' for p in run.problems]
+        tot["tests"] += len(cases)
+        suites.append(f'  <testsuite name="gipcheck" tests="{len(cases)}" failures="0" errors="0" skipped="0">\n'
+                      + "\n".join(cases) + "\n  </testsuite>")
+    head = (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gipcheck" tests="{tot["tests"]}" '
+            f'failures="{tot["failures"]}" errors="{tot["errors"]}" skipped="{tot["skipped"]}">')
+    return "\n".join([head, *suites, "</testsuites>"]) + "\n"

@@ -1,0 +1,183 @@
+"""SARIF 2.1.0 output, for code-scanning dashboards and CI.
+
+One run; every input file is an artifact; every rule of the run is in ``tool.driver.rules`` with
+its Chinese and English title; each finding is a result whose locations are line/column regions
+in the report file (columns count Unicode characters, ``columnKind: unicodeCodePoints``). Rules
+that could not be evaluated are results of ``kind: open``; suppressed findings carry a SARIF
+suppression with the configured reason; unreadable files and run problems are tool
+notifications. Validates against the OASIS SARIF 2.1.0 schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from gipcheck.report._common import SEVERITY_ORDER, finding_locations, lang_of, meta_of, rule_info
+
+NAME = "sarif"
+MEDIA_TYPE = "application/sarif+json"
+EXTENSION = ".sarif"
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://gipcheck.invalid/"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_SRCROOT = "SRCROOT"
+
+
+def _artifact_location(source: str) -> dict[str, Any]:
+    """A relative path stays relative to ``SRCROOT`` (the working directory); an absolute one
+    becomes a ``file:`` URI. Non-ASCII names are percent-encoded, as URIs require."""
+    p = Path(source)
+    if p.is_absolute():
+        return {"uri": p.as_uri()}
+    return {"uri": quote(p.as_posix(), safe="/-._~"), "uriBaseId": _SRCROOT}
+
+
+def _region(loc: dict[str, Any]) -> dict[str, Any] | None:
+    line, col = loc.get("line"), loc.get("col")
+    if not isinstance(line, int) or line < 1:
+        return None
+    region: dict[str, Any] = {"startLine": line}
+    text = loc.get("text")
+    if isinstance(col, int) and col >= 1:
+        region["startColumn"] = col
+        if isinstance(text, str) and text:
+            # The region ends after the cell or sentence text, which may span lines (a wrapped title).
+            parts = text.split("\n")
+            if len(parts) == 1:
+                region["endColumn"] = col + len(text)
+            else:
+                region["endLine"] = line + len(parts) - 1
+                region["endColumn"] = len(parts[-1]) + 1
+    if isinstance(text, str) and text:
+        region["snippet"] = {"text": text}
+    return region
+
+
+def _rule_descriptor(rule_id: str, info: dict[str, Any], lang: str) -> dict[str, Any]:
+    title = info.get("title") or {}
+    zh, en = title.get("zh") or rule_id, title.get("en") or title.get("zh") or rule_id
+    basis = info.get("basis") or ""
+    d: dict[str, Any] = {
+        "id": rule_id,
+        "shortDescription": {"text": zh if lang == "zh" else en},
+        "fullDescription": {"text": f"{zh} / {en}" + (f"（依据：{basis}）" if basis else "")},
+        "defaultConfiguration": {"level": _LEVEL.get(info.get("severity", "warning"), "warning")},
+        "properties": {"title_zh": zh, "title_en": en, "basis": basis, "pack": info.get("pack"),
+                       "tags": [t for t in (info.get("pack"), f"section-{info['section']}" if info.get("section")
+                                            else None) if t]},
+    }
+    if basis:
+        d["help"] = {"text": basis}
+    return d
+
+
+def _notification(message: str, level: str, artifact: dict[str, Any] | None = None,
+                  descriptor: str | None = None, properties: dict[str, Any] | None = None) -> dict[str, Any]:
+    n: dict[str, Any] = {"level": level, "message": {"text": message}}
+    if artifact is not None:
+        n["locations"] = [{"physicalLocation": {"artifactLocation": artifact}}]
+    if descriptor:
+        n["descriptor"] = {"id": descriptor}
+    if properties:
+        n["properties"] = properties
+    return n
+
+
+def build(run: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The SARIF log as a dict."""
+    from gipcheck import __version__
+
+    lang = lang_of(options)
+    rule_ids: list[str] = list((getattr(run, "rules", None) or {}).keys())
+    for rep in run.reports:
+        for rid in [f.rule for f in rep.findings] + [n.rule for n in rep.not_evaluated]:
+            if rid not in rule_ids:
+                rule_ids.append(rid)
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    rules = [_rule_descriptor(rid, rule_info(run, rid), lang) for rid in rule_ids]
+
+    artifacts: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for ai, rep in enumerate(run.reports):
+        art = {**_artifact_location(rep.source), "index": ai}
+        meta = meta_of(rep)
+        artifact: dict[str, Any] = {"location": _artifact_location(rep.source)}
+        loader = (meta.get("source") or {}).get("loader") if isinstance(meta.get("source"), dict) else None
+        props = {k: meta.get(k) for k in ("organ", "year", "format") if meta.get(k) is not None}
+        if loader:
+            props["loader"] = loader
+        if props:
+            artifact["properties"] = props
+        artifacts.append(artifact)
+        if not rep.readable:
+            for p in rep.problems:
+                notifications.append(_notification(p.message, "error", art, p.code, {"kind": p.kind}))
+            continue
+        for p in rep.problems:
+            notifications.append(_notification(p.message, "warning", art, p.code, {"kind": p.kind}))
+        for f in sorted(rep.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.rule)):
+            locations = []
+            for loc in finding_locations(rep, f):
+                phys: dict[str, Any] = {"artifactLocation": art}
+                region = _region(loc)
+                if region:
+                    phys["region"] = region
+                entry: dict[str, Any] = {"physicalLocation": phys}
+                if loc.get("pointer"):
+                    entry["logicalLocations"] = [{"name": str(loc.get("label") or loc["pointer"]),
+                                                  "fullyQualifiedName": str(loc["pointer"]), "kind": "element"}]
+                lp = {k: loc[k] for k in ("value", "recovered", "page", "where", "inherited") if loc.get(k) is not None}
+                if lp:
+                    entry["properties"] = lp
+                locations.append(entry)
+            if not locations:
+                locations = [{"physicalLocation": {"artifactLocation": art}}]
+            res: dict[str, Any] = {
+                "ruleId": f.rule, "ruleIndex": index[f.rule], "kind": "fail",
+                "level": _LEVEL.get(f.severity, "warning"),
+                "message": {"text": f.message},
+                "locations": locations,
+                "properties": {"severity": f.severity, "title": f.title, "basis": f.basis, "section": f.section,
+                               "values": f.values, "pack": f.pack},
+            }
+            if f.suppressed:
+                res["suppressions"] = [{"kind": "external", "status": "accepted",
+                                        "justification": str(f.suppressed.get("reason") or ""),
+                                        "properties": {k: v for k, v in f.suppressed.items() if k != "reason"}}]
+            results.append(res)
+        for n in rep.not_evaluated:
+            results.append({
+                "ruleId": n.rule, "ruleIndex": index[n.rule], "kind": "open", "level": "none",
+                "message": {"text": n.reason},
+                "locations": [{"physicalLocation": {"artifactLocation": art}}],
+                "properties": {"missing": n.missing, "severity": n.severity},
+            })
+    for p in run.problems:
+        notifications.append(_notification(p.message, "warning", None, p.code, {"kind": p.kind, **(p.detail or {})}))
+
+    sarif_run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "gipcheck", "version": __version__, "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "fullName": "gipcheck 政府信息公开工作年度报告合规检查 / annual report compliance checker",
+            "language": "zh-CN" if lang == "zh" else "en-US",
+            "rules": rules,
+        }},
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "originalUriBaseIds": {_SRCROOT: {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
+        "artifacts": artifacts,
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {"summary": run.summary()},
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}
+
+
+def render(run: Any, options: dict[str, Any]) -> str:
+    return json.dumps(build(run, options), ensure_ascii=False, indent=1)

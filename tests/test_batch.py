@@ -1,0 +1,154 @@
+"""Batch runs: inputs expanded in a stable order, every file accounted for, pairing by organ and
+year, the same output whatever the number of processes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+
+from _reporting import checker, seeds
+
+from gipcheck.batch import Progress, expand_inputs, run_batch
+from gipcheck.config import Settings
+from gipcheck.report import get_reporter
+
+
+def batch(inputs, **kw):
+    kw.setdefault("settings", Settings())
+    return run_batch([str(i) for i in inputs], checker=checker(), progress=None, **kw)
+
+
+def test_expand_dirs_globs_and_missing_names(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ("b/2.txt", "b/1.txt", "a.pdf", "notes.xlsx", ".hidden/x.txt", "b/.x.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    got = expand_inputs([str(tmp_path), str(tmp_path / "b" / "*.txt"), str(tmp_path / "nope-*.txt"),
+                         str(tmp_path / "gone.txt")])
+    rel = [os.path.relpath(p, tmp_path) for p in got]
+    assert rel == ["a.pdf", "b/1.txt", "b/2.txt", "nope-*.txt", "gone.txt"]
+
+
+def test_thousand_reports_and_unreadable_files_all_accounted_for_in_order(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    src = seeds()
+    for i in range(1000):
+        shutil.copyfile(src[i % len(src)], (a if i < 500 else b) / f"r{i:04d}.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    inputs = [a, tmp_path / "empty.txt", b, tmp_path / "binary.txt", tmp_path / "missing.txt"]
+    run = batch(inputs, jobs=2, full=False)
+    expected = ([str(a / f"r{i:04d}.txt") for i in range(500)] + [str(tmp_path / "empty.txt")]
+                + [str(b / f"r{i:04d}.txt") for i in range(500, 1000)]
+                + [str(tmp_path / "binary.txt"), str(tmp_path / "missing.txt")])
+    assert [r.source for r in run.reports] == expected
+    assert run.summary()["reports"] == 1003 and run.summary()["unreadable"] == 3
+    codes = {r.source.rsplit("/", 1)[-1]: r.problems[0].code for r in run.reports if not r.readable}
+    assert codes == {"empty.txt": "EMPTY", "binary.txt": "BINARY", "missing.txt": "IO"}
+    # Copies of the same seed give the same verdict wherever they fall in the batch.
+    by_seed: dict[int, set[tuple[str, ...]]] = {}
+    readable = [r for r in run.reports if r.readable]
+    for i, r in enumerate(readable):
+        by_seed.setdefault(i % len(src), set()).add(tuple(sorted(f.rule for f in r.findings)))
+    assert all(len(v) == 1 for v in by_seed.values())
+    data = json.loads(get_reporter("json")(run, {}))
+    assert len(data["reports"]) == 1003
+
+
+def test_same_output_with_one_or_two_processes(tmp_path):
+    for i, p in enumerate(seeds() * 2):
+        shutil.copyfile(p, tmp_path / f"{i:02d}_{p.name}")
+    one = get_reporter("json")(batch([tmp_path], jobs=1, full=False), {})
+    two = get_reporter("json")(batch([tmp_path], jobs=2, full=False), {})
+    assert one == two
+
+
+def _shift_year(text: str) -> str:
+    """The same organ's report one year earlier (every year and date moved back by one)."""
+    for y in ("2023", "2024", "2025"):
+        text = text.replace(y, str(int(y) - 1))
+    return text
+
+
+def test_consecutive_years_of_one_organ_are_paired_as_prev(tmp_path):
+    seed = next(p for p in seeds() if p.name.startswith("000_"))
+    cur = tmp_path / "清徐县2024.txt"
+    old = tmp_path / "清徐县2023.txt"
+    shutil.copyfile(seed, cur)
+    old.write_text(_shift_year(seed.read_text(encoding="utf-8")), encoding="utf-8")
+    other = next(p for p in seeds() if p.name.startswith("001_"))
+    run = batch([cur, other, old], jobs=1, full=True)
+    r_cur, r_other, r_old = run.reports
+    assert r_cur.document["meta"]["year"] == 2024 and r_old.document["meta"]["year"] == 2023
+    paired = [n for n in r_cur.notes if n.get("code") == "PREV_PAIRED"]
+    assert len(paired) == 1 and str(old) in paired[0]["zh"]
+    assert not any(n.get("code") == "PREV_PAIRED" for n in r_old.notes + r_other.notes)
+    # The batch's pairing gives exactly what naming the previous report explicitly gives.
+    explicit = checker().check(str(cur), prev=str(old))
+    assert sorted(f.rule for f in r_cur.findings) == sorted(f.rule for f in explicit.findings)
+    assert sorted(r_cur.passed) == sorted(explicit.passed)
+    alone = checker().check(str(cur))
+    yoy = {r for r in (*explicit.passed, *(f.rule for f in explicit.findings)) if r.startswith("Y-")}
+    assert yoy, "year-over-year rules decided with prev"
+    assert sorted(r_cur.passed) != sorted(alone.passed) or \
+        sorted(f.rule for f in r_cur.findings) != sorted(f.rule for f in alone.findings)
+
+
+def test_slim_results_keep_what_reporters_need(tmp_path):
+    run = batch(seeds()[:2], jobs=1, full=False)
+    for r in run.reports:
+        assert set(r.document) == {"meta"} and r.text
+        used = {loc["pointer"] for f in r.findings for loc in f.locations}
+        assert set(r.locations) <= {p for u in used for p in _ancestors(u)}
+
+
+def _ancestors(p: str) -> list[str]:
+    out = []
+    while p:
+        out.append(p)
+        p = p.rsplit("/", 1)[0]
+    return out
+
+
+def test_progress_bar_only_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = Progress(200, enabled=True, stream=stream)
+        for _ in range(200):
+            bar.step()
+        bar.close()
+    assert pipe.getvalue() == ""
+    out = tty.getvalue()
+    assert "200/200" in out and out.endswith("\n") and out.count("\r") <= 60
+
+
+def test_cli_batch_exit_code_and_formats(tmp_path, capsys):
+    from gipcheck.cli import main
+
+    for p in seeds()[:2]:
+        shutil.copyfile(p, tmp_path / p.name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    code = main(["check", str(tmp_path), "--format", "csv", "-j", "2", "--no-progress",
+                 "-o", str(tmp_path / "out.csv")])
+    assert code == 3  # an input could not be read; the others were still checked
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = raw.decode("utf-8-sig").strip().split("\r\n")
+    assert len(rows) == 1 + 3
+    assert main(["check", str(tmp_path), "--format", "nope", "--no-progress"]) == 2
+    assert "nope" in capsys.readouterr().err
+
+
+def test_negative_jobs_is_a_usage_error(capsys):
+    from gipcheck.cli import main
+
+    assert main(["check", str(seeds()[0]), "-j", "-1", "--no-progress"]) == 2
+    assert "-j" in capsys.readouterr().err

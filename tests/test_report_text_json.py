@@ -1,0 +1,48 @@
+"""Text (plain off a terminal, coloured on one, grouped by section) and JSON (its schema)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from _reporting import seed_run
+
+from gipcheck.report import get_reporter
+from gipcheck.resources import schemas_dir
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory):
+    bad = tmp_path_factory.mktemp("bad") / "empty.txt"
+    bad.write_bytes(b"")
+    return seed_run([str(bad)])
+
+
+def test_text_plain_grouped_by_section(run):
+    out = get_reporter("text")(run, {"lang": "zh", "color": False})
+    assert "\x1b[" not in out
+    for rep in run.reports:
+        assert rep.source in out
+        for f in rep.findings:
+            assert f.rule in out and f.message in out
+    assert "── 三、收到和处理政府信息公开申请情况 ──" in out or "── 一、总体情况 ──" in out
+    assert "无法读取" in out
+
+
+def test_text_coloured_on_a_terminal(run):
+    out = get_reporter("text")(run, {"lang": "en", "color": True})
+    assert "\x1b[31m" in out and "\x1b[0m" in out
+
+
+def test_json_matches_its_schema(run):
+    from gipcheck.engine.model import Problem
+
+    run.problems.append(Problem("config", "SUPPRESSION_UNMATCHED", "豁免未匹配任何问题"))
+    try:
+        data = json.loads(get_reporter("json")(run, {}))
+    finally:
+        run.problems.pop()
+    schema = json.loads((schemas_dir() / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert [r["source"] for r in data["reports"]] == [r.source for r in run.reports]
