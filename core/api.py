@@ -92,7 +92,12 @@ class Checker:
 @cache
 def _default_checker(rule_dirs: tuple[str, ...] = (), strict: bool = False, region: str | None = None,
                      lang: str = "zh") -> Checker:
-    return Checker(rule_dirs=rule_dirs, strict_plugins=strict, region=region, lang=lang)
+    c = Checker(rule_dirs=rule_dirs, strict_plugins=strict, region=region, lang=lang)
+    _default_checker._live.append(c)  # type: ignore[attr-defined]
+    return c
+
+
+_default_checker._live = []  # type: ignore[attr-defined]
 
 
 def checker(*, rule_dirs: Sequence[str | Path] = (), strict_plugins: bool = False, region: str | None = None,
@@ -157,11 +162,31 @@ def exit_code(run: RunResult) -> int:
     return EXIT_OK
 
 
-def render(run: RunResult, fmt: str = "text", *, lang: str = "zh", color: bool = False) -> str:
-    """Render a run with the reporter registered under ``fmt`` (built-ins or plugins)."""
+def find_reporter(fmt: str, *, using: Checker | None = None) -> Any:
+    """The render function registered under ``fmt``: a plugin's reporter (through the hook, on the
+    checker's plugin manager) or a built-in one; ``None`` when there is none."""
     from gipcheck.report import get_reporter
 
-    reporter = get_reporter(fmt)
+    managers = [using.plugins] if using is not None else [c.plugins for c in _live_checkers()]
+    for manager in managers:
+        reg = getattr(manager, "reporters", {}).get(fmt)
+        if reg is not None:
+            return reg.render
+    return get_reporter(fmt)
+
+
+def _live_checkers() -> list[Checker]:
+    """Checkers built so far in this process (most recent first), without building a new one."""
+    info = _default_checker.cache_info()
+    if not info.currsize:
+        return []
+    return [c for c in getattr(_default_checker, "_live", [])][::-1]
+
+
+def render(run: RunResult, fmt: str = "text", *, lang: str = "zh", color: bool = False,
+           using: Checker | None = None) -> str:
+    """Render a run with the reporter registered under ``fmt`` (built-ins or plugins)."""
+    reporter = find_reporter(fmt, using=using)
     if reporter is None:
         raise GipcheckError("UNKNOWN_FORMAT", f"未知的输出格式：{fmt}", f"unknown output format: {fmt}",
                             exit_code=EXIT_USAGE)

@@ -197,15 +197,16 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
     ``jobs`` or all cores. ``full=False`` keeps only what reporters need of each document
     (:func:`slim`; ``keep_text=False`` drops the report text too, which only HTML shows). ``settings``: an already loaded configuration (else ``config``/``profile``)."""
     global _WORKER_CHECKER, _WORKER_SLIM
-    from gipcheck.api import Checker
+    from gipcheck.api import checker as cached_checker
     from gipcheck.config import load_config
 
     if settings is None:
         settings = load_config(config, profile=profile, lang=lang)
     if checker is None:
         dirs = [*settings.option("rules"), *rule_dirs]
-        checker = Checker(rule_dirs=dirs, strict_plugins=strict_plugins, region=region or settings.option("region"),
-                          lang=lang)
+        # the cached checker: the reporter lookup after the run uses the same plugins
+        checker = cached_checker(rule_dirs=dirs, strict_plugins=strict_plugins,
+                                 region=region or settings.option("region"), lang=lang)
     settings.known_rules = {r.id for p in checker.packs for r in p.rules}
 
     paths = expand_inputs(inputs)

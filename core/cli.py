@@ -150,14 +150,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from gipcheck import api
-    from gipcheck.report import BUILTIN_NAMES, get_reporter
+    from gipcheck.report import BUILTIN_NAMES
 
     settings = api.load_settings(config=args.config, profile=args.profile, lang=args.lang)
     fmt = args.format or settings.option("format")
     if args.jobs is not None and args.jobs < 0:
         raise GipcheckError("BAD_JOBS", "-j 应为非负整数", "-j must be a non-negative integer")
-    if get_reporter(fmt) is None:  # before the run, not after an hour of checking
-        api.render(api.RunResult(reports=[]), fmt)
+    if api.find_reporter(fmt, using=api.checker(rule_dirs=[*settings.option("rules"), *args.rules],
+                                                strict_plugins=args.strict_plugins,
+                                                region=args.region or settings.option("region"),
+                                                lang=args.lang)) is None:
+        api.render(api.RunResult(reports=[]), fmt)  # unknown format: exit 2 before the run, not after it
     run = api.check_paths(
         args.files, rule_dirs=args.rules, prev=args.prev, lang=args.lang, region=args.region,
         strict_plugins=args.strict_plugins, jobs=args.jobs, no_suppressions=args.no_suppressions,

@@ -174,3 +174,25 @@ def test_console_script_runs(shared_dir: Path) -> None:
                        capture_output=True, text=True, timeout=60)
     assert r.returncode in (0, 1), r.stderr
     assert json.loads(r.stdout)["summary"]["reports"] == 1
+
+
+class _TsvReporterPlugin:
+    """A plugin that contributes an output format through the reporter hook."""
+
+    from gipcheck.plugins import hookimpl
+
+    @hookimpl
+    def gipcheck_register_reporters(self, register):  # type: ignore[no-untyped-def]
+        register("tsv", lambda run, options: "\n".join(f"{r.source}\t{len(r.findings)}" for r in run.reports),
+                 media_type="text/tab-separated-values", extension=".tsv")
+
+
+def test_a_plugin_reporter_is_used_for_its_format(shared_dir: Path) -> None:
+    from gipcheck import api
+
+    checker = api.Checker(plugins=[_TsvReporterPlugin()])
+    assert api.find_reporter("tsv", using=checker) is not None
+    run = api.RunResult(reports=[checker.check(shared_dir / SEED_000)])
+    out = api.render(run, "tsv", using=checker)
+    assert out.startswith(str(shared_dir / SEED_000)) and out.split("\t")[1] != "0"
+    assert api.find_reporter("tsv", using=api.Checker()) is None
