@@ -64,6 +64,10 @@ def _binding_label(value: str, lang: str, context: str | None) -> str:
     return value
 
 
+_ZH_NUM = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
+MAX_VALUE_CHARS = 200  # a location quotes a cell or a sentence, not a whole section
+
+
 @lru_cache(maxsize=8192)
 def pointer_label(pointer: str, lang: str = "zh") -> str:
     """Human label of a JSON pointer, e.g. ``表三 （七）总计 / 自然人``; ``prev:`` pointers get 上年."""
@@ -295,8 +299,16 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
         message += f"{sep}……另有 {more} 处" if lang == "zh" else f"{sep}… and {more} more"
     locs: list[dict[str, Any]] = []
     for p in reads[:MAX_LOCATIONS]:
-        loc: dict[str, Any] = {"pointer": p, "label": pointer_label(p, lang),
-                               "value": _jsonable(_resolve(doc, prev, p))}
+        value = _resolve(doc, prev, p)
+        label = pointer_label(p, lang)
+        if isinstance(value, dict) and "number" in value and "text" in value:
+            # a whole section: name it by its own number and keep the location small (not its full text)
+            n = value.get("number")
+            label = (f"第{_ZH_NUM.get(n, n)}部分" if lang == "zh" else f"section {n}")
+            value = {"number": n, "title": value.get("title")}
+        elif isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+            value = value[: MAX_VALUE_CHARS - 1] + "…"
+        loc: dict[str, Any] = {"pointer": p, "label": label, "value": _jsonable(value)}
         src = (locations or {}).get(p)
         if src is not None:
             loc.update(src.to_json() if hasattr(src, "to_json") else dict(src))
