@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ["GIPCHECK_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+# the parse-tree cache of the rule language goes to a private directory, not the user's ~/.cache
+os.environ.setdefault("GIPCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="gipcheck-test-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

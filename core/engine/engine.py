@@ -14,6 +14,7 @@ from typing import Any
 from gipcheck.document import canon
 from gipcheck.engine.model import Finding, NotEvaluated, Problem, ReportResult
 from gipcheck.engine.packs import Pack, Rule
+from gipcheck.lang.values import Unknown
 from gipcheck.load.base import LoadedReport
 
 MAX_MESSAGE_PARTS = 6
@@ -94,14 +95,18 @@ def pointer_label(pointer: str, lang: str = "zh") -> str:
     return prefix + canon.label_of(pointer, lang)
 
 
+@lru_cache(maxsize=8192)
+def _pointer_parts(pointer: str) -> tuple[bool, tuple[str, ...]]:
+    is_prev = pointer.startswith("prev:")
+    if is_prev:
+        pointer = pointer[5:]
+    return is_prev, tuple(p for p in pointer.strip("/").split("/") if p != "")
+
+
 def _resolve(doc: Any, prev: Any, pointer: str) -> Any:
-    root = doc
-    if pointer.startswith("prev:"):
-        root, pointer = prev, pointer[5:]
-    cur = root
-    for part in pointer.strip("/").split("/"):
-        if part == "":
-            continue
+    is_prev, parts = _pointer_parts(pointer)
+    cur = prev if is_prev else doc
+    for part in parts:
         if isinstance(cur, dict):
             cur = cur.get(part)
         elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
@@ -112,11 +117,18 @@ def _resolve(doc: Any, prev: Any, pointer: str) -> Any:
 
 
 def _is_unknown(v: Any) -> bool:
-    return type(v).__name__ == "Unknown"
+    t = type(v)
+    return t is Unknown or t.__name__ == "Unknown"
+
+
+_PLAIN = frozenset((int, str))
+_SCALARS = frozenset((int, str, float, bool, type(None)))
 
 
 def fmt_value(v: Any, lang: str = "zh") -> str:
     """A value as a clerk would write it: 57, 670.5862, 2025-01-31, 空."""
+    if type(v) in _PLAIN:
+        return str(v)
     if _is_unknown(v) or v is None:
         return "空" if lang == "zh" else "blank"
     if isinstance(v, bool):
@@ -137,6 +149,8 @@ def fmt_value(v: Any, lang: str = "zh") -> str:
 
 
 def _jsonable(v: Any) -> Any:
+    if type(v) in _SCALARS:
+        return v
     if _is_unknown(v):
         return None
     if isinstance(v, (_dt.date, _dt.datetime)):
@@ -239,8 +253,7 @@ def _let_values(rule: Rule, names: Iterable[str], doc: Any, prev: Any, lang: str
         if name not in rule.all_lets:
             continue
         try:
-            o = rule.let_expression(name).evaluate(doc, prev=prev, shared=shared)
-            out[name] = fmt_value(o.value, lang)
+            out[name] = fmt_value(rule.let_expression(name).compute(doc, prev=prev, shared=shared), lang)
         except Exception:  # a message value must never break the finding
             out[name] = "?"
     return out
@@ -253,7 +266,7 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
     severity = rule.severity
     for cexpr, sev in rule.severity_compiled:
         try:
-            if cexpr.evaluate(doc, prev=prev, shared=shared).status == "pass":
+            if cexpr.compute(doc, prev=prev, shared=shared) is True:
                 severity = sev
                 break
         except Exception:
@@ -265,6 +278,7 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
     unresolved: set[str] = set()
     values: dict[str, Any] = {}
     reads: list[str] = []
+    seen: set[str] = set()
     failing: list[dict[str, Any]] = []
     for ev in evidence or [None]:
         ctx_reads = list(getattr(ev, "reads", []) or [])
@@ -281,7 +295,8 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
             entry.update({k: _render_binding(b, lang, context) for k, b in (ev.bindings or {}).items()})
             failing.append(entry)
             for r in ctx_reads:
-                if r not in reads:
+                if r not in seen:
+                    seen.add(r)
                     reads.append(r)
         text, miss = render_message(template, vals)
         unresolved |= miss
@@ -298,6 +313,7 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
         more = len(parts) - MAX_MESSAGE_PARTS
         message += f"{sep}……另有 {more} 处" if lang == "zh" else f"{sep}… and {more} more"
     locs: list[dict[str, Any]] = []
+    where = locations if locations is not None else {}
     for p in reads[:MAX_LOCATIONS]:
         value = _resolve(doc, prev, p)
         label = pointer_label(p, lang)
@@ -309,7 +325,7 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
         elif isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
             value = value[: MAX_VALUE_CHARS - 1] + "…"
         loc: dict[str, Any] = {"pointer": p, "label": label, "value": _jsonable(value)}
-        src = (locations or {}).get(p)
+        src = where[p] if p in where else None   # `in` first: a missing key must not cost a KeyError
         if src is not None:
             loc.update(src.to_json() if hasattr(src, "to_json") else dict(src))
         locs.append(loc)

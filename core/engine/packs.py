@@ -15,15 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from gipcheck.engine.yamlpos import PosDict, PosList, load_yaml, node_at, plain, source_line
 from gipcheck.errors import RuleError
 from gipcheck.resources import rules_dir, schemas_dir
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -133,15 +135,36 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _rule_validator() -> Draft202012Validator:
+def _rule_schema() -> dict[str, Any]:
     full = _schema("rule.schema.json")
-    one = {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": "#/$defs/rule"}
-    return Draft202012Validator(one)
+    return {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": "#/$defs/rule"}
+
+
+@cache
+def _rule_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_rule_schema())
 
 
 @cache
 def _pack_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_schema("pack.schema.json"))
+
+
+@cache
+def _fast_check(kind: str) -> Any:
+    """The compiled validator's exact yes/no predicate for rule or pack files (None if it cannot
+    compile the schema): valid files never import jsonschema, which costs ~80 ms at start-up;
+    any file it rejects is re-checked by jsonschema, which words the error."""
+    from gipcheck.validate.compiler import Unsupported, compile_schema
+
+    try:
+        return compile_schema(_rule_schema() if kind == "rule" else _schema("pack.schema.json")).ok
+    except Unsupported:
+        return None
 
 
 _TYPE_ZH = {"string": "文字", "object": "映射（字段: 值）", "array": "列表", "integer": "整数",
@@ -243,8 +266,11 @@ def _schema_error(e: ValidationError, root: Any, file: str, text: str, base: lis
                      source_line=source_line(text, line) if line else None, hint_zh=hint_zh, hint_en=hint_en)
 
 
-def _first_error(validator: Draft202012Validator, data: Any, root: Any, file: str, text: str,
-                 base: list[Any]) -> RuleError | None:
+def _first_error(kind: str, data: Any, root: Any, file: str, text: str, base: list[Any]) -> RuleError | None:
+    fast = _fast_check(kind)
+    if fast is not None and fast(data):
+        return None
+    validator = _rule_validator() if kind == "rule" else _pack_validator()
     errors = list(validator.iter_errors(data))
     if not errors:
         return None
@@ -342,7 +368,7 @@ def _read_pack_yaml(directory: Path) -> tuple[str, str, str, dict[str, ExprSourc
         raise _pos_error("SCHEMA", "pack.yaml 应为映射（name、version、description…）",
                          "pack.yaml must be a mapping (name, version, description…)", file, text,
                          getattr(data, "node", None))
-    err = _first_error(_pack_validator(), data, data, file, text, [])
+    err = _first_error("pack", data, data, file, text, [])
     if err:
         raise err
     lets = {}
@@ -360,7 +386,7 @@ def _section_of(tags: list[str]) -> int | None:
 
 
 def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, pack: Pack) -> Rule:
-    err = _first_error(_rule_validator(), raw, root, file, text, base)
+    err = _first_error("rule", raw, root, file, text, base)
     if err:
         raise err
     lets = {k: _expr_source(raw["let"], k, file, text) for k in raw.get("let", {})}
@@ -428,6 +454,20 @@ def load_pack(directory: Path) -> Pack:
     hit = _CACHE.get(key)
     if hit and hit[0] == sig:
         return hit[1]
+    from gipcheck.lang.compiler import save_tree_cache, tree_store
+
+    store = tree_store()
+    store.recording += 1   # the parse trees of rule files are kept across runs
+    try:
+        pack = _load_pack_uncached(directory)
+    finally:
+        store.recording -= 1
+    _CACHE[key] = (sig, pack)
+    save_tree_cache()  # parse trees learnt here make the next start fast
+    return pack
+
+
+def _load_pack_uncached(directory: Path) -> Pack:
     name, version, description, lets = _read_pack_yaml(directory)
     pack = Pack(name=name, version=version, description=description, directory=directory, lets=lets)
     for let_name, src in lets.items():  # pack-level lets are checked once, even if no rule uses them
@@ -459,7 +499,6 @@ def load_pack(directory: Path) -> Pack:
                                  file, text, raw.members["id"][1])
             seen[rule.id] = rule
             pack.rules.append(rule)
-    _CACHE[key] = (sig, pack)
     return pack
 
 

@@ -11,13 +11,11 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING, Any
 
 from gipcheck.document import canon
 from gipcheck.lang import runtime as rt
+from gipcheck.lang.astcache import Store, Token, Tree, from_lark
 from gipcheck.lang.errors import FULLWIDTH_HINTS, LangError, SourceMap
 from gipcheck.lang.functions import BUILTINS, Builtin, FunctionSpec
 from gipcheck.lang.paths import ANY, LEAF, document_shape
@@ -28,6 +26,7 @@ MAX_BRACKETS = 64        # nesting of ( and [
 MAX_AST_DEPTH = 100      # nesting of the compiled tree (if/else chains, not, -, …)
 MAX_INT_DIGITS = 15
 MAX_PATH = 32            # parts of one literal path (the document is far shallower)
+FUSE = True              # fused fast paths for cell-wise quantifiers (tests compare with them off)
 
 KEYWORDS = frozenset("if then else all any in not and or for within true false null let".split())
 DOC_ROOTS = ("meta", "sections", "active", "requests", "review", "facts", "labels")
@@ -40,12 +39,33 @@ CONSTANTS: dict[str, list[str]] = {
 }
 COMPARISON_TOKENS = frozenset(("==", "!=", "<", "<=", ">", ">=", "in", "~=", "not"))
 
+if TYPE_CHECKING:
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+
+@cache
+def grammar_text() -> str:
+    return (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+
 
 @cache
 def get_parser() -> Lark:
-    """The LALR parser, built once per process."""
-    grammar = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", start="start")
+    """The LALR parser, built once per process (only when a tree is not in the cache)."""
+    from lark import Lark
+
+    return Lark(grammar_text(), parser="lalr", lexer="contextual", start="start")
+
+
+@cache
+def tree_store() -> Store:
+    """Parse trees kept across runs (see :mod:`gipcheck.lang.astcache`)."""
+    return Store(grammar_text())
+
+
+def save_tree_cache() -> None:
+    """Write the parse trees learnt in this process to the persistent cache (never raises)."""
+    tree_store().save()
 
 
 # ------------------------------------------------------------------ compiled nodes
@@ -58,7 +78,8 @@ class Node:
     """
 
     __slots__ = ("fn", "is_const", "const", "raw", "ptr", "loc", "shape", "path", "size", "tok",
-                 "decimals", "is_null", "root", "keys", "slot", "vlookup")
+                 "decimals", "is_null", "root", "keys", "slot", "vlookup", "vsrc", "vcheck", "vsafe", "vkind",
+                 "rowcheck", "sumgen", "skey", "vbase")
 
     def __init__(self, fn: Callable[[Any], Any], size: int = 1, tok: Token | None = None) -> None:
         self.fn = fn
@@ -77,6 +98,16 @@ class Node:
         self.keys: tuple[Any, ...] | None = None     # the literal keys of a static path
         self.slot: int | None = None                 # the variable slot of a bound name
         self.vlookup: Any = None                     # (base slot, key, key slot) of r[c] / r.total
+        # Fused fast paths (see runtime.fused_cells): the lookup every leaf reads, a vcheck over
+        # its raw values, whether the node can never raise, and what kind of node it is.
+        self.vsrc: Any = None
+        self.vcheck: Callable[[list[Any]], bool] | None = None
+        self.vsafe = False
+        self.vkind: str | None = None
+        self.rowcheck: Any = None                    # (row slot, columns, vcheck, cost) of a fused all
+        self.sumgen: Any = None                      # (columns, vlookup, cost) of sum(r[c] for c in CONST)
+        self.skey: Any = None                        # structural key of a path / lookup on bound names
+        self.vbase: Callable[[Any], Any] | None = None   # the value of the base of the fused lookup
 
 
 def const_node(value: Any, tok: Token | None = None) -> Node:
@@ -176,6 +207,8 @@ def prescan(src: str, sm: SourceMap, let: str | None = None) -> None:
 
 # ------------------------------------------------------------------ parse errors
 def _syntax_error(e: UnexpectedInput, src: str, sm: SourceMap, let: str | None) -> LangError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(e, UnexpectedCharacters):
         ch = src[e.pos_in_stream] if e.pos_in_stream is not None and e.pos_in_stream < len(src) else e.char
         line, col = e.line, e.column
@@ -223,12 +256,20 @@ def parse(src: str, sm: SourceMap, let: str | None = None) -> Any:
     prescan(src, sm, let)
     if not src.strip():
         raise sm.error("SYNTAX", "表达式为空", "the expression is empty", 1, 1, let=let)
+    store = tree_store()
+    hit = store.get(src)
+    if hit is not None:
+        return hit
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     try:
-        return get_parser().parse(src)
+        tree = from_lark(get_parser().parse(src))
     except (UnexpectedCharacters, UnexpectedToken, UnexpectedEOF) as e:
         raise _syntax_error(e, src, sm, let) from None
     except RecursionError:  # never expected after prescan; belt and braces
         raise sm.error("TOO_DEEP", "表达式嵌套过深", "expression nested too deeply", 1, 1, let=let) from None
+    store.put(src, tree)
+    return tree
 
 
 def _unescape(body: str) -> str:
@@ -368,6 +409,7 @@ class Compiler:
         n = Node(lambda ctx: ctx.vals[slot], 1, tok)
         n.loc = lambda ctx: (ctx.vals[slot], ctx.ptrs[slot])
         n.slot = slot
+        n.skey = ("var", slot)
         return n
 
     def prev_root(self, tok: Token) -> Node:
@@ -397,6 +439,7 @@ class Compiler:
         raw = n.raw
         n.loc = lambda ctx: (raw(ctx), ptr)
         n.root, n.keys = root, keys
+        n.skey = ("path", root, keys)
         return n
 
     def c_attr(self, t: Tree) -> Node:
@@ -445,7 +488,12 @@ class Compiler:
                 raise self.err("TOO_DEEP", f"路径过长（上限 {MAX_PATH} 段）", f"path too long (limit {MAX_PATH} parts)", tok)
             shape = self.check_shape(base, key, tok)
             return self.static_path(base.root, base.keys + (key,), shape, tok)
-        return rt.lookup_node(base, key, knode, tok, Node)
+        n = rt.lookup_node(base, key, knode, tok, Node)
+        if base.skey is not None and (knode is None or knode.slot is not None):
+            n.skey = ("get", base.skey, key if knode is None else ("var", knode.slot))
+            if knode is not None:   # X[c]: a candidate for the fused quantifier paths
+                n.vkind, n.vsrc, n.vbase = "value", (base.skey, None, knode.slot), base.fn
+        return n
 
     def check_shape(self, base: Node, key: Any, tok: Token | None) -> Any:
         shape = base.shape
@@ -509,12 +557,34 @@ class Compiler:
     def c_or_(self, t: Tree) -> Node:
         nodes = [self.comp(c) for c in self._flatten(t, "or_")]
         fns = [self.truth_fn(n, "or ") for n in nodes]
-        return Node(rt.or_fn(fns), 1 + sum(n.size for n in nodes), nodes[0].tok)
+        n = Node(rt.or_fn(fns), 1 + sum(x.size for x in nodes), nodes[0].tok)
+        if len(nodes) == 2 and self.same_cell(nodes) and nodes[0].vsafe:
+            a, b = nodes
+            n.vsrc, n.vsafe, n.vbase = a.vsrc, b.vsafe, a.vbase
+            n.vcheck = rt.vc_or_absent(b.vcheck) if a.vkind == "absent" else rt.vc_or(a.vcheck, b.vcheck)
+        return n
 
     def c_and_(self, t: Tree) -> Node:
         nodes = [self.comp(c) for c in self._flatten(t, "and_")]
         fns = [self.truth_fn(n, "and ") for n in nodes]
-        return Node(rt.and_fn(fns), 1 + sum(n.size for n in nodes), nodes[0].tok)
+        n = Node(rt.and_fn(fns), 1 + sum(x.size for x in nodes), nodes[0].tok)
+        if self.same_cell(nodes):
+            n.vsrc, n.vsafe, n.vbase = nodes[0].vsrc, all(x.vsafe for x in nodes), nodes[0].vbase
+            n.vcheck = rt.vc_and([x.vcheck for x in nodes])
+        return n
+
+    # -------------------------------------------------------------- fused fast paths
+    @staticmethod
+    def same_cell(nodes: list[Node]) -> bool:
+        src = nodes[0].vsrc
+        return src is not None and all(x.vcheck is not None and x.vsrc == src for x in nodes)
+
+    @staticmethod
+    def cellwise(n: Node, arg: Node, check: Callable[[list[Any]], bool], safe: bool, kind: str) -> Node:
+        """Mark ``n`` (a test of the bound lookup ``arg`` such as ``r[c]``) as fusable."""
+        if arg.vkind == "value":
+            n.vsrc, n.vcheck, n.vsafe, n.vkind, n.vbase = arg.vsrc, check, safe, kind, arg.vbase
+        return n
 
     def c_not_(self, t: Tree) -> Node:
         count = 0
@@ -527,7 +597,8 @@ class Compiler:
         if count % 2 == 1 and isinstance(inner_t, Tree) and inner_t.data == "call" \
                 and str(inner_t.children[0]) == "present" and "present" not in self.functions:
             arg = self.comp(inner_t.children[1].children[0])
-            return Node(rt.presence_fn(arg.fn, False), inner.size + 1, inner.tok)
+            return self.cellwise(Node(rt.presence_fn(arg.fn, False), inner.size + 1, inner.tok), arg, rt.vc_absent,
+                                 True, "absent")
         if count % 2 == 0:
             return Node(rt.not_fn(rt.not_fn(fn)), inner.size + 2, inner.tok)
         return Node(rt.not_fn(fn), inner.size + 1, inner.tok)
@@ -564,7 +635,24 @@ class Compiler:
         bfn = self.truth_fn(body, "all/any ")
         cost = body.size + 1
         fn = rt.all_fn(coll, slot, bfn, binders, cost) if is_all else rt.any_fn(coll, slot, bfn, binders, cost)
-        return Node(fn, 1 + coll.size + body.size, vtok)
+        rowcheck = None
+        if is_all and FUSE:
+            items = coll.const if coll.is_const and type(coll.const) is list else None
+            vsrc = body.vsrc
+            if body.vcheck is not None and items is not None and all(type(i) is str for i in items) \
+                    and vsrc is not None and vsrc[2] == slot and slot not in _slots_in(vsrc[0]):
+                fn = rt.fused_cells(fn, body.vbase, items, body.vcheck, cost)
+                rowcheck = (vsrc[0], items, body.vcheck, cost)
+            elif body.rowcheck is not None and body.rowcheck[0] == ("var", slot) and not coll.is_const:
+                _, cols, check, inner_cost = body.rowcheck
+                fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost)
+            elif body.sumgen is not None and not coll.is_const:
+                (bslot, key, _), (cols, (gbslot, _gkey, gkslot), gen_cost) = body.sumgen
+                if bslot == slot and gbslot == slot and gkslot is not None and gkslot != slot and type(key) is str:
+                    fn = rt.fused_row_sums(fn, coll, cost, key, cols, gen_cost)
+        n = Node(fn, 1 + coll.size + body.size, vtok)
+        n.rowcheck = rowcheck
+        return n
 
     # -------------------------------------------------------------- comparisons
     def _binary(self, t: Tree) -> tuple[Node, Node]:
@@ -582,6 +670,10 @@ class Compiler:
             raise self.err("TYPE", "null 只能用 == 或 != 比较", "null can only be compared with == or !=", a.tok,
                            hint_zh="判断是否填写请用 present(x)", hint_en="use present(x) to test for a value")
         n = Node(rt.compare_fn(op, a, b), 1 + a.size + b.size, a.tok)
+        if op in ("<", "<=", ">", ">=") and b.is_const and type(b.const) in (int, float):
+            self.cellwise(n, a, rt.vc_compare(op, b.const), False, "compare")
+        if op == "==" and a.vlookup is not None and a.vlookup[2] is None and b.sumgen is not None:
+            n.sumgen = (a.vlookup, b.sumgen)   # r.K == sum(r[c] for c in CONST)
         return self.fold(n, a, b)
 
     def fold(self, n: Node, *parts: Node) -> Node:
@@ -721,9 +813,10 @@ class Compiler:
             self.check_literal_args(name, args)
             size = 1 + spec.cost + sum(a.size for a in args)
             if name == "present":      # the commonest calls get a closure of their own
-                return Node(rt.presence_fn(args[0].fn, True), size, tok)
+                return self.cellwise(Node(rt.presence_fn(args[0].fn, True), size, tok), args[0], rt.vc_present,
+                                     True, "present")
             if name == "is_int" and not args[0].is_const:
-                return Node(rt.is_int_fn(args[0].fn), size, tok)
+                return self.cellwise(Node(rt.is_int_fn(args[0].fn), size, tok), args[0], rt.vc_is_int, True, "is_int")
             n = Node(rt.builtin_call(name, spec, args), size, tok)
             if spec.pure and spec.mode != "located" and name != "present":
                 return self.fold(n, *args)
@@ -763,8 +856,26 @@ class Compiler:
         gen = Node(rt.gen_fn(coll, slot, elem.fn, self.truth_fn(cond, "if ") if cond else None, cost, elem.vlookup),
                    1 + coll.size + cost, ftok)
         if isinstance(spec, Builtin):
-            return Node(rt.builtin_call(name, spec, [gen]), 1 + gen.size + spec.cost, ftok)
+            n = Node(rt.builtin_call(name, spec, [gen]), 1 + gen.size + spec.cost, ftok)
+            if name == "sum" and cond is None and elem.vlookup is not None and elem.vlookup[2] == slot \
+                    and coll.is_const and type(coll.const) is list and all(type(i) is str for i in coll.const):
+                n.sumgen = (coll.const, elem.vlookup, cost)
+            return n
         return Node(rt.plugin_call(name, spec, [gen]), 1 + gen.size + spec.cost, ftok)
+
+
+def _slots_in(skey: Any) -> set[int]:
+    """The variable slots a structural key depends on."""
+    out: set[int] = set()
+    todo = [skey]
+    while todo:
+        k = todo.pop()
+        if type(k) is tuple and k:
+            if k[0] == "var":
+                out.add(k[1])
+            elif k[0] == "get":
+                todo.extend((k[1], k[2]))
+    return out
 
 
 # ------------------------------------------------------------------ public entry

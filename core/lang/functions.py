@@ -383,14 +383,12 @@ for _i, _r in enumerate((*canon.REQUEST_ROWS_2021, *canon.REQUEST_ROWS_2019)):
 _COLS = frozenset(canon.REQUEST_COLUMNS)
 
 
+_NESTED = frozenset((dict, list))
+
+
 def _is_row(obj: dict[str, Any]) -> bool:
-    has_col = False
-    for k, v in obj.items():
-        if type(v) is dict or type(v) is list:
-            return False
-        if k in _COLS:
-            has_col = True
-    return has_col
+    # no nested object or list among the values, and at least one table-三 column
+    return _NESTED.isdisjoint(set(map(type, obj.values()))) and not _COLS.isdisjoint(obj)
 
 
 def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) -> None:
@@ -400,7 +398,7 @@ def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) ->
         out.append((obj, ptr))
         return
     for k, v in obj.items():
-        if k != "labels" and type(v) is dict:
+        if type(v) is dict and k != "labels":
             _collect_rows(v, f"{ptr}/{k}", out, depth + 1)
 
 

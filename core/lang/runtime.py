@@ -1316,6 +1316,15 @@ class CompiledExpression:
         err = runtime_error("NOT_BOOLEAN", f"规则的结果应为真假值，得到{zh}", f"a rule must give true/false, got {en}")
         return Outcome("error", v, [], [], [], err, ctx.reads, ctx.steps)
 
+    def compute(self, document: Any, prev: Any = None, budget: int = 100_000,
+                shared: dict[Any, Any] | None = None) -> Any:
+        """``evaluate(…).value`` without building an outcome: the value, UNKNOWN when unknown or
+        on a run-time error (for message placeholders and ``severity_when``)."""
+        v, err = self._run(self._ctx(document, prev, budget, shared, False))
+        if err is not None or type(v) is Unknown:
+            return UNKNOWN
+        return v
+
     def value(self, document: Any, prev: Any = None, budget: int = 100_000) -> Any:
         """The expression's value (for message placeholders and lets); UNKNOWN on error."""
         o = self.evaluate(document, prev, budget)
@@ -1323,3 +1332,121 @@ class CompiledExpression:
 
 
 __all__ = ["Ctx", "CompiledExpression", "LangError", "RuntimeFailure"]
+
+
+# ------------------------------------------------------------------ fused fast paths
+# A cell-wise body such as ``not present(r[c]) or (is_int(r[c]) and r[c] >= 0)`` also gets a
+# ``vcheck(values) -> bool``: True only when the body is certainly true (and raises nothing) for
+# every one of the raw values. A quantifier over such a body first collects the values in one
+# comprehension and asks vcheck; only when it cannot confirm does the general closure run, so every
+# failing, blank, odd-typed or over-budget case takes exactly the general path.
+_INT_ONLY = frozenset((int,))
+
+
+def vc_present(vs: list[Any]) -> bool:
+    return None not in vs
+
+
+def vc_absent(vs: list[Any]) -> bool:
+    return vs.count(None) == len(vs)
+
+
+def vc_is_int(vs: list[Any]) -> bool:
+    return set(map(type, vs)) <= _INT_ONLY
+
+
+def vc_compare(op: str, k: Any) -> Callable[[list[Any]], bool]:
+    # Integers only: no NaN, no dates or texts (those go the general way, which may raise).
+    if op in (">=", ">"):
+        def lo(vs: list[Any]) -> bool:
+            if not vs:
+                return True
+            if not set(map(type, vs)) <= _INT_ONLY:
+                return False
+            m = min(vs)
+            return m >= k if op == ">=" else m > k
+        return lo
+
+    def hi(vs: list[Any]) -> bool:
+        if not vs:
+            return True
+        if not set(map(type, vs)) <= _INT_ONLY:
+            return False
+        m = max(vs)
+        return m <= k if op == "<=" else m < k
+    return hi
+
+
+def vc_and(checks: list[Callable[[list[Any]], bool]]) -> Callable[[list[Any]], bool]:
+    return lambda vs: all(c(vs) for c in checks)
+
+
+def vc_or_absent(rest: Callable[[list[Any]], bool]) -> Callable[[list[Any]], bool]:
+    """``not present(x) or REST``: blank values are true by the first part."""
+    return lambda vs: rest([v for v in vs if v is not None])
+
+
+def vc_or(first: Callable[[list[Any]], bool], second: Callable[[list[Any]], bool]) -> Callable[[list[Any]], bool]:
+    """``A or B`` with A never raising: true for all when A is, or when B is."""
+    return lambda vs: first(vs) or second(vs)
+
+
+def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[Any]], bool], cost: int) -> Fn:
+    """``all c in CONST: P(X[c])`` with ``X`` (``r``, ``review[b]``…) not depending on ``c``."""
+    charge = cost * len(items)
+
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec:
+            b = base(ctx)
+            if type(b) is dict:
+                s = ctx.steps + charge
+                if s <= ctx.budget and vcheck([b.get(c) for c in items]):
+                    ctx.steps = s
+                    return True
+        return general(ctx)
+    return fn
+
+
+def fused_rows(general: Fn, coll: Any, cost: int, cols: list[Any], vcheck: Callable[[list[Any]], bool],
+               inner_cost: int) -> Fn:
+    """``all r in ROWS: all c in CONST: P(r[c])``: every cell of every row in one list."""
+    src = _iter_source(coll)
+    per_row = cost + inner_cost * len(cols)
+
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec:
+            rows, _ptrs, _prefix = src(ctx)
+            if type(rows) is not Unknown and set(map(type, rows)) <= _DICT_ONLY:
+                s = ctx.steps + per_row * len(rows)
+                if s <= ctx.budget and vcheck([r.get(c) for r in rows for c in cols]):
+                    ctx.steps = s
+                    return True
+        return general(ctx)
+    return fn
+
+
+_DICT_ONLY = frozenset((dict,))
+
+
+def fused_row_sums(general: Fn, coll: Any, cost: int, tslot_key: Any, cols: list[Any], gen_cost: int) -> Fn:
+    """``all r in ROWS: r.K == sum(r[c] for c in CONST)`` over integer cells."""
+    src = _iter_source(coll)
+    per_row = cost + gen_cost * len(cols)
+    key = tslot_key
+
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec:
+            rows, _ptrs, _prefix = src(ctx)
+            if type(rows) is not Unknown and set(map(type, rows)) <= _DICT_ONLY:
+                s = ctx.steps + per_row * len(rows)
+                if s <= ctx.budget:
+                    for r in rows:
+                        t = r.get(key)
+                        vs = [r.get(c) for c in cols]
+                        if type(t) is not int or not set(map(type, vs)) <= _INT_ONLY or t != sum(vs):
+                            break
+                    else:
+                        ctx.steps = s
+                        return True
+        return general(ctx)
+    return fn

@@ -30,6 +30,7 @@ ASSERTIONS = frozenset({
     "type", "properties", "required", "additionalProperties", "patternProperties", "items", "minimum",
     "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "const", "$ref", "anyOf", "oneOf", "allOf",
     "not", "pattern", "format", "minItems", "maxItems", "minLength", "maxLength",
+    "contains", "uniqueItems", "minProperties", "propertyNames",
 })
 SUPPORTED = ANNOTATIONS | ASSERTIONS
 SUPPORTED_FORMATS = frozenset({"date"})
@@ -321,6 +322,7 @@ class Compiler:
         self._object_keywords(schema, node, preds)
         self._array_keywords(schema, node, preds)
         self._combinators(schema, node, preds)
+        self._collection_keywords(schema, node, preds)
 
         asserting = [k for k in schema if k in ASSERTIONS]
         if asserting == ["$ref"] and isinstance(ref_node, Node):
@@ -581,6 +583,47 @@ class Compiler:
 
             preds.append(not_ok)
             node.checks.append(("not", _assertion("not", not_ok, s)))
+
+
+    def _collection_keywords(self, s: dict[str, Any], node: Node, preds: list[Callable[[Any], bool]]) -> None:
+        """contains, uniqueItems, minProperties, propertyNames (used by the rule-file schemas)."""
+        if "contains" in s:
+            sub = self._node(s["contains"])
+
+            def contains_ok(v: Any) -> bool:
+                return not isinstance(v, list) or any(sub.ok(x) for x in v)
+
+            preds.append(contains_ok)
+            node.checks.append(("contains", _assertion("contains", contains_ok, s)))
+        if s.get("uniqueItems") is True:
+            def unique_ok(v: Any) -> bool:
+                if not isinstance(v, list):
+                    return True
+                return not any(json_equal(a, b) for i, a in enumerate(v) for b in v[i + 1:])
+
+            preds.append(unique_ok)
+            node.checks.append(("uniqueItems", _assertion("uniqueItems", unique_ok, s)))
+        if "minProperties" in s:
+            least = s["minProperties"]
+
+            def minprops_ok(v: Any) -> bool:
+                return not isinstance(v, dict) or len(v) >= least
+
+            preds.append(minprops_ok)
+            node.checks.append(("minProperties", _assertion("minProperties", minprops_ok, s)))
+        if "propertyNames" in s:
+            names = self._node(s["propertyNames"])
+
+            def names_ok(v: Any) -> bool:
+                return not isinstance(v, dict) or all(names.ok(k) for k in v)
+
+            def names_errors(v: Any, p: tuple[Any, ...], out: list[RawError]) -> None:
+                if isinstance(v, dict):
+                    for k in v:
+                        names.errors(k, p, out)   # jsonschema reports a bad name at the object itself
+
+            preds.append(names_ok)
+            node.checks.append(("propertyNames", names_errors))
 
 
 def _cells(minimum: Any, any_ok: Callable[[Any], bool], allowed: frozenset[str]) -> Callable[[Any], bool]:

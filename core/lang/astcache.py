@@ -1,0 +1,257 @@
+"""The parse trees the compiler works on, and a persistent cache of them.
+
+Building the LALR parser and parsing every expression of the national pack costs ~150 ms per
+start (plus importing Lark); the tree of an expression only depends on its text, the grammar and
+the Lark version. So parse trees are converted into the small :class:`Tree` / :class:`Token`
+classes below (the compiler only ever sees these, cached or fresh) and kept in one JSON file per
+(grammar, Lark, gipcheck, format) in the user's cache directory. Only successful parses are
+stored; every error path parses afresh. An unreadable, corrupt or foreign cache is ignored.
+
+``GIPCHECK_CACHE_DIR`` sets the directory; ``GIPCHECK_NO_CACHE=1`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = 2                # bump when the stored encoding changes
+MAX_ENTRIES = 5_000       # entries kept in one cache file (oldest dropped beyond)
+MAX_TEXT = 4_000          # longer expressions are not stored
+MAX_FILE_BYTES = 8 << 20  # a bigger file is not read
+
+
+class Tree:
+    """An inner node: ``data`` is the rule alias (``add``, ``call``…), ``children`` trees/tokens."""
+
+    __slots__ = ("data", "children")
+
+    def __init__(self, data: str, children: list[Any]) -> None:
+        self.data = data
+        self.children = children
+
+    def __repr__(self) -> str:
+        return f"Tree({self.data!r}, {self.children!r})"
+
+
+class Token(str):
+    """A terminal: the text itself, with its ``type`` and 1-based ``line`` / ``column``."""
+
+    type: str
+    line: int
+    column: int
+
+    def __new__(cls, type_: str, value: str, line: int, column: int) -> Token:
+        t = str.__new__(cls, value)
+        t.type, t.line, t.column = type_, line, column
+        return t
+
+
+# ------------------------------------------------------------------ conversion
+def from_lark(root: Any) -> Any:
+    """Convert a Lark tree into :class:`Tree`/:class:`Token` (iteratively: chains may be long)."""
+    from lark import Token as LToken
+
+    def conv_tok(t: Any) -> Token:
+        return Token(str(t.type), str(t), int(t.line or 1), int(t.column or 1))
+
+    if isinstance(root, LToken):
+        return conv_tok(root)
+    out = Tree(str(root.data), [])
+    stack = [(root, out)]
+    while stack:
+        src, dst = stack.pop()
+        for c in src.children:
+            if isinstance(c, LToken):
+                dst.children.append(conv_tok(c))
+            else:
+                node = Tree(str(c.data), [])
+                dst.children.append(node)
+                stack.append((c, node))
+    return out
+
+
+def encode(root: Any) -> list[list[Any]]:
+    """Post-order flat list: a token is ``[type, text, line, col]``, a tree ``[data, n_children]``."""
+    out: list[list[Any]] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if isinstance(node, Token):
+            out.append([node.type, str(node), node.line, node.column])
+        elif done:
+            out.append([node.data, len(node.children)])
+        else:
+            stack.append((node, True))
+            for c in reversed(node.children):
+                stack.append((c, False))
+    return out
+
+
+class _Bad(Exception):
+    pass
+
+
+def _line_starts(src: str) -> list[int]:
+    starts = [0]
+    i = src.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = src.find("\n", i + 1)
+    return starts
+
+
+def decode(flat: Any, src: str) -> Any:
+    """Rebuild a tree from :func:`encode`; raises ``_Bad`` unless every item is well formed and
+    every token's text sits at its stated position in ``src``."""
+    if type(flat) is not list or not flat:
+        raise _Bad
+    starts = _line_starts(src)
+    stack: list[Any] = []
+    for item in flat:
+        if type(item) is not list:
+            raise _Bad
+        if len(item) == 4:
+            ttype, text, line, col = item
+            if type(ttype) is not str or type(text) is not str or type(line) is not int or type(col) is not int:
+                raise _Bad
+            if not 1 <= line <= len(starts) or col < 1:
+                raise _Bad
+            at = starts[line - 1] + col - 1
+            if src[at:at + len(text)] != text:
+                raise _Bad
+            stack.append(Token(ttype, text, line, col))
+        elif len(item) == 2:
+            data, n = item
+            if type(data) is not str or type(n) is not int or not 0 <= n <= len(stack):
+                raise _Bad
+            children = stack[len(stack) - n:] if n else []
+            del stack[len(stack) - n:]
+            stack.append(Tree(data, children))
+        else:
+            raise _Bad
+    if len(stack) != 1:
+        raise _Bad
+    return stack[0]
+
+
+# ------------------------------------------------------------------ the persistent store
+def _lark_version() -> str:
+    """Lark's version without importing Lark (importlib.metadata alone costs ~40 ms)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("lark")
+    if spec is None or not spec.origin:
+        return "?"
+    try:
+        head = Path(spec.origin).read_text(encoding="utf-8")
+    except OSError:
+        return "?"
+    m = re.search(r"__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", head)
+    return m.group(1) if m else "?"
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("GIPCHECK_NO_CACHE", "").lower() in ("1", "true", "yes"):
+        return None
+    d = os.environ.get("GIPCHECK_CACHE_DIR")
+    if d:
+        return Path(d)
+    base = os.environ.get("XDG_CACHE_HOME") or (os.path.join(os.path.expanduser("~"), ".cache"))
+    return Path(base) / "gipcheck"
+
+
+class Store:
+    """Expression text → flat tree, loaded lazily from one file; new entries saved by :meth:`save`."""
+
+    def __init__(self, grammar: str) -> None:
+        from gipcheck import __version__
+
+        ident = f"{FORMAT}\n{__version__}\n{_lark_version()}\n{grammar}"
+        self.key = hashlib.sha256(ident.encode("utf-8")).hexdigest()[:24]
+        self.entries: dict[str, Any] | None = None
+        self.dirty = False
+        self.recording = 0   # > 0 while rule packs load: only their expressions are stored
+        self.decoded: dict[str, Any] = {}   # trees already rebuilt in this process (never mutated)
+
+    def path(self) -> Path | None:
+        d = cache_dir()
+        return None if d is None else d / f"ast-{self.key}.json"
+
+    def _load(self) -> dict[str, Any]:
+        if self.entries is None:
+            self.entries = {}
+            p = self.path()
+            try:
+                if p is not None and p.is_file() and p.stat().st_size <= MAX_FILE_BYTES:
+                    data = json.loads(p.read_text(encoding="utf-8"))
+                    if type(data) is dict and data.get("format") == FORMAT and data.get("key") == self.key \
+                            and type(data.get("entries")) is dict:
+                        self.entries = data["entries"]
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+                self.entries = {}
+        return self.entries
+
+    def get(self, src: str) -> Any:
+        """The tree of ``src`` or None (absent or not trustworthy)."""
+        tree = self.decoded.get(src)
+        if tree is not None:
+            return tree
+        flat = self._load().get(src)
+        if flat is None:
+            return None
+        try:
+            tree = self.decoded[src] = decode(flat, src)
+            return tree
+        except (_Bad, ValueError, TypeError, IndexError):
+            self.entries.pop(src, None)  # type: ignore[union-attr]
+            return None
+
+    def put(self, src: str, tree: Any) -> None:
+        if self.recording <= 0 or len(src) > MAX_TEXT:
+            return
+        entries = self._load()
+        entries[src] = encode(tree)
+        self.dirty = True
+        if len(self.decoded) > MAX_ENTRIES:
+            self.decoded.clear()
+        self.decoded[src] = tree
+
+    def save(self) -> None:
+        """Write new entries (atomically; any failure leaves the cache as it was)."""
+        if not self.dirty or self.entries is None:
+            return
+        self.dirty = False
+        p = self.path()
+        if p is None:
+            return
+        entries = self.entries
+        if len(entries) > MAX_ENTRIES:
+            entries = dict(list(entries.items())[-MAX_ENTRIES:])
+        try:
+            # Another process may have added entries meanwhile: keep theirs too.
+            if p.is_file() and p.stat().st_size <= MAX_FILE_BYTES:
+                old = json.loads(p.read_text(encoding="utf-8"))
+                if type(old) is dict and old.get("key") == self.key and type(old.get("entries")) is dict:
+                    entries = {**old["entries"], **entries}
+            text = json.dumps({"format": FORMAT, "key": self.key, "entries": entries}, ensure_ascii=False,
+                              separators=(",", ":"))
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".ast-", suffix=".tmp", dir=p.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                os.replace(tmp, p)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except (OSError, ValueError, RecursionError, UnicodeDecodeError):
+            pass
