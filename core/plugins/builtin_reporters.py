@@ -1,5 +1,10 @@
-"""Built-in plugin: every module of :mod:`gipcheck.report` that exposes ``NAME`` and
-``render(run, options)`` (optionally ``MEDIA_TYPE``, ``EXTENSION``) is an output format."""
+"""Built-in plugin: the output formats of :mod:`gipcheck.report`.
+
+The six built-in formats are registered from a table without importing their modules (importing
+all of them costs start-up time — ``junit`` alone pulls in much of the standard library); a
+format's module is imported the first time it renders. Any other module of :mod:`gipcheck.report`
+that exposes ``NAME`` and ``render(run, options)`` is imported and registered as found.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,36 @@ from gipcheck.plugins import hookimpl
 
 SKIPPED: dict[str, str] = {}
 
+# name → (module, media type, extension, one-line description)
+BUILTIN_FORMATS: dict[str, tuple[str, str, str, str]] = {
+    "text": ("gipcheck.report.text", "text/plain", ".txt", "终端文本，按年报部分分组 / terminal text grouped by section"),
+    "json": ("gipcheck.report.json", "application/json", ".json", "JSON（schemas/report.schema.json）"),
+    "sarif": ("gipcheck.report.sarif", "application/sarif+json", ".sarif", "SARIF 2.1.0"),
+    "junit": ("gipcheck.report.junit", "application/xml", ".xml", "JUnit XML"),
+    "html": ("gipcheck.report.html", "text/html", ".html", "单文件 HTML，问题在原文中高亮 / self-contained HTML"),
+    "csv": ("gipcheck.report.csv", "text/csv", ".csv", "批量汇总 CSV，每份年报一行 / one row per report"),
+}
+
+
+def _lazy(modname: str) -> Callable[[Any, dict[str, Any]], str]:
+    def render(run: Any, options: dict[str, Any]) -> str:
+        return importlib.import_module(modname).render(run, options)  # type: ignore[no-any-return]
+
+    render.__qualname__ = f"{modname}.render"
+    return render
+
 
 @hookimpl
 def gipcheck_register_reporters(register: Callable[..., Any]) -> None:
     import gipcheck.report as report_pkg
 
+    for name, (modname, media_type, extension, doc) in BUILTIN_FORMATS.items():
+        register(name, _lazy(modname), media_type=media_type, extension=extension, doc=doc)
+    known = {m for m, *_ in BUILTIN_FORMATS.values()}
     for info in sorted(pkgutil.iter_modules(report_pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
         modname = f"{report_pkg.__name__}.{info.name}"
+        if info.name.startswith("_") or modname in known:
+            continue
         try:
             module = importlib.import_module(modname)
         except Exception as e:  # noqa: BLE001 - one broken format must not hide the others

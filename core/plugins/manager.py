@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata as md
+import json
 import keyword
 import os
 import re
@@ -748,23 +749,59 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_CACHE: dict[tuple[str, int, int], list[str]] = {}
 
 
+def _disk_id_cache() -> tuple[Path | None, dict[str, Any]]:
+    """The rule-id scan results kept between runs (beside the rule language's parse-tree cache),
+    keyed by file path, modification time and size; unreadable or foreign content is ignored."""
+    try:
+        from gipcheck.lang.astcache import cache_dir
+
+        d = cache_dir()
+    except Exception:  # noqa: BLE001 - no cache is a slower start, never a failure
+        return None, {}
+    if d is None:
+        return None, {}
+    path = d / "rule-ids.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return path, data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return path, {}
+
+
 def _scan_rule_ids(directory: Path) -> list[str]:
     """The rule ids of a pack, read plainly (the engine validates properly later); cached per
-    file while it is unchanged."""
+    file while it is unchanged, in memory and on disk (saves parsing every rule file at start-up)."""
     ids: list[str] = []
+    disk_path, disk = _disk_id_cache()
+    dirty = False
     for path in sorted(directory.rglob("*")):
         if path.suffix not in (".yaml", ".yml") or path.name in ("pack.yaml", "pack.yml") or not path.is_file():
             continue
         st = path.stat()
         key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
         if key not in _ID_CACHE:
-            try:
-                data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
-            except Exception:  # noqa: BLE001 - a broken file is the engine's to report, with its position
-                data = None
-            items = data if isinstance(data, list) else [data]
-            _ID_CACHE[key] = [str(r["id"]) for r in items if isinstance(r, dict) and r.get("id")]
+            stored = disk.get(key[0])
+            if (isinstance(stored, list) and len(stored) == 3 and stored[:2] == [key[1], key[2]]
+                    and isinstance(stored[2], list) and all(isinstance(i, str) for i in stored[2])):
+                _ID_CACHE[key] = list(stored[2])
+            else:
+                try:
+                    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+                except Exception:  # noqa: BLE001 - a broken file is the engine's to report, with its position
+                    data = None
+                items = data if isinstance(data, list) else [data]
+                _ID_CACHE[key] = [str(r["id"]) for r in items if isinstance(r, dict) and r.get("id")]
+                disk[key[0]] = [key[1], key[2], _ID_CACHE[key]]
+                dirty = True
         ids.extend(_ID_CACHE[key])
+    if dirty and disk_path is not None:
+        try:
+            disk_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = disk_path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(disk, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, disk_path)
+        except OSError:
+            pass
     return ids
 
 
