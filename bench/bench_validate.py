@@ -19,6 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _schema_docs import document_2019, expected_documents, loaded_documents  # noqa: E402
+
 from gipcheck.validate import SchemaValidator, load_schema, validate_document  # noqa: E402
 from gipcheck.validate.validator import schema_format  # noqa: E402
 

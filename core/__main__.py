@@ -1,3 +1,5 @@
-from gipcheck.cli import main
 import sys
+
+from gipcheck.cli import main
+
 sys.exit(main())

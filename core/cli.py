@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from gipcheck import __version__
-from gipcheck.errors import EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_INPUT, EXIT_OK, EXIT_USAGE, GipcheckError, RuleError
+from gipcheck.errors import (
+    EXIT_INCOMPLETE,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    GipcheckError,
+    RuleError,
+)
 
 EPILOG = """退出码 / exit codes:
   0  成功；check 未发现“错误”级问题 / success, no error-severity finding
@@ -124,7 +132,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     results = api.extract_many(args.files, region=args.region)
     out: list[Any] = []
     code = EXIT_OK
-    for path, res in zip(args.files, results):
+    for path, res in zip(args.files, results, strict=True):
         if isinstance(res, GipcheckError):
             print(f"{path}: {res.message(args.lang)}", file=sys.stderr)
             code = max(code, EXIT_INPUT)

@@ -512,16 +512,16 @@ def load_config(config: str | Path | None = None, *, profile: str | None = None,
             raise ConfigError("CONFIG_PROFILE", f"检查方案 {chosen.value} 未定义（{r.display} 中可用：{names}）",
                               f"profile {chosen.value} is not defined (in {r.display}: {', '.join(sorted(profiles)) or 'none'})")
         chain: list[str] = []
-        name: str | None = chosen.value
-        while name is not None:
-            if name in chain:
-                raise r.error("CONFIG_PROFILE", ("profiles", name, "extends"), "检查方案循环继承", "profiles extend in a cycle")
-            if name not in profiles:
-                raise r.error("CONFIG_PROFILE", ("profiles", chain[-1], "extends"), f"继承的检查方案 {name} 未定义",
-                              f"extended profile {name} is not defined")
-            chain.append(name)
-            ext = profiles[name].get("extends")
-            name = ext if isinstance(ext, str) else None
+        current: str | None = chosen.value
+        while current is not None:
+            if current in chain:
+                raise r.error("CONFIG_PROFILE", ("profiles", current, "extends"), "检查方案循环继承", "profiles extend in a cycle")
+            if current not in profiles:
+                raise r.error("CONFIG_PROFILE", ("profiles", chain[-1], "extends"), f"继承的检查方案 {current} 未定义",
+                              f"extended profile {current} is not defined")
+            chain.append(current)
+            ext = profiles[current].get("extends")
+            current = ext if isinstance(ext, str) else None
         for name in reversed(chain):
             r.layer(profiles[name], ("profiles", name))
     settings.profile = chosen

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from _schema_docs import SEEDS, all_documents, document_2019, expected_documents
+from jsonschema import Draft202012Validator
+
 from gipcheck.document import canon
 from gipcheck.engine.model import Finding, NotEvaluated, Problem, ReportResult, RunResult
 from gipcheck.load.base import Location, Note
 from gipcheck.resources import schemas_dir
 from gipcheck.validate import validate_document
-from jsonschema import Draft202012Validator
 
 FORMATS = ("2021", "2019")
 

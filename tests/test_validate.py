@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 from _schema_docs import SEEDS, all_documents, document_2019, expected_documents
-from gipcheck.validate import SchemaValidator, Unsupported, compile_schema, load_schema, validate_document
-from gipcheck.validate.validator import schema_format, to_pointer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+
+from gipcheck.validate import SchemaValidator, Unsupported, compile_schema, load_schema, validate_document
+from gipcheck.validate.validator import schema_format, to_pointer
 
 DOCS = all_documents()
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")

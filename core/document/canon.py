@@ -201,8 +201,8 @@ def label_of(pointer_or_path: str, lang: str = "zh") -> str:
         t = "表四" if zh else "Table 4"
         return f"{t} {block}" + (f" / {col}" if col else "")
     if parts[0] == "active" and len(parts) >= 2:
-        for rows in (ACTIVE_ROWS_2021, ACTIVE_ROWS_2019):
-            for a in rows:
+        for arows in (ACTIVE_ROWS_2021, ACTIVE_ROWS_2019):
+            for a in arows:
                 if a.path == "active." + parts[1]:
                     colname = dict(a.cells).get(parts[2], parts[2]) if len(parts) > 2 else ""
                     t = "表二" if zh else "Table 2"

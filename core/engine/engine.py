@@ -320,7 +320,7 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
         if isinstance(value, dict) and "number" in value and "text" in value:
             # a whole section: name it by its own number and keep the location small (not its full text)
             n = value.get("number")
-            label = (f"第{_ZH_NUM.get(n, n)}部分" if lang == "zh" else f"section {n}")
+            label = (f"第{_ZH_NUM.get(n, n) if isinstance(n, int) else n}部分" if lang == "zh" else f"section {n}")
             value = {"number": n, "title": value.get("title")}
         elif isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
             value = value[: MAX_VALUE_CHARS - 1] + "…"

@@ -37,7 +37,7 @@ _STATUS = {
 
 @cache
 def _parser() -> Lark:
-    grammar = (Path(__import__("gipcheck.lang.compiler", fromlist=["x"]).__file__).with_name("grammar.lark")
+    grammar = (Path(str(__import__("gipcheck.lang.compiler", fromlist=["x"]).__file__)).with_name("grammar.lark")
                .read_text(encoding="utf-8"))
     return Lark(grammar, parser="lalr", lexer="contextual", start="start", propagate_positions=True)
 

@@ -487,7 +487,7 @@ class Compiler:
             if len(base.keys) >= MAX_PATH:
                 raise self.err("TOO_DEEP", f"路径过长（上限 {MAX_PATH} 段）", f"path too long (limit {MAX_PATH} parts)", tok)
             shape = self.check_shape(base, key, tok)
-            return self.static_path(base.root, base.keys + (key,), shape, tok)
+            return self.static_path(base.root, base.keys + (key,), shape, tok)  # type: ignore[arg-type]
         n = rt.lookup_node(base, key, knode, tok, Node)
         if base.skey is not None and (knode is None or knode.slot is not None):
             n.skey = ("get", base.skey, key if knode is None else ("var", knode.slot))

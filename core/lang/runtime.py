@@ -26,6 +26,21 @@ class Ctx:
 
     __slots__ = ("doc", "prev", "vals", "ptrs", "reads", "steps", "budget", "ev", "lets", "shared",
                  "lop", "left", "right", "tol", "rec")
+    doc: Any
+    prev: Any
+    vals: list[Any]
+    ptrs: list[Any]
+    reads: list[str]
+    steps: int
+    budget: int
+    ev: list[Any]
+    lets: list[Any]
+    shared: Any
+    lop: Any
+    left: Any
+    right: Any
+    tol: Any
+    rec: bool
 
     @staticmethod
     def blank() -> Ctx:

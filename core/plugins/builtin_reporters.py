@@ -52,8 +52,8 @@ def gipcheck_register_reporters(register: Callable[..., Any]) -> None:
         except Exception as e:  # noqa: BLE001 - one broken format must not hide the others
             SKIPPED[modname] = f"{type(e).__name__}: {e}"
             continue
-        name, render = getattr(module, "NAME", None), getattr(module, "render", None)
-        if not isinstance(name, str) or not callable(render):
+        fmt_name, render = getattr(module, "NAME", None), getattr(module, "render", None)
+        if not isinstance(fmt_name, str) or not callable(render):
             continue  # a helper module, not a format
-        register(name, render, media_type=getattr(module, "MEDIA_TYPE", "text/plain"),
+        register(fmt_name, render, media_type=getattr(module, "MEDIA_TYPE", "text/plain"),
                  extension=getattr(module, "EXTENSION", None), doc=(module.__doc__ or "").strip().split("\n")[0])

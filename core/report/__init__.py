@@ -60,8 +60,8 @@ def get_reporter(name: str) -> Callable[[Any, dict[str, Any]], str] | None:
     if not _REGISTRY:
         for spec in builtin_reporters():
             _REGISTRY.setdefault(spec.name, spec)
-    spec = _REGISTRY.get(name)
-    return spec.render if spec else None
+    found = _REGISTRY.get(name)
+    return found.render if found else None
 
 
 def reporter_names() -> list[str]:
