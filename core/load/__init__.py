@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = 
         raise LoadError("IO", f"文件不存在：{p}", f"no such file: {p}") from None
     except OSError as e:
         raise LoadError("IO", f"无法读取文件：{p}（{e.strerror}）", f"cannot read {p}: {e.strerror}") from None
-    if p.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise LoadError("IO", f"这是一个目录，不是文件：{p}", f"is a directory, not a file: {p}")
     limit = _max_bytes(opts)
     if st.st_size > limit:
@@ -67,7 +68,11 @@ def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = 
         raise LoadError("EMPTY", "文件为空", "the file is empty")
     try:
         with open(p, "rb") as fh:
-            data = fh.read(limit + 1)
+            # read the size stat saw (a 20 MB read buffer costs more than the file), then
+            # whatever the file grew by since, still bounded by the limit
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(limit + 1 - len(data))
     except OSError as e:
         raise LoadError("IO", f"无法读取文件：{p}（{e.strerror}）", f"cannot read {p}: {e.strerror}") from None
     return load_bytes(data, str(p), options=opts)

@@ -8,7 +8,7 @@ occurrence in the text wins for each fact. Each fact carries its sentence and se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from gipcheck.errors import ConfigError
 Span = tuple[int, int, "int | None"]
 _SENT_END = "。;；\n"
 _MAX_SENT = 240
+_SENT_END_RE = re.compile("[。;；\n]")
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,17 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
 
 def sentence_bounds(norm: str, a: int, b: int, s: int, e: int) -> tuple[int, int]:
     """The sentence around ``norm[s:e]``, clipped to the span ``[a, b)`` and a sane length."""
-    lo = s
     stop = max(a, s - _MAX_SENT)
-    while lo > stop and norm[lo - 1] not in _SENT_END:
-        lo -= 1
+    lo = min(s, stop)
+    if s > stop:
+        last = max(norm.rfind(ch, stop, s) for ch in _SENT_END)
+        if last >= 0:
+            lo = last + 1
     hi = e
     stop = min(b, e + _MAX_SENT)
-    while hi < stop and norm[hi] not in _SENT_END:
-        hi += 1
+    if e < stop:
+        m = _SENT_END_RE.search(norm, e, stop)
+        hi = m.start() if m else stop
     if hi < b and norm[hi] == "。":
         hi += 1
     return lo, hi
@@ -96,10 +100,93 @@ def _number(s: str) -> int | float:
     return int(f) if f.is_integer() and "." not in s else f
 
 
-def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Iterable[Span]) -> tuple[re.Match[str], Span] | None:
+def _required(items: Any) -> frozenset[str] | None:
+    """Literals of which every match of the parsed (sub)pattern ``items`` contains at least one,
+    or None when no such set is known. Lookarounds and optional parts require nothing."""
+    from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - the parser opcodes
+
+    choices: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            choices.append(frozenset(("".join(run),)))
+            run.clear()
+
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        close_run()
+        sub: frozenset[str] | None = None
+        if op is C.SUBPATTERN:
+            if not av[1] & re.IGNORECASE:
+                sub = _required(av[-1])
+        elif op is C.ATOMIC_GROUP:
+            sub = _required(av)
+        elif op is C.BRANCH:
+            alts = [_required(alt) for alt in av[1]]
+            if all(a is not None for a in alts):
+                sub = frozenset().union(*alts)  # type: ignore[arg-type]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _required(av[2])
+        if sub:
+            choices.append(sub)
+    close_run()
+    if not choices:
+        return None
+    # the most selective set: longest shortest literal, then fewest literals
+    return max(choices, key=lambda c: (min(len(x) for x in c), -len(c)))
+
+
+@cache
+def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None]:
+    """(shortest possible match, literals one of which every match contains) of a pattern, so that
+    spans that cannot match are skipped without running it. (0, None) when unknown."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        if p.flags & (re.IGNORECASE | re.VERBOSE):
+            return 0, None
+        tree = _parser.parse(p.pattern, p.flags)
+        lits = _required(tree)
+        return int(tree.getwidth()[0]), tuple(sorted(lits)) if lits else None
+    except Exception:  # private parser API changed: no prefilter, same results
+        return 0, None
+
+
+def _bounds(spans: Sequence[Span]) -> tuple[int, int]:
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else (0, 0)
+
+
+def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int
+                ) -> list[tuple[re.Pattern[str], int]]:
+    """The patterns that can match somewhere in ``norm[lo:hi]``, with their shortest match."""
+    out = []
+    for p in patterns:
+        need, lits = _prefilter(p)
+        if lits is not None:
+            for lit in lits:
+                if norm.find(lit, lo, hi) >= 0:
+                    break
+            else:
+                continue
+        out.append((p, need))
+    return out
+
+
+def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Sequence[Span],
+           bounds: tuple[int, int] | None = None) -> tuple[re.Match[str], Span] | None:
     best: tuple[re.Match[str], Span] | None = None
+    if not spans:
+        return None
+    cands = _candidates(patterns, norm, *(bounds or _bounds(spans)))
+    if not cands:
+        return None
     for a, b, sec in spans:
-        for p in patterns:
+        for p, need in cands:
+            if b - a < need:
+                continue  # too short for any match of p
             m = p.search(norm, a, b)
             if m and (best is None or m.start() < best[0].start()):
                 best = (m, (a, b, sec))
@@ -113,8 +200,9 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
     """Return ``facts`` and, for each fact pointer, the (start, end) of its source sentence."""
     facts: dict[str, Any] = {}
     where: dict[str, tuple[int, int]] = {}
+    bounds = _bounds(spans)
     for name, pats in patterns.facts.items():
-        hit = _first(pats, norm, spans)
+        hit = _first(pats, norm, spans, bounds)
         if hit is None:
             continue
         m, (a, b, sec) = hit
@@ -179,7 +267,8 @@ def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
         return {}
     # the fee statement belongs in section 六; prefer it, then the rest of the prose
     ordered = sorted(spans, key=lambda s: (s[2] != 6, s[0]))
-    mention = _first(pats.get("mentioned", ()), norm, ordered)
+    bounds = _bounds(spans)
+    mention = _first(pats.get("mentioned", ()), norm, ordered, bounds)
     if mention is None:
         return {}
     fees: dict[str, Any] = {}
@@ -191,16 +280,16 @@ def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
         where["/facts/fees/" + key] = (m.start(), m.end())
 
     put("mentioned", True, mention[0], mention[1])
-    hit = _first(pats.get("says_none", ()), norm, ordered)
+    hit = _first(pats.get("says_none", ()), norm, ordered, bounds)
     put("says_none", hit is not None, *(hit or mention))
-    hit = _first(pats.get("all_zero", ()), norm, ordered)
+    hit = _first(pats.get("all_zero", ()), norm, ordered, bounds)
     if hit is not None:
         for key in ("notices_count", "notices_amount", "collected_amount"):
             put(key, 0, *hit)
     for key in ("notices_count", "notices_amount", "collected_amount"):
         if key in fees:
             continue
-        hit = _first(pats.get(key, ()), norm, ordered)
+        hit = _first(pats.get(key, ()), norm, ordered, bounds)
         if hit is None:
             continue
         m = hit[0]

@@ -219,20 +219,20 @@ def tokenize(norm: str, start: int, end: int) -> list[Cell]:
                 continue
         first = len(out)
         if "|" in line:
-            _pipe_cells(norm, a, b, line, out)
+            _pipe_cells(norm, a, b, line, out)  # marks its own cells
+            continue
+        # Prose sentences inside a table region are not cells.
+        if "。" in line:
+            pieces_start = a
+            for m in re.finditer("。", line):
+                piece_end = a + m.end()
+                if piece_end - pieces_start < _PROSE_MIN and not _has_cjk_prose(norm[pieces_start:piece_end]):
+                    _free_cells(norm, pieces_start, piece_end - 1, out)
+                pieces_start = piece_end
+            if pieces_start < b:
+                _free_cells(norm, pieces_start, b, out)
         else:
-            # Prose sentences inside a table region are not cells.
-            if "。" in line:
-                pieces_start = a
-                for m in re.finditer("。", line):
-                    piece_end = a + m.end()
-                    if piece_end - pieces_start < _PROSE_MIN and not _has_cjk_prose(norm[pieces_start:piece_end]):
-                        _free_cells(norm, pieces_start, piece_end - 1, out)
-                    pieces_start = piece_end
-                if pieces_start < b:
-                    _free_cells(norm, pieces_start, b, out)
-            else:
-                _free_cells(norm, a, b, out)
+            _free_cells(norm, a, b, out)
         _mark_line(out, first)
     return out
 
@@ -246,48 +246,69 @@ _FURN_START = frozenset("-—–_第正表0123456789")
 
 
 def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell]) -> None:
+    """Cells of one pipe row, marked as :func:`_mark_line` would (hot path: one loop, no regex
+    for plain digits)."""
     segs = line.split("|")
-    offs: list[int] = []
-    p = 0
-    for seg in segs:
-        offs.append(p)
-        p += len(seg) + 1
+    lo, hi = 0, len(segs)
     # text after the last pipe is padding when blank; a leading pipe (Markdown) opens no cell
     if not segs[-1].strip():
-        segs.pop()
-        offs.pop()
-    if len(segs) > 1 and not segs[0].strip() and line.lstrip().startswith("|"):
-        segs.pop(0)
-        offs.pop(0)
-    if not segs:
+        hi -= 1
+    x = a
+    if hi - lo > 1 and not segs[0].strip() and line.lstrip().startswith("|"):
+        x += len(segs[0]) + 1
+        lo = 1
+    if lo >= hi:
         return
+    if lo or hi < len(segs):
+        segs = segs[lo:hi]
     if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
         return
     cells: list[Cell] = []
-    for x, t in zip(offs, segs, strict=False):
+    add = cells.append
+    labels = 0
+    valued = False
+    for t in segs:
         st = t.strip()
+        n = len(t)
         if not st:
-            cells.append(Cell(BLANK, "", a + x, a + x + len(t)))
+            add(Cell(BLANK, "", x, x + n))
+            x += n + 1
             continue
-        s0 = a + x + (len(t) - len(t.lstrip()))
-        if st[0] in _NUM_START and _NUM_FULL.fullmatch(st):
-            cells.append(Cell(NUM, st, s0, s0 + len(st), tokens=[(st.replace(",", ""), s0, s0 + len(st))]))
+        s0 = x + (n - len(t.lstrip()))
+        e0 = s0 + len(st)
+        x += n + 1
+        c0 = st[0]
+        if c0 in _NUM_START and ((st.isdigit() and st.isascii()) or _NUM_FULL.fullmatch(st)):
+            add(Cell(NUM, st, s0, e0, [(st.replace(",", "") if "," in st else st, s0, e0)]))
+            valued = True
         elif st in MARKERS:
-            cells.append(Cell(MARK, st, s0, s0 + len(st)))
-        elif st[0] in _FURN_START and _FURNITURE.fullmatch(st):
+            add(Cell(MARK, st, s0, e0))
+            valued = True
+        elif c0 in _FURN_START and _FURNITURE.fullmatch(st):
             continue
         else:
-            sub: list[Cell] = []
             if " " in st:
-                _free_cells(norm, s0, s0 + len(st), sub)
-            if len(sub) > 1 and sub[0].kind == LABEL and all(c.kind == NUM for c in sub[1:]):
-                cells.extend(sub)  # "label 1 2 3" inside one cell
+                sub: list[Cell] = []
+                _free_cells(norm, s0, e0, sub)
+                if len(sub) > 1 and sub[0].kind == LABEL and all(c.kind == NUM for c in sub[1:]):
+                    cells.extend(sub)  # "label 1 2 3" inside one cell
+                    labels += 1
+                    valued = True
+                    continue
+                add(Cell(LABEL, st.replace(" ", ""), s0, e0))
             else:
-                cells.append(Cell(LABEL, st.replace(" ", "") if " " in st else st, s0, s0 + len(st)))
-    if all(c.kind == BLANK for c in cells):
+                add(Cell(LABEL, st, s0, e0))
+            labels += 1
+    if not valued and not labels:  # all blank
         if len(cells) == 1:
             out.append(cells[0])  # one cell per line: a lone blank is a cell
         return
+    if valued:
+        for c in cells:
+            c.valued = True
+    elif labels >= 3 and cells[0].pipe:
+        for c in cells:
+            c.header = True
     out.extend(cells)
 
 
@@ -309,7 +330,7 @@ def _mark_line(out: list[Cell], first: int) -> None:
 
 # ------------------------------------------------------------------ rows
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One value cell of a row: kind N/B/M, value, raw text and position; ``recovered`` when it
     came from splitting a digit run."""
@@ -394,33 +415,48 @@ _NOTE_WORDS = ("勾稽", "第一项加第二项", "本列数据")
 _STRONG_START = ("本年新收", "上年结转", "予以公开", "部分公开", "本年度办理结果")
 
 
+class _ReqSpecs:
+    """Table-三 rows of one format, indexed for label matching."""
+
+    def __init__(self, fmt: str | None) -> None:
+        self.rows = request_rows(fmt)
+        self.by_group: dict[str, list[RowSpec]] = {}
+        for r in self.rows:
+            if r.group:
+                self.by_group.setdefault(r.group, []).append(r)
+        words = sorted({k for r in self.rows for kws in r.keywords for k in kws}, key=len, reverse=True)
+        # a lookahead finds overlapping keywords in one pass over the label
+        self.finder = re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
+        # first keyword of a tuple → (row index, row, the tuple, its score)
+        self.by_first: dict[str, list[tuple[int, RowSpec, tuple[str, ...], int]]] = {}
+        for i, r in enumerate(self.rows):
+            for kws in r.keywords:
+                self.by_first.setdefault(kws[0], []).append((i, r, kws, sum(len(k) for k in kws)))
+        self.index = {r.path: i for i, r in enumerate(self.rows)}
+        self.spec = {r.path: r for r in self.rows}
+        oo = [(i, r) for i, r in enumerate(self.rows) if r.path.endswith("other.other")]
+        self.other_other: tuple[int, RowSpec] | None = oo[0] if oo else None
+
+
 @cache
-def _request_specs(fmt: str | None) -> tuple[tuple[RowSpec, ...], dict[str, list[RowSpec]], re.Pattern[str]]:
-    rows = request_rows(fmt)
-    by_group: dict[str, list[RowSpec]] = {}
-    for r in rows:
-        if r.group:
-            by_group.setdefault(r.group, []).append(r)
-    words = sorted({k for r in rows for kws in r.keywords for k in kws}, key=len, reverse=True)
-    # a lookahead finds overlapping keywords in one pass over the label
-    finder = re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
-    return rows, by_group, finder
+def _request_specs(fmt: str | None) -> _ReqSpecs:
+    return _ReqSpecs(fmt)
 
 
-def _scores(text: str, rows: tuple[RowSpec, ...], finder: re.Pattern[str]) -> dict[str, int]:
-    """Row path → keyword score (total length of the best keyword tuple found in ``text``)."""
-    found = set(finder.findall(text))
+def _scores(text: str, specs: _ReqSpecs) -> dict[str, int]:
+    """Row path → keyword score (total length of the best keyword tuple found in ``text``), in
+    row order."""
+    found = set(specs.finder.findall(text))
     if not found:
         return {}
-    out: dict[str, int] = {}
-    for spec in rows:
-        best = 0
-        for kws in spec.keywords:
-            if kws[0] in found and all(k in found for k in kws):
-                best = max(best, sum(len(k) for k in kws))
-        if best:
-            out[spec.path] = best
-    return out
+    best: dict[int, tuple[str, int]] = {}
+    for k in found:
+        for i, spec, kws, w in specs.by_first.get(k, ()):
+            if (len(kws) == 1 or all(x in found for x in kws)) and w > best.get(i, ("", 0))[1]:
+                best[i] = (spec.path, w)
+    if len(best) == 1:
+        return dict(best.values())
+    return {path: w for _, (path, w) in sorted(best.items())}
 
 
 class _T3State:
@@ -432,8 +468,10 @@ class _T3State:
 
 def match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
     """Classify a table-三 label: ("row", path), ("group", name), ("context", None) or ("none", None)."""
-    rows, by_group, finder = _request_specs(st.fmt)
-    text = label.replace(" ", "")
+    specs = _request_specs(st.fmt)
+    rows, by_group = specs.rows, specs.by_group
+    oo = specs.other_other
+    text = label.replace(" ", "") if " " in label else label
     om = _ORDINAL.search(text)
     pm = _PAREN.search(text)
     if om and (pm is None or om.start() > pm.start()):
@@ -447,17 +485,22 @@ def match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
                     st.group = g
         best: RowSpec | None = None
         score = 0
-        found = _scores(sub, rows, finder)
-        for spec in rows:
-            if not spec.group:
+        best_i = len(rows)
+        # rows are tried in order and the first best score wins
+        for path, sc in _scores(sub, specs).items():
+            spec = specs.spec[path]
+            if not spec.group or (oo is not None and spec is oo[1]):
                 continue
-            sc = found.get(spec.path, 0)
-            if spec.path.endswith("other.other"):
-                sc = 2 if sub.strip(".、,") in ("其他", "其它") or (st.group == "other" and ordinal == 3 and sub.startswith("其他")) else 0
-            if sc and spec.group == st.group:
+            if spec.group == st.group:
                 sc += 100
             if sc > score:
-                best, score = spec, sc
+                best, score, best_i = spec, sc, specs.index[path]
+        if oo is not None:
+            sc = 2 if sub.strip(".、,") in ("其他", "其它") or (st.group == "other" and ordinal == 3 and sub.startswith("其他")) else 0
+            if sc and oo[1].group == st.group:
+                sc += 100
+            if sc > score or (sc and sc == score and oo[0] < best_i):
+                best, score = oo[1], sc
         if best is None and st.group in by_group and ordinal <= len(by_group[st.group]):
             cand = by_group[st.group][ordinal - 1]
             if cand.ordinal == ordinal:
@@ -493,11 +536,10 @@ def match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
         return "context", None
     best = None
     score = 0
-    found = _scores(text, rows, finder)
-    for spec in rows:
-        if spec.path.endswith("other.other") or spec.path not in found:
+    for path, sc in _scores(text, specs).items():
+        spec = specs.spec[path]
+        if oo is not None and spec is oo[1]:
             continue
-        sc = found[spec.path]
         if spec.path == "requests.results.total":
             sc = 2 if st.started and text.startswith(("总计", "(七)", "七")) else 0
         if spec.group and spec.group == st.group and sc:
@@ -525,7 +567,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     for cell in cells:
         if cell.kind == LABEL:
             text = cell.text
-            if any(w in text for w in _NOTE_WORDS):
+            if "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
                 out.notes.append(text)
                 if out.start < 0:
                     out.start = cell.start
@@ -570,14 +612,20 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             out.rows[path] = cur
             continue
         pending = ""
-        if cur is None or cur.full:
+        if cur is None or cur.run is not None or len(cur.items) >= cur.width:
             if cell.kind in (NUM, MARK):
                 out.overflow += 1
             continue
-        left = _take_values(cur, cell, False, True)
-        out.end = max(out.end, cell.end)
-        if left:
-            out.overflow += len(left)
+        toks = cell.tokens
+        if cell.pipe and toks is not None and len(toks) == 1 and cell.kind == NUM:
+            t, s, e = toks[0]  # hot path of _take_values: one number in its own pipe cell
+            cur.items.append(Item(NUM, int(t) if t.isdigit() and t.isascii() else parse_number(t), t, s, e))
+        else:
+            left = _take_values(cur, cell, False, True)
+            if left:
+                out.overflow += len(left)
+        if cell.end > out.end:
+            out.end = cell.end
     return out
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, MutableMapping
+from functools import cache
+from typing import Any, cast
 
 from gipcheck.document.canon import (
     REQUEST_COLUMNS,
@@ -128,6 +129,53 @@ class _Locator:
                 else:
                     location.extra = {**(location.extra or {}), k: v}
         return location
+
+
+_Pending = tuple[int, int, "str | None", bool]
+
+
+class Locations(MutableMapping[str, Location]):
+    """JSON pointer → :class:`Location`, built on first access: a report has a few hundred filled
+    cells and most callers look at a handful. Behaves as a mapping; pickles as a plain dict."""
+
+    __slots__ = ("_d", "_loc")
+
+    def __init__(self, locator: _Locator) -> None:
+        self._d: dict[str, Location | _Pending] = {}
+        self._loc = locator
+
+    def defer(self, ptr: str, start: int, end: int, raw: str | None, recovered: bool = False) -> None:
+        self._d[ptr] = (start, end, raw, recovered)
+
+    def __getitem__(self, key: str) -> Location:
+        v = self._d[key]
+        if type(v) is tuple:
+            v = self._d[key] = self._loc.loc(*v)
+        return v  # type: ignore[return-value]
+
+    def __setitem__(self, key: str, value: Location) -> None:
+        self._d[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._d
+
+    def copy(self) -> dict[str, Location]:
+        return dict(self.items())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self.copy(),))
+
+    def __repr__(self) -> str:
+        return f"Locations({self.copy()!r})"
 
 
 # ------------------------------------------------------------------ layout checks
@@ -251,7 +299,7 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
 
     # ---- assemble the document
     loc = _Locator(text, origin)
-    locations: dict[str, Location] = {}
+    locations = Locations(loc)
     notes: list[Note] = []
     doc: dict[str, Any] = {"meta": meta, "sections": sections}
 
@@ -295,13 +343,14 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
 
     # ---- locations of meta, sections and facts
     for ptr, (a, b) in meta_where.items():
-        locations[ptr] = loc.loc(a, b)
+        locations.defer(ptr, a, b, None)
     for i, h in enumerate(heads):
-        locations[f"/sections/{i}"] = loc.loc(h.start, h.content)
+        locations.defer(f"/sections/{i}", h.start, h.content, None)
     for ptr, (a, b) in fact_where.items():
-        locations[ptr] = loc.loc(a, b)
+        locations.defer(ptr, a, b, None)
 
-    return LoadedReport(doc, locations, notes, text)
+    # callers use it as a dict of pointer → Location (a real mapping, built lazily)
+    return LoadedReport(doc, cast(dict[str, Location], locations), notes, text)
 
 
 # ------------------------------------------------------------------ table → document
@@ -339,17 +388,24 @@ def _recovery_note(notes: list[Note], rec: Any, path: str, loc: _Locator, start:
 
 def _fill_row(obj: dict[str, Any], path: str, columns: tuple[str, ...], row: Row,
               values: list[Any] | None, recovered: bool, loc: _Locator,
-              locations: dict[str, Location]) -> None:
+              locations: Locations) -> None:
     """Write one row's cells into ``obj`` and their locations."""
+    ptrs = _pointers(path, columns)
+    put = locations.defer
     if values is not None and row.run is not None:
         run = row.run
-        for col, v in zip(columns, values, strict=False):
+        for ptr, col, v in zip(ptrs, columns, values, strict=False):
             obj[col] = v
-            locations[pointer(path, col)] = loc.loc(run.start, run.end, run.text, recovered=recovered and v is not None)
+            put(ptr, run.start, run.end, run.text, recovered and v is not None)
         return
-    for col, it in zip(columns, row.items, strict=False):
+    for ptr, col, it in zip(ptrs, columns, row.items, strict=False):
         obj[col] = it.value
-        locations[pointer(path, col)] = loc.loc(it.start, it.end, it.text, recovered=it.recovered)
+        put(ptr, it.start, it.end, it.text, it.recovered)
+
+
+@cache
+def _pointers(path: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(pointer(path, c) for c in columns)
 
 
 def _set_path(root: dict[str, Any], path: str, value: dict[str, Any]) -> None:
@@ -360,7 +416,7 @@ def _set_path(root: dict[str, Any], path: str, value: dict[str, Any]) -> None:
     cur[parts[-1]] = value
 
 
-def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: dict[str, Location],
+def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locations,
                     notes: list[Note]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     runs = {p: r.run.text for p, r in read.rows.items() if r.run is not None}
@@ -413,7 +469,7 @@ def _active_hints(facts: dict[str, Any], fmt: str) -> dict[str, dict[str, int]]:
 
 
 def _build_active(read: TableRead, fmt: str, facts: dict[str, Any], loc: _Locator,
-                  locations: dict[str, Location], notes: list[Note]) -> dict[str, Any]:
+                  locations: Locations, notes: list[Note]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     runs = {p: r.run.text for p, r in read.rows.items() if r.run is not None}
     rec = None
@@ -449,7 +505,7 @@ def _build_active(read: TableRead, fmt: str, facts: dict[str, Any], loc: _Locato
     return out
 
 
-def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locations: dict[str, Location],
+def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locations: Locations,
                   notes: list[Note]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     first = read.rows.get("review.reconsideration")
@@ -481,8 +537,7 @@ def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locatio
             obj = {}
             for col, v in zip(REVIEW_COLUMNS, vals, strict=False):
                 obj[col] = v
-                locations[pointer(path, col)] = loc.loc(run.start, run.end, run.text,
-                                                        recovered=path in recovered and v is not None)
+                locations.defer(pointer(path, col), run.start, run.end, run.text, path in recovered and v is not None)
             out[b] = obj
         return out
     for b in REVIEW_BLOCKS:
