@@ -63,10 +63,25 @@ def test_blank_template_gives_nulls_not_zeros() -> None:
     for spec in REQUEST_ROWS_2021:
         for col in REQUEST_COLUMNS:
             assert get(doc, f"{spec.path}.{col}") is None, (spec.path, col)
-    # table 四 is blank too: whatever the parser fills there must be null, never 0
+    # table 四 is blank too: all 15 cells are present and null, never 0 and never left out
     for block in REVIEW_BLOCKS:
+        assert list(doc["review"][block]) == list(REVIEW_COLUMNS), block
         for col in REVIEW_COLUMNS:
-            assert doc.get("review", {}).get(block, {}).get(col) is None
+            assert doc["review"][block][col] is None
+
+
+@needs_shared
+def test_blank_template_gets_findings_about_blanks_not_a_crash() -> None:
+    from gipcheck import api
+
+    result = api.check(TEMPLATE)
+    fired = {f.rule for f in result.findings}
+    assert {"T2-EMPTY", "T3-EMPTY", "T4-EMPTY", "M-YEAR"} <= fired
+    # arithmetic over blanks is never passed or failed: it is not evaluated, naming the cells
+    not_evaluated = {n.rule: n for n in result.not_evaluated}
+    assert "T3-COL-BALANCE" in not_evaluated and "T4-REVIEW-SUM" in not_evaluated
+    assert "/review/reconsideration/total" in not_evaluated["T4-REVIEW-SUM"].missing
+    assert not {"T3-COL-BALANCE", "T4-REVIEW-SUM", "T3-ROW-TOTAL"} & fired
 
 
 @needs_shared

@@ -731,3 +731,32 @@ def assemble_review(cells: list[Cell]) -> TableRead:
         if row.items or row.run is not None:
             out.rows[row.path] = row
     return out
+
+
+_BLANK_PIPE_ROW = re.compile(r"[ \t\u3000]*(?:\|[ \t\u3000]*){14,}")
+
+
+def blank_review_row(norm: str, start: int, end: int, read: TableRead) -> bool:
+    """Table 四 whose whole value row is blank (the blank official template): padding lines of
+    blank cells are dropped by :func:`tokenize`, so look for one 15 cells wide after the header and
+    read it as 15 nulls — never zeros. Returns whether it was found (``read`` is filled in)."""
+    pos = start
+    while pos < end:
+        nl = norm.find("\n", pos, end)
+        nl = end if nl < 0 else nl
+        line = norm[pos:nl]
+        if _BLANK_PIPE_ROW.fullmatch(line):
+            cuts = [pos + i for i, ch in enumerate(line) if ch == "|"]
+            width = len(REVIEW_COLUMNS)
+            cells = cuts[: width * len(REVIEW_BLOCKS)]
+            if len(cells) < width * len(REVIEW_BLOCKS):  # a Markdown-style leading pipe: 14 pipes, 15 cells
+                cells = [pos, *cells]
+            for k, block in enumerate(REVIEW_BLOCKS):
+                row = Row(f"review.{block}", "", pos, width)
+                row.items = [Item(BLANK, None, "", c, c) for c in cells[k * width:(k + 1) * width]]
+                read.rows[row.path] = row
+            read.end = max(read.end, nl)
+            return True
+        pos = nl + 1
+    return False
+

@@ -265,6 +265,8 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     read2 = tables.assemble_active(cells2, fmt) if cells2 else TableRead()
     read3 = tables.assemble_requests(cells3, fmt) if cells3 else TableRead()
     read4 = tables.assemble_review(cells4) if cells4 else TableRead()
+    if t4 and cells4 and not read4.rows:
+        tables.blank_review_row(norm, *t4, read4)
 
     has_tables = bool(read2.rows or read3.rows or read4.rows)
     if "信息公开" not in norm or (not has_tables and len(heads) < 3):
