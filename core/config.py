@@ -277,7 +277,10 @@ class Settings:
         out += [f"  {k:<{width}} = {v}" for k, v in rows]
 
         def block(title_zh: str, title_en: str, items: list[str]) -> None:
-            out.append((title_zh if zh else title_en) + ("" if items else ("：无" if zh else ": none")))
+            title = title_zh if zh else title_en
+            if not items:  # "标题：无" — the title's own colon carries the "none"
+                title = title.rstrip("：:") + ("：无" if zh else ": none")
+            out.append(title)
             out.extend(f"  {i}" for i in items)
 
         block("启用/停用规则（按顺序，后者优先）：", "rule switches (in order, later wins):",
