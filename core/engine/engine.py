@@ -188,18 +188,32 @@ def _render_binding(v: Any, lang: str, context: str | None) -> str:
 _PH = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+@lru_cache(maxsize=4096)
+def _template_parts(template: str) -> tuple[tuple[str, str | None], ...]:
+    """``template`` as (literal text, placeholder name or None) pieces, parsed once."""
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in _PH.finditer(template):
+        out.append((template[pos:m.start()], m.group(1)))
+        pos = m.end()
+    out.append((template[pos:], None))
+    return tuple(out)
+
+
 def render_message(template: str, values: dict[str, str]) -> tuple[str, set[str]]:
     """Fill ``{name}`` placeholders; returns the text and the names that had no value."""
     unresolved: set[str] = set()
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name in values:
-            return values[name]
-        unresolved.add(name)
-        return m.group(0)
-
-    return _PH.sub(sub, template), unresolved
+    parts: list[str] = []
+    for text, name in _template_parts(template):
+        parts.append(text)
+        if name is not None:
+            v = values.get(name)
+            if v is None and name not in values:
+                unresolved.add(name)
+                parts.append("{" + name + "}")
+            else:
+                parts.append(v)  # type: ignore[arg-type]
+    return "".join(parts), unresolved
 
 
 # ------------------------------------------------------------------ applies
@@ -237,6 +251,41 @@ def applies_to(rule: Rule, meta: dict[str, Any]) -> tuple[bool, list[str]]:
         if not any(r == n or (len(r) >= 2 and n.startswith(r)) for r in regions for n in names):
             return False, []
     return True, missing
+
+
+def _meta_key(meta: dict[str, Any]) -> Any:
+    """What :func:`applies_to` reads of ``meta``, typed (``True`` is not ``1``); None if unhashable."""
+    reg = meta.get("region")
+    region = tuple((type(x), x) for x in (reg.get(k) for k in ("province", "city", "county"))) \
+        if isinstance(reg, dict) else (type(reg), bool(reg))
+    key = (tuple((type(x), x) for x in (meta.get(k) for k in ("format", "organ_kind", "organ_level", "year"))),
+           region)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _applicable(pack: Pack, meta: dict[str, Any]) -> list[tuple[Rule, list[str]]]:
+    """The rules of ``pack`` that apply to a report with this ``meta`` (see :func:`applies_to`),
+    each with the meta fields it misses; remembered per pack for reports of the same kind."""
+    key = _meta_key(meta)
+    if key is not None:
+        key = (key, id(pack.rules), len(pack.rules))
+        hit = pack.applies_memo.get(key)
+        if hit is not None:
+            return hit
+    out = []
+    for rule in pack.rules:
+        ok, missing = applies_to(rule, meta)
+        if ok:
+            out.append((rule, missing))
+    if key is not None:
+        if len(pack.applies_memo) > 256:
+            pack.applies_memo.clear()
+        pack.applies_memo[key] = out
+    return out
 
 
 def _selected(rule: Rule, only: list[str] | None) -> bool:
@@ -406,17 +455,17 @@ def evaluate(loaded: LoadedReport, packs: list[Pack], *, prev: LoadedReport | No
     only_list = list(only) if only else None
     shared: dict[Any, Any] = {}  # pack-level lets and rows() computed once for all rules of this report
     for pack in packs:
-        for rule in pack.rules:
+        for rule, missing_meta in _applicable(pack, meta):
             if only_list and not _selected(rule, only_list):
-                continue
-            ok, missing_meta = applies_to(rule, meta)
-            if not ok:
                 continue
             if missing_meta:
                 result.not_evaluated.append(_not_evaluated(rule, missing_meta, [], lang))
                 continue
             try:
-                outcome = rule.compiled.evaluate(doc, prev=prev_doc, shared=shared)
+                outcome = rule.compiled.check(doc, prev_doc, 100_000, shared)
+                if outcome is None:
+                    result.passed.append(rule.id)
+                    continue
                 status = outcome.status
                 if status == "pass":
                     result.passed.append(rule.id)

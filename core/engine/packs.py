@@ -126,6 +126,8 @@ class Pack:
     directory: Path
     lets: dict[str, ExprSource] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    # meta key → the rules that apply to such a report, with the meta fields they miss (engine.py)
+    applies_memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 # ------------------------------------------------------------------ schemas

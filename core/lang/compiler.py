@@ -79,7 +79,7 @@ class Node:
 
     __slots__ = ("fn", "is_const", "const", "raw", "ptr", "loc", "shape", "path", "size", "tok",
                  "decimals", "is_null", "root", "keys", "slot", "vlookup", "vsrc", "vcheck", "vsafe", "vkind",
-                 "rowcheck", "sumgen", "skey", "vbase")
+                 "rowcheck", "sumgen", "skey", "vbase", "colsum", "fixed")
 
     def __init__(self, fn: Callable[[Any], Any], size: int = 1, tok: Token | None = None) -> None:
         self.fn = fn
@@ -108,6 +108,8 @@ class Node:
         self.sumgen: Any = None                      # (columns, vlookup, cost) of sum(r[c] for c in CONST)
         self.skey: Any = None                        # structural key of a path / lookup on bound names
         self.vbase: Callable[[Any], Any] | None = None   # the value of the base of the fused lookup
+        self.colsum: Any = None                      # (rows node, column slot, cost) of sum(r[c] for r in ROWS)
+        self.fixed = False                           # depends on no bound name (rows(static path))
 
 
 def const_node(value: Any, tok: Token | None = None) -> Node:
@@ -646,6 +648,10 @@ class Compiler:
             elif body.rowcheck is not None and body.rowcheck[0] == ("var", slot) and not coll.is_const:
                 _, cols, check, inner_cost = body.rowcheck
                 fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost)
+            elif body.colsum is not None and items is not None and all(type(i) is str for i in items) \
+                    and body.colsum[1][1] == slot:
+                base, (rows_node, _kslot, gen_cost) = body.colsum
+                fn = rt.fused_col_sums(fn, base, rows_node.fn, items, cost, gen_cost)
             elif body.sumgen is not None and not coll.is_const:
                 (bslot, key, _), (cols, (gbslot, _gkey, gkslot), gen_cost) = body.sumgen
                 if bslot == slot and gbslot == slot and gkslot is not None and gkslot != slot and type(key) is str:
@@ -674,6 +680,9 @@ class Compiler:
             self.cellwise(n, a, rt.vc_compare(op, b.const), False, "compare")
         if op == "==" and a.vlookup is not None and a.vlookup[2] is None and b.sumgen is not None:
             n.sumgen = (a.vlookup, b.sumgen)   # r.K == sum(r[c] for c in CONST)
+        if op == "==" and a.vkind == "value" and a.vsrc[0][0] == "path" and b.colsum is not None \
+                and a.vsrc[2] == b.colsum[1]:
+            n.colsum = (a.vbase, b.colsum)     # X[c] == sum(r[c] for r in ROWS)
         return self.fold(n, a, b)
 
     def fold(self, n: Node, *parts: Node) -> Node:
@@ -817,7 +826,10 @@ class Compiler:
                                      True, "present")
             if name == "is_int" and not args[0].is_const:
                 return self.cellwise(Node(rt.is_int_fn(args[0].fn), size, tok), args[0], rt.vc_is_int, True, "is_int")
+            if name == "has" and args[1].is_const and type(args[1].const) is list:
+                return Node(rt.has_list_fn(args[0].fn, args[1].const), size, tok)
             n = Node(rt.builtin_call(name, spec, args), size, tok)
+            n.fixed = name in ("rows", "detail_rows") and args[0].keys is not None
             if spec.pure and spec.mode != "located" and name != "present":
                 return self.fold(n, *args)
             return n
@@ -860,6 +872,9 @@ class Compiler:
             if name == "sum" and cond is None and elem.vlookup is not None and elem.vlookup[2] == slot \
                     and coll.is_const and type(coll.const) is list and all(type(i) is str for i in coll.const):
                 n.sumgen = (coll.const, elem.vlookup, cost)
+            if name == "sum" and cond is None and elem.vlookup is not None and elem.vlookup[0] == slot \
+                    and elem.vlookup[2] is not None and elem.vlookup[2] != slot and coll.fixed:
+                n.colsum = (coll, elem.vlookup[2], cost)   # sum(r[c] for r in ROWS), c bound outside
             return n
         return Node(rt.plugin_call(name, spec, [gen]), 1 + gen.size + spec.cost, ftok)
 

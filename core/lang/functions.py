@@ -388,7 +388,11 @@ _NESTED = frozenset((dict, list))
 
 def _is_row(obj: dict[str, Any]) -> bool:
     # no nested object or list among the values, and at least one table-三 column
-    return _NESTED.isdisjoint(set(map(type, obj.values()))) and not _COLS.isdisjoint(obj)
+    for v in obj.values():
+        t = type(v)
+        if t is dict or t is list:
+            return False
+    return not _COLS.isdisjoint(obj)
 
 
 def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) -> None:
@@ -399,13 +403,13 @@ def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) ->
         return
     for k, v in obj.items():
         if type(v) is dict and k != "labels":
-            _collect_rows(v, f"{ptr}/{k}", out, depth + 1)
+            _collect_rows(v, ptr + "/" + k if type(k) is str else f"{ptr}/{k}", out, depth + 1)
 
 
-def _order_key(ptr: str) -> tuple[int, str]:
+def _order_key(rp: tuple[Any, str]) -> int:
     # Template order; rows that the template does not know keep their place after the known ones.
-    bare = ptr[5:] if ptr.startswith("prev:") else ptr
-    return (_ROW_ORDER.get(bare, 10_000), "")
+    ptr = rp[1]
+    return _ROW_ORDER.get(ptr[5:] if ptr.startswith("prev:") else ptr, 10_000)
 
 
 def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
@@ -422,7 +426,7 @@ def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
 def _rows(obj: Any, ptr: str | None) -> PList:
     out: list[tuple[Any, str]] = []
     _collect_rows(obj, ptr or "", out, 0)
-    out.sort(key=lambda rp: _order_key(rp[1]))
+    out.sort(key=_order_key)
     return PList([r for r, _ in out], [p for _, p in out])
 
 

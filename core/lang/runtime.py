@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from gipcheck.lang.errors import LangError, RuntimeFailure, runtime_error
-from gipcheck.lang.functions import PList, decimals_of, parse_date, type_name
+from gipcheck.lang.functions import PList, decimals_of, f_has, parse_date, type_name
 from gipcheck.lang.values import UNKNOWN, Evidence, Outcome, Unknown, merge_unknown
 
 Fn = Callable[[Any], Any]
@@ -1259,11 +1260,13 @@ _EMPTY: list[Any] = []
 class CompiledExpression:
     """A compiled rule expression; :meth:`evaluate` never raises for a bad document."""
 
-    __slots__ = ("source", "_fn", "_nslots", "_lets", "size", "let_names")
+    __slots__ = ("source", "_fn", "_nslots", "_lets", "size", "let_names", "_raw")
 
     def __init__(self, source: str, root: Any, nslots: int, lets: list[Any]) -> None:
         self.source = source
         self._fn = root.fn
+        # a literal path (``facts.x.value``, ``prev``): compute() reads it without a full context
+        self._raw = root.raw if root.keys is not None and root.raw is not None else None
         self._nslots = nslots
         self._lets = lets
         self.size = root.size
@@ -1300,6 +1303,16 @@ class CompiledExpression:
             return UNKNOWN, runtime_error("INTERNAL", f"规则计算出错：{type(e).__name__}: {e}",
                                           f"rule evaluation failed: {type(e).__name__}: {e}")
 
+    def check(self, document: Any, prev: Any = None, budget: int = 100_000,
+              shared: dict[Any, Any] | None = None) -> Outcome | None:
+        """:meth:`evaluate` without recording, but ``None`` for a pass (no outcome is built: the
+        engine's hot path, where most rules pass)."""
+        ctx = self._ctx(document, prev, budget, shared, False)
+        v, err = self._run(ctx)
+        if v is True and err is None:
+            return None
+        return self._outcome(ctx, v, err, document, prev, budget, shared, False)
+
     def evaluate(self, document: Any, prev: Any = None, budget: int = 100_000,
                  shared: dict[Any, Any] | None = None, *, record: bool = False) -> Outcome:
         """Evaluate on ``document`` (and the previous year's ``prev``).
@@ -1311,6 +1324,10 @@ class CompiledExpression:
         """
         ctx = self._ctx(document, prev, budget, shared, record)
         v, err = self._run(ctx)
+        return self._outcome(ctx, v, err, document, prev, budget, shared, record)
+
+    def _outcome(self, ctx: Ctx, v: Any, err: LangError | None, document: Any, prev: Any, budget: int,
+                 shared: dict[Any, Any] | None, record: bool) -> Outcome:
         if err is not None:
             return Outcome("error", UNKNOWN, [], [], [], err, ctx.reads, ctx.steps)
         if v is False and not record:
@@ -1335,6 +1352,12 @@ class CompiledExpression:
                 shared: dict[Any, Any] | None = None) -> Any:
         """``evaluate(…).value`` without building an outcome: the value, UNKNOWN when unknown or
         on a run-time error (for message placeholders and ``severity_when``)."""
+        if self._raw is not None:
+            ctx = Ctx()
+            ctx.doc = document
+            ctx.prev = prev
+            v = self._raw(ctx)
+            return UNKNOWN if v is None else v
         v, err = self._run(self._ctx(document, prev, budget, shared, False))
         if err is not None or type(v) is Unknown:
             return UNKNOWN
@@ -1422,6 +1445,21 @@ def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[
     return fn
 
 
+def _row_cells(ctx: Ctx, rows: Any, cols: list[Any]) -> list[Any]:
+    """Every cell ``r.get(c)`` of ``rows`` × ``cols`` in one list, built once per document when
+    the engine's per-document cache is there (keyed by the rows object, which it keeps alive)."""
+    sh = ctx.shared
+    if sh is None:
+        return [r.get(c) for r in rows for c in cols]
+    key = ("cells", id(rows), id(cols))
+    hit = sh.get(key)
+    if hit is not None and hit[0] is rows and hit[1] is cols:
+        return hit[2]
+    vs = [r.get(c) for r in rows for c in cols]
+    sh[key] = (rows, cols, vs)
+    return vs
+
+
 def fused_rows(general: Fn, coll: Any, cost: int, cols: list[Any], vcheck: Callable[[list[Any]], bool],
                inner_cost: int) -> Fn:
     """``all r in ROWS: all c in CONST: P(r[c])``: every cell of every row in one list."""
@@ -1433,7 +1471,7 @@ def fused_rows(general: Fn, coll: Any, cost: int, cols: list[Any], vcheck: Calla
             rows, _ptrs, _prefix = src(ctx)
             if type(rows) is not Unknown and set(map(type, rows)) <= _DICT_ONLY:
                 s = ctx.steps + per_row * len(rows)
-                if s <= ctx.budget and vcheck([r.get(c) for r in rows for c in cols]):
+                if s <= ctx.budget and vcheck(_row_cells(ctx, rows, cols)):
                     ctx.steps = s
                     return True
         return general(ctx)
@@ -1447,21 +1485,64 @@ def fused_row_sums(general: Fn, coll: Any, cost: int, tslot_key: Any, cols: list
     """``all r in ROWS: r.K == sum(r[c] for c in CONST)`` over integer cells."""
     src = _iter_source(coll)
     per_row = cost + gen_cost * len(cols)
-    key = tslot_key
+    get_total = operator.itemgetter(tslot_key)
+    get_parts = operator.itemgetter(*cols) if len(cols) > 1 else None
 
     def fn(ctx: Ctx) -> Any:
-        if not ctx.rec:
+        if not ctx.rec and get_parts is not None:
             rows, _ptrs, _prefix = src(ctx)
             if type(rows) is not Unknown and set(map(type, rows)) <= _DICT_ONLY:
                 s = ctx.steps + per_row * len(rows)
                 if s <= ctx.budget:
-                    for r in rows:
-                        t = r.get(key)
-                        vs = [r.get(c) for c in cols]
-                        if type(t) is not int or not set(map(type, vs)) <= _INT_ONLY or t != sum(vs):
-                            break
-                    else:
+                    try:
+                        totals = list(map(get_total, rows))
+                        parts = list(map(get_parts, rows))
+                    except KeyError:   # an absent cell: the general path names it
+                        return general(ctx)
+                    if set(map(type, totals)) <= _INT_ONLY and set(map(type, chain.from_iterable(parts))) <= _INT_ONLY \
+                            and list(map(sum, parts)) == totals:
                         ctx.steps = s
                         return True
         return general(ctx)
+    return fn
+
+
+def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: int, gen_cost: int) -> Fn:
+    """``all c in CONST: X[c] == sum(r[c] for r in ROWS)`` with ``X`` a literal path and ``ROWS``
+    not depending on ``c`` (``detail_rows(requests.results)``): the rows are fetched once."""
+    n = len(items)
+
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec:
+            b = base(ctx)
+            if type(b) is dict:
+                rows = rows_fn(ctx)
+                if type(rows) is PList and set(map(type, rows)) <= _DICT_ONLY:
+                    s = ctx.steps + cost * n + n * gen_cost * len(rows)
+                    if s <= ctx.budget:
+                        want = [b.get(c) for c in items]
+                        cells = _row_cells(ctx, rows, items)
+                        if set(map(type, want)) <= _INT_ONLY and set(map(type, cells)) <= _INT_ONLY \
+                                and [sum(cells[i::n]) for i in range(n)] == want:
+                            ctx.steps = s
+                            return True
+        return general(ctx)
+    return fn
+
+
+def has_list_fn(tfn: Fn, needles: list[Any]) -> Fn:
+    """``has(TEXT, ["a", "b", …])``; with the engine's per-document cache the answer for one text
+    is found once (a failing rule's recording re-run, several rules over one section)."""
+    def fn(ctx: Ctx) -> Any:
+        t = tfn(ctx)
+        if type(t) is Unknown:
+            return t
+        sh = ctx.shared
+        if sh is None or type(t) is not str:
+            return f_has(t, needles)
+        key = ("has", t, id(needles))
+        r = sh.get(key)
+        if r is None:
+            r = sh[key] = f_has(t, needles)
+        return r
     return fn
