@@ -174,7 +174,17 @@ def _context_of(reads: list[str]) -> str | None:
 _TABLE_PREFIX = re.compile(r"^(表[二三四]|Table [234]) ")
 
 
+@lru_cache(maxsize=8192)
+def _render_text_binding(v: str, lang: str, context: str | None) -> str:
+    if v.startswith("/") or v.startswith("prev:/"):
+        # A bound row: its own label; the message already names the table.
+        return _TABLE_PREFIX.sub("", pointer_label(v, lang))
+    return _binding_label(v, lang, context)
+
+
 def _render_binding(v: Any, lang: str, context: str | None) -> str:
+    if type(v) is str:
+        return _render_text_binding(v, lang, context)
     if isinstance(v, str):
         if v.startswith("/") or v.startswith("prev:/"):
             # A bound row: its own label; the message already names the table.
@@ -329,19 +339,26 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
     reads: list[str] = []
     seen: set[str] = set()
     failing: list[dict[str, Any]] = []
+    wanted = {name for _text, name in _template_parts(template) if name is not None}
     for ev in evidence or [None]:
         ctx_reads = list(getattr(ev, "reads", []) or [])
-        context = _context_of(ctx_reads)
         vals = dict(lets)
         if ev is not None:
-            vals.update({"left": fmt_value(ev.left, lang), "right": fmt_value(ev.right, lang),
-                         "diff": fmt_value(ev.diff, lang)})
-            for name, b in (ev.bindings or {}).items():
-                vals[name] = _render_binding(b, lang, context)
-            if ctx_reads:
-                vals["value"] = fmt_value(_resolve(doc, prev, ctx_reads[0]), lang)
+            # only the placeholders the message shows are formatted
+            if "left" in wanted:
+                vals["left"] = fmt_value(ev.left, lang)
+            if "right" in wanted:
+                vals["right"] = fmt_value(ev.right, lang)
+            if "diff" in wanted:
+                vals["diff"] = fmt_value(ev.diff, lang)
             entry = {"left": _jsonable(ev.left), "right": _jsonable(ev.right), "diff": _jsonable(ev.diff)}
-            entry.update({k: _render_binding(b, lang, context) for k, b in (ev.bindings or {}).items()})
+            if ev.bindings:
+                context = _context_of(ctx_reads)
+                rendered = {k: _render_binding(b, lang, context) for k, b in ev.bindings.items()}
+                vals.update(rendered)
+                entry.update(rendered)
+            if ctx_reads and "value" in wanted:
+                vals["value"] = fmt_value(_resolve(doc, prev, ctx_reads[0]), lang)
             failing.append(entry)
             for r in ctx_reads:
                 if r not in seen:
@@ -364,6 +381,13 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
     locs: list[dict[str, Any]] = []
     where = locations if locations is not None else {}
     for p in reads[:MAX_LOCATIONS]:
+        if shared is not None:
+            # the same cell is often quoted by several findings (X-SCOPE repeats the X-NARR-* cells)
+            lkey = ("loc", p, lang, id(where))
+            hit = shared.get(lkey)
+            if hit is not None:
+                locs.append(dict(hit))
+                continue
         value = _resolve(doc, prev, p)
         label = pointer_label(p, lang)
         if isinstance(value, dict) and "number" in value and "text" in value:
@@ -378,6 +402,8 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
         if src is not None:
             loc.update(src.to_json() if hasattr(src, "to_json") else dict(src))
         locs.append(loc)
+        if shared is not None:
+            shared[lkey] = dict(loc)
     section = rule.section
     if section is None:
         section = _section_from(reads, doc)

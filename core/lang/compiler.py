@@ -310,6 +310,7 @@ class Compiler:
         self.let_stack: list[str] = []
         self.let_order: list[LetDef] = []
         self.current_let: str | None = None
+        self.loops = False   # a quantifier or generator over a document collection (recording costs more)
 
     # -------------------------------------------------------------- helpers
     def err(self, code: str, zh: str, en: str, tok: Token | None, **kw: Any) -> LangError:
@@ -628,6 +629,8 @@ class Compiler:
     def quantifier(self, t: Tree, is_all: bool) -> Node:
         vtok, coll_t, body_t = t.children
         coll = self.comp(coll_t)
+        if is_all or not coll.is_const:
+            self.loops = True   # a recording `all` goes on past the first false (to report every failure)
         slot = self.bind(vtok)
         try:
             body = self.comp(body_t)
@@ -858,6 +861,8 @@ class Compiler:
         ftok, elem_t, vtok, coll_t, *rest = t.children
         name, spec = self.lookup_function(ftok, 1)
         coll = self.comp(coll_t)
+        if not coll.is_const:
+            self.loops = True
         slot = self.bind(vtok)
         try:
             elem = self.comp(elem_t)
@@ -936,7 +941,7 @@ def build(source: str, lets: Mapping[str, Any] | None, functions: Mapping[str, F
     root = c.comp(tree)
     for d in letdefs.values():       # every let is checked, used or not
         c.compile_let(d)
-    return rt.CompiledExpression(source, root, c.nslots, c.let_order)
+    return rt.CompiledExpression(source, root, c.nslots, c.let_order, record_first=not c.loops)
 
 
 _CACHE: dict[Any, rt.CompiledExpression] = {}

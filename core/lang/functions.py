@@ -139,22 +139,27 @@ def _text(v: Any, fname: str) -> str:
 
 
 # ------------------------------------------------------------------ aggregates
+_BLANK = Unknown()   # a None element of a list: missing, but no pointer to name
+
+
 def f_sum(xs: Any) -> Any:
     if type(xs) is list and set(map(type, xs)) <= _NUMERIC:
         return sum(xs)   # plain numbers: the common case, in C
     total = 0
-    unk = None
+    unks: list[Any] = []
     for x in _list(xs, "sum"):
         t = type(x)
         if t is int or t is float:
             total += x
-        elif x is None or t is Unknown:
-            unk = x if unk is None else merge_unknown(unk, x)
-            if x is None:
-                unk = merge_unknown(unk, Unknown())
+        elif t is Unknown:
+            unks.append(x)
+        elif x is None:
+            unks.append(_BLANK)
         else:
             _num(x, "sum")
-    return unk if unk is not None else total
+    if not unks:
+        return total
+    return unks[0] if len(unks) == 1 and unks[0] is not _BLANK else merge_unknown(*unks)
 
 
 def f_count(xs: Any) -> Any:
@@ -388,18 +393,16 @@ _NESTED = frozenset((dict, list))
 
 def _is_row(obj: dict[str, Any]) -> bool:
     # no nested object or list among the values, and at least one table-三 column
-    for v in obj.values():
-        t = type(v)
-        if t is dict or t is list:
-            return False
-    return not _COLS.isdisjoint(obj)
+    return _NESTED.isdisjoint(map(type, obj.values())) and not _COLS.isdisjoint(obj)
 
 
 def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) -> None:
     if type(obj) is not dict or depth > 8:
         return
-    if _is_row(obj):
+    if _NESTED.isdisjoint(map(type, obj.values())) and not _COLS.isdisjoint(obj):
         out.append((obj, ptr))
+        return
+    if depth == 8:    # children would be deeper than the walk goes
         return
     for k, v in obj.items():
         if type(v) is dict and k != "labels":
@@ -410,6 +413,10 @@ def _order_key(rp: tuple[Any, str]) -> int:
     # Template order; rows that the template does not know keep their place after the known ones.
     ptr = rp[1]
     return _ROW_ORDER.get(ptr[5:] if ptr.startswith("prev:") else ptr, 10_000)
+
+
+def _plain_order_key(rp: tuple[Any, str]) -> int:
+    return _ROW_ORDER.get(rp[1], 10_000)
 
 
 def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
@@ -426,7 +433,7 @@ def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
 def _rows(obj: Any, ptr: str | None) -> PList:
     out: list[tuple[Any, str]] = []
     _collect_rows(obj, ptr or "", out, 0)
-    out.sort(key=_order_key)
+    out.sort(key=_order_key if ptr and ptr.startswith("prev:") else _plain_order_key)
     return PList([r for r, _ in out], [p for _, p in out])
 
 

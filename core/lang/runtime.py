@@ -20,6 +20,7 @@ from gipcheck.lang.values import UNKNOWN, Evidence, Outcome, Unknown, merge_unkn
 Fn = Callable[[Any], Any]
 _DATE = _dt.date
 _NOVALUE = Unknown(frozenset(), frozenset(("no value",)))
+_UNSET = object()   # ctx.lop before a let runs: tells whether the let left a comparison behind
 
 
 class Ctx:
@@ -370,28 +371,57 @@ def let_ref_node(d: Any, Node: type, tok: Any) -> Any:
     if d.node.keys is not None:
         return d.node          # a let naming a literal path behaves as that path (checked, located)
     inner = d.node.fn
+    rkey = ("rec",) + d.key
 
     def fn(ctx: Ctx) -> Any:
         memo = ctx.lets
         i = d.index
         e = memo[i]
         if e is None:
-            sh = ctx.shared if not ctx.rec else None
+            sh = ctx.shared
+            if ctx.rec:
+                if sh is not None:
+                    e = sh.get(rkey)
+                if e is None:
+                    # Recording: remember the reads and the comparison the let leaves behind (the
+                    # rule's evidence may show it), so another recording run can reuse it exactly.
+                    start = len(ctx.reads)
+                    nev = len(ctx.ev)
+                    saved = (ctx.lop, ctx.left, ctx.right, ctx.tol)
+                    ctx.lop = _UNSET
+                    v = inner(ctx)
+                    del ctx.ev[nev:]
+                    after = None if ctx.lop is _UNSET else (ctx.lop, ctx.left, ctx.right, ctx.tol)
+                    if after is None:
+                        ctx.lop, ctx.left, ctx.right, ctx.tol = saved
+                    e = (v, ctx.reads[start:], after)
+                    memo[i] = e
+                    if sh is not None:
+                        sh[rkey] = e
+                        if d.key not in sh:
+                            sh[d.key] = (v, _EMPTY)
+                    return v
+                memo[i] = e
+                ctx.reads.extend(e[1])
+                after = e[2]
+                if after is not None:
+                    ctx.lop, ctx.left, ctx.right, ctx.tol = after
+                return e[0]
             if sh is not None:
                 e = sh.get(d.key)
             if e is None:
-                start = len(ctx.reads)
                 nev = len(ctx.ev)
                 v = inner(ctx)
                 del ctx.ev[nev:]
-                e = (v, ctx.reads[start:])
+                e = (v, _EMPTY)
                 memo[i] = e
                 if sh is not None:
                     sh[d.key] = e
                 return v
             memo[i] = e
+            return e[0]
         if ctx.rec:
-            ctx.reads.extend(e[1])
+            ctx.reads.extend(e[1])   # a second use in the same run: the comparison state stays as it is
         return e[0]
 
     return Node(fn, 1, tok)
@@ -699,8 +729,23 @@ def any_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...],
             return items
         _charge(ctx, cost * len(items))
         vals, pv, ev, reads, rec = ctx.vals, ctx.ptrs, ctx.ev, ctx.reads, ctx.rec
-        nev = len(ev)
         unk = None
+        if not rec and ptrs is None and prefix is None:
+            # plain values (labels, a constant list): no pointers to bind, nothing to record
+            pv[slot] = None
+            for it in items:
+                vals[slot] = UNKNOWN if it is None else it
+                r = body(ctx)
+                if r is True:
+                    return True
+                if r is False:
+                    continue
+                if type(r) is Unknown:
+                    unk = r if unk is None else merge_unknown(unk, r)
+                else:
+                    raise _not_bool(r, "any ")
+            return False if unk is None else unk
+        nev = len(ev)
         for i, it in enumerate(items):
             it, p = _bind(it, i, ptrs, prefix)
             if rec and p is not None and type(it) not in (dict, list, PList):
@@ -744,23 +789,40 @@ def gen_fn(coll: Any, slot: int, efn: Fn, cfn: Fn | None, cost: int, vlookup: An
             rec = ctx.rec
             if not rec:
                 # Whole-list comprehension when nothing is blank: r[c] for c in C, or x[c] for x in rows.
+                got: list[Any] | None = None
                 if bslot != slot and kslot == slot:
                     b = vals[bslot]
                     if type(b) is dict:
-                        out = [b.get(k) for k in items]
-                        if None not in out:
+                        got = [b.get(k) for k in items]
+                        if None not in got:
                             if items:
                                 vals[slot] = items[-1]
-                            return out
+                            return got
                 elif bslot == slot and kslot != slot:
                     k = key if kslot is None else vals[kslot]
                     try:
-                        out = [it.get(k) for it in items]
+                        got = [it.get(k) for it in items]
                     except AttributeError:
-                        pass
+                        got = None
                     else:
-                        if None not in out:
-                            return out
+                        if None not in got:
+                            return got
+                if got is not None and (prefix is None or ptrs is not None) \
+                        and (bslot == slot or type(vals[bslot]) is dict):
+                    # Only the blank cells need the general lookup (it names them as missing).
+                    i = got.index(None)
+                    n = len(got)
+                    while i < n:
+                        if got[i] is None:
+                            vals[slot] = items[i]
+                            if ptrs is not None:
+                                pv[slot] = ptrs[i]
+                            got[i] = efn(ctx)
+                        i += 1
+                    vals[slot] = items[-1]
+                    if ptrs is not None:
+                        pv[slot] = ptrs[-1]
+                    return got
             out = []
             if ptrs is None and prefix is None and not rec:
                 for it in items:
@@ -1260,10 +1322,13 @@ _EMPTY: list[Any] = []
 class CompiledExpression:
     """A compiled rule expression; :meth:`evaluate` never raises for a bad document."""
 
-    __slots__ = ("source", "_fn", "_nslots", "_lets", "size", "let_names", "_raw")
+    __slots__ = ("source", "_fn", "_nslots", "_lets", "size", "let_names", "_raw", "record_first")
 
-    def __init__(self, source: str, root: Any, nslots: int, lets: list[Any]) -> None:
+    def __init__(self, source: str, root: Any, nslots: int, lets: list[Any], record_first: bool = False) -> None:
         self.source = source
+        # No loop over the document: recording costs about what the fast run does, so check()
+        # records from the start and a failing rule is not run a second time.
+        self.record_first = record_first
         self._fn = root.fn
         # a literal path (``facts.x.value``, ``prev``): compute() reads it without a full context
         self._raw = root.raw if root.keys is not None and root.raw is not None else None
@@ -1307,11 +1372,12 @@ class CompiledExpression:
               shared: dict[Any, Any] | None = None) -> Outcome | None:
         """:meth:`evaluate` without recording, but ``None`` for a pass (no outcome is built: the
         engine's hot path, where most rules pass)."""
-        ctx = self._ctx(document, prev, budget, shared, False)
+        rec = self.record_first
+        ctx = self._ctx(document, prev, budget, shared, rec)
         v, err = self._run(ctx)
         if v is True and err is None:
             return None
-        return self._outcome(ctx, v, err, document, prev, budget, shared, False)
+        return self._outcome(ctx, v, err, document, prev, budget, shared, rec)
 
     def evaluate(self, document: Any, prev: Any = None, budget: int = 100_000,
                  shared: dict[Any, Any] | None = None, *, record: bool = False) -> Outcome:
