@@ -159,15 +159,21 @@ def _bounds(spans: Sequence[Span]) -> tuple[int, int]:
     return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else (0, 0)
 
 
-def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int
-                ) -> list[tuple[re.Pattern[str], int]]:
-    """The patterns that can match somewhere in ``norm[lo:hi]``, with their shortest match."""
+def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int,
+                seen: dict[str, bool] | None = None) -> list[tuple[re.Pattern[str], int]]:
+    """The patterns that can match somewhere in ``norm[lo:hi]``, with their shortest match.
+    ``seen`` remembers, for one text and range, whether a literal occurs."""
     out = []
+    if seen is None:
+        seen = {}
     for p in patterns:
         need, lits = _prefilter(p)
         if lits is not None:
             for lit in lits:
-                if norm.find(lit, lo, hi) >= 0:
+                found = seen.get(lit)
+                if found is None:
+                    found = seen[lit] = norm.find(lit, lo, hi) >= 0
+                if found:
                     break
             else:
                 continue
@@ -176,11 +182,12 @@ def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int
 
 
 def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Sequence[Span],
-           bounds: tuple[int, int] | None = None) -> tuple[re.Match[str], Span] | None:
+           bounds: tuple[int, int] | None = None, seen: dict[str, bool] | None = None
+           ) -> tuple[re.Match[str], Span] | None:
     best: tuple[re.Match[str], Span] | None = None
     if not spans:
         return None
-    cands = _candidates(patterns, norm, *(bounds or _bounds(spans)))
+    cands = _candidates(patterns, norm, *(bounds or _bounds(spans)), seen)
     if not cands:
         return None
     for a, b, sec in spans:
@@ -201,8 +208,9 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
     facts: dict[str, Any] = {}
     where: dict[str, tuple[int, int]] = {}
     bounds = _bounds(spans)
+    seen: dict[str, bool] = {}  # literal → occurs in norm[bounds]
     for name, pats in patterns.facts.items():
-        hit = _first(pats, norm, spans, bounds)
+        hit = _first(pats, norm, spans, bounds, seen)
         if hit is None:
             continue
         m, (a, b, sec) = hit
@@ -214,7 +222,7 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
         facts["stated_totals"] = [t for t, _ in totals]
         for i, (_, pos) in enumerate(totals):
             where[f"/facts/stated_totals/{i}"] = pos
-    fees = _fees(norm, text, spans, patterns, where)
+    fees = _fees(norm, text, spans, patterns, where, seen)
     if fees:
         facts["fees"] = fees
     return facts, where
@@ -261,14 +269,14 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
 
 
 def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
-          where: dict[str, tuple[int, int]]) -> dict[str, Any]:
+          where: dict[str, tuple[int, int]], seen: dict[str, bool] | None = None) -> dict[str, Any]:
     pats = patterns.fees
     if not pats:
         return {}
     # the fee statement belongs in section 六; prefer it, then the rest of the prose
     ordered = sorted(spans, key=lambda s: (s[2] != 6, s[0]))
     bounds = _bounds(spans)
-    mention = _first(pats.get("mentioned", ()), norm, ordered, bounds)
+    mention = _first(pats.get("mentioned", ()), norm, ordered, bounds, seen)
     if mention is None:
         return {}
     fees: dict[str, Any] = {}
@@ -280,16 +288,16 @@ def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
         where["/facts/fees/" + key] = (m.start(), m.end())
 
     put("mentioned", True, mention[0], mention[1])
-    hit = _first(pats.get("says_none", ()), norm, ordered, bounds)
+    hit = _first(pats.get("says_none", ()), norm, ordered, bounds, seen)
     put("says_none", hit is not None, *(hit or mention))
-    hit = _first(pats.get("all_zero", ()), norm, ordered, bounds)
+    hit = _first(pats.get("all_zero", ()), norm, ordered, bounds, seen)
     if hit is not None:
         for key in ("notices_count", "notices_amount", "collected_amount"):
             put(key, 0, *hit)
     for key in ("notices_count", "notices_amount", "collected_amount"):
         if key in fees:
             continue
-        hit = _first(pats.get(key, ()), norm, ordered, bounds)
+        hit = _first(pats.get(key, ()), norm, ordered, bounds, seen)
         if hit is None:
             continue
         m = hit[0]

@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from gipcheck.document.canon import (
     ACTIVE_ROWS_2019,
     ACTIVE_ROWS_2021,
     REQUEST_COLUMNS,
+    REQUEST_GROUPS,
     REVIEW_BLOCKS,
     REVIEW_COLUMNS,
     ActiveRow,
@@ -80,6 +82,92 @@ class Cell:
         return f"Cell({self.kind},{self.text!r}@{self.start})"
 
 
+ROW = "R"
+
+
+class RowCells(Cell):
+    """A whole pipe row of label cells followed by plain integers and blank cells (the common
+    table row), kept as one stream element of kind R by :func:`scan`: its value cells become
+    :class:`Cell`/:class:`Item` objects, and their positions are worked out, only when asked for.
+    ``segs`` are the raw value segments (from ``x0`` in ``norm``), ``values`` an int per number
+    cell and None per blank cell."""
+
+    __slots__ = ("labels", "values", "segs", "x0", "norm", "_spans")
+
+    def __init__(self, labels: list[Cell], values: list[int | None], segs: list[str], x0: int,
+                 end: int, norm: str) -> None:
+        self.kind = ROW
+        self.text = ""
+        if labels:
+            self.start = labels[0].start
+        else:
+            t = segs[0]
+            self.start = x0 if values[0] is None else x0 + len(t) - len(t.lstrip())
+        last = segs[-1]
+        self.end = end if values[-1] is None else end - (len(last) - len(last.rstrip()))
+        self.tokens = None
+        self.pipe = True
+        self.header = False
+        self.valued = True
+        self.labels = labels
+        self.values = values
+        self.segs = segs
+        self.x0 = x0
+        self.norm = norm
+        self._spans: list[tuple[int, int]] | None = None
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each value cell: a number without its padding, a blank cell whole."""
+        if self._spans is None:
+            out = []
+            x = self.x0
+            for t, v in zip(self.segs, self.values, strict=True):
+                n = len(t)
+                if v is None:
+                    out.append((x, x + n))
+                else:
+                    s0 = x + n - len(t.lstrip())
+                    out.append((s0, s0 + len(t.strip())))
+                x += n + 1
+            self._spans = out
+        return self._spans
+
+    def end_of(self, i: int) -> int:
+        """``spans()[i][1]`` without working out the others."""
+        if i == len(self.values) - 1:
+            return self.end
+        if self._spans is not None:
+            return self._spans[i][1]
+        t = self.segs[i]
+        e = self.x0 + len("|".join(self.segs[:i + 1]))
+        return e if self.values[i] is None else e - (len(t) - len(t.rstrip()))
+
+    def raw(self, i: int) -> str:
+        if self.values[i] is None:
+            return ""
+        s, e = self.spans()[i]
+        return self.norm[s:e]
+
+    def item(self, i: int) -> Item:
+        s, e = self.spans()[i]
+        v = self.values[i]
+        if v is None:
+            return Item(BLANK, None, "", s, e)
+        return Item(NUM, v, self.norm[s:e], s, e)
+
+    def cells(self) -> list[Cell]:
+        out = list(self.labels)
+        for v, (s, e) in zip(self.values, self.spans(), strict=True):
+            if v is None:
+                c = Cell(BLANK, "", s, e)
+            else:
+                t = self.norm[s:e]
+                c = Cell(NUM, t, s, e, [(t, s, e)])
+            c.valued = True
+            out.append(c)
+        return out
+
+
 _NUM_FULL = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _MD_SEP = re.compile(r"\s*:?-{2,}:?\s*")
 _FURNITURE = re.compile(
@@ -115,7 +203,7 @@ def _emit_label(out: list[Cell], text: str, start: int, end: int) -> None:
     out.append(Cell(LABEL, text.replace(" ", ""), start, end, pipe=False))
 
 
-def _free_cells(norm: str, a: int, b: int, out: list[Cell]) -> None:
+def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS) -> None:
     """Tokenise free text (no pipes) between ``a`` and ``b``."""
     seg = norm[a:b]
     lab_start = -1
@@ -140,7 +228,7 @@ def _free_cells(norm: str, a: int, b: int, out: list[Cell]) -> None:
     pending_ordinal = ""
     ordinal_pos = -1
     for m in _FREE.finditer(seg):
-        if len(out) >= MAX_CELLS:
+        if len(out) >= cap:
             break  # hostile input: a real table has a few hundred cells
         num, word, space = m.group(1), m.group(2), m.group(3)
         s, e = a + m.start(), a + m.end()
@@ -194,9 +282,16 @@ def _free_cells(norm: str, a: int, b: int, out: list[Cell]) -> None:
 def tokenize(norm: str, start: int, end: int) -> list[Cell]:
     """Cut ``norm[start:end]`` into a cell stream (see module doc). At most :data:`MAX_CELLS`
     cells are produced, so hostile input costs bounded work."""
+    return scan(norm, start, end, fast=False)[0]
+
+
+def scan(norm: str, start: int, end: int, *, fast: bool = True) -> tuple[list[Cell], int]:
+    """:func:`tokenize`, with (``fast``) each whole pipe row of labels, plain integers and blanks
+    kept as one :class:`RowCells`; returns the stream and the number of cells it stands for."""
     out: list[Cell] = []
+    extra = 0  # cells that RowCells stand for beyond their one list slot
     pos = start
-    while pos < end and len(out) < MAX_CELLS:
+    while pos < end and len(out) + extra < MAX_CELLS:
         nl = norm.find("\n", pos, end)
         if nl < 0:
             nl = end
@@ -219,21 +314,46 @@ def tokenize(norm: str, start: int, end: int) -> list[Cell]:
                 continue
         first = len(out)
         if "|" in line:
-            _pipe_cells(norm, a, b, line, out)  # marks its own cells
+            extra += _pipe_cells(norm, a, b, line, out, fast)  # marks its own cells
             continue
+        cap = MAX_CELLS - extra
         # Prose sentences inside a table region are not cells.
         if "。" in line:
             pieces_start = a
             for m in re.finditer("。", line):
                 piece_end = a + m.end()
                 if piece_end - pieces_start < _PROSE_MIN and not _has_cjk_prose(norm[pieces_start:piece_end]):
-                    _free_cells(norm, pieces_start, piece_end - 1, out)
+                    _free_cells(norm, pieces_start, piece_end - 1, out, cap)
                 pieces_start = piece_end
             if pieces_start < b:
-                _free_cells(norm, pieces_start, b, out)
+                _free_cells(norm, pieces_start, b, out, cap)
         else:
-            _free_cells(norm, a, b, out)
+            _free_cells(norm, a, b, out, cap)
         _mark_line(out, first)
+    return out, len(out) + extra
+
+
+def expand(cells: list[Cell]) -> list[Cell]:
+    """A :func:`scan` stream as the plain cell stream of :func:`tokenize`."""
+    if not any(c.kind == ROW for c in cells):
+        return cells
+    out: list[Cell] = []
+    for c in cells:
+        if c.kind == ROW:
+            out.extend(c.cells())  # type: ignore[attr-defined]
+        else:
+            out.append(c)
+    return out
+
+
+def labels_of(cells: list[Cell]) -> list[str]:
+    """The label texts of a (scan or tokenize) stream, in order."""
+    out: list[str] = []
+    for c in cells:
+        if c.kind == LABEL:
+            out.append(c.text)
+        elif c.kind == ROW:
+            out.extend(lab.text for lab in c.labels)  # type: ignore[attr-defined]
     return out
 
 
@@ -245,9 +365,10 @@ _NUM_START = frozenset("0123456789-−")
 _FURN_START = frozenset("-—–_第正表0123456789")
 
 
-def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell]) -> None:
+def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: bool = False) -> int:
     """Cells of one pipe row, marked as :func:`_mark_line` would (hot path: one loop, no regex
-    for plain digits)."""
+    for plain digits). With ``fast``, a row of labels, integers and blanks becomes one
+    :class:`RowCells`; returns how many cells beyond one that element stands for."""
     segs = line.split("|")
     lo, hi = 0, len(segs)
     # text after the last pipe is padding when blank; a leading pipe (Markdown) opens no cell
@@ -258,11 +379,15 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell]) -> None:
         x += len(segs[0]) + 1
         lo = 1
     if lo >= hi:
-        return
+        return 0
     if lo or hi < len(segs):
         segs = segs[lo:hi]
     if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
-        return
+        return 0
+    if fast and len(segs) > 3:  # a lone cell per line is cheaper as a plain Cell
+        more = _fast_row(norm, x, segs, out)
+        if more >= 0:
+            return more
     cells: list[Cell] = []
     add = cells.append
     labels = 0
@@ -302,7 +427,7 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell]) -> None:
     if not valued and not labels:  # all blank
         if len(cells) == 1:
             out.append(cells[0])  # one cell per line: a lone blank is a cell
-        return
+        return 0
     if valued:
         for c in cells:
             c.valued = True
@@ -310,6 +435,47 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell]) -> None:
         for c in cells:
             c.header = True
     out.extend(cells)
+    return 0
+
+
+# value segments "seg|seg|…|seg", each spaces, optionally digits and spaces (unambiguous: linear)
+_PLAIN_TAIL = re.compile(r"(?: *+(?:[0-9]++ *+)?\|)*+ *+(?:[0-9]++ *+)?")
+
+
+def _fast_row(norm: str, x: int, segs: list[str], out: list[Cell]) -> int:
+    """The cells of ``segs`` (starting at ``x``) as one :class:`RowCells` when they are label
+    cells (no inner spaces, not numbers, markers or furniture) followed by plain ASCII integers
+    and blanks, at least one integer; else -1 and nothing added."""
+    labels: list[Cell] = []
+    k = 0
+    nseg = len(segs)
+    while k < nseg:
+        t = segs[k]
+        st = t.strip()
+        if not st or (st.isdigit() and st.isascii()):
+            break
+        c0 = st[0]
+        if " " in st or st in MARKERS or (c0 in _NUM_START and _NUM_FULL.fullmatch(st)) \
+                or (c0 in _FURN_START and _FURNITURE.fullmatch(st)):
+            return -1
+        n = len(t)
+        s0 = x + (n - len(t.lstrip()))
+        c = Cell(LABEL, st, s0, s0 + len(st))
+        c.valued = True
+        labels.append(c)
+        x += n + 1
+        k += 1
+    if k == nseg:
+        return -1
+    tail = segs[k:] if k else segs
+    end = x + len("|".join(tail))
+    if not _PLAIN_TAIL.fullmatch(norm, x, end):
+        return -1
+    values = [int(t) if t.strip() else None for t in tail]
+    if values.count(None) == len(values):
+        return -1
+    out.append(RowCells(labels, values, tail, x, end, norm))
+    return len(labels) + len(values) - 1
 
 
 def _mark_line(out: list[Cell], first: int) -> None:
@@ -343,19 +509,56 @@ class Item:
     recovered: bool = False
 
 
-@dataclass
 class Row:
-    path: str
-    label: str
-    start: int
-    width: int
-    items: list[Item] = field(default_factory=list)
-    run: Cell | None = None  # a glued digit run waiting for recovery
-    unit: str | None = None
+    """One table row found by its label: the value ``items`` in column order, or ``run``, a glued
+    digit run waiting for recovery. Items taken whole from a :class:`RowCells` stay there until
+    ``items`` is read (``count`` and :meth:`values` do not need them)."""
+
+    __slots__ = ("path", "label", "start", "width", "_items", "_src", "run", "unit")
+
+    def __init__(self, path: str, label: str, start: int, width: int, items: list[Item] | None = None,
+                 run: Cell | None = None, unit: str | None = None) -> None:
+        self.path = path
+        self.label = label
+        self.start = start
+        self.width = width
+        self._items: list[Item] = [] if items is None else items
+        self._src: tuple[RowCells, int] | None = None  # items = the first n value cells of a RowCells
+        self.run = run
+        self.unit = unit
+
+    @property
+    def items(self) -> list[Item]:
+        if self._src is not None:
+            rc, n = self._src
+            self._src = None
+            self._items = [rc.item(i) for i in range(n)]
+        return self._items
+
+    @items.setter
+    def items(self, value: list[Item]) -> None:
+        self._items = value
+        self._src = None
+
+    @property
+    def count(self) -> int:
+        """``len(items)``."""
+        return self._src[1] if self._src is not None else len(self._items)
 
     @property
     def full(self) -> bool:
-        return self.run is not None or len(self.items) >= self.width
+        return self.run is not None or self.count >= self.width
+
+    def cells(self) -> list[tuple[Any, int, int, str | None, bool]]:
+        """(value, start, end, raw text, recovered) of each item, without making Items."""
+        if self._src is not None:
+            rc, n = self._src
+            sp = rc.spans()
+            return [(rc.values[i], *sp[i], rc.raw(i), False) for i in range(n)]
+        return [(it.value, it.start, it.end, it.text, it.recovered) for it in self._items]
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Row({self.path!r}, {self.label!r}, {self.start}, {self.width}, items={self.items!r}, run={self.run!r})"
 
 
 @dataclass
@@ -436,6 +639,25 @@ class _ReqSpecs:
         self.spec = {r.path: r for r in self.rows}
         oo = [(i, r) for i, r in enumerate(self.rows) if r.path.endswith("other.other")]
         self.other_other: tuple[int, RowSpec] | None = oo[0] if oo else None
+        self.fmt = fmt
+        self._official: dict[tuple[str, str | None, bool], tuple[str, str | None, str | None, bool]] | None = None
+
+    def official(self) -> dict[tuple[str, str | None, bool], tuple[str, str | None, str | None, bool]]:
+        """The matcher's answer for the official label wordings (canon) in every state:
+        (label, group, started) → (kind, path, group after, started after). Built once, by the
+        matcher itself, so that a report in the official wording skips the keyword search."""
+        if self._official is None:
+            words = [r.label for r in self.rows] + list(REQUEST_GROUPS.values()) + ["三、本年度办理结果"]
+            table = {}
+            for w in dict.fromkeys(normalize(x) for x in words):
+                for group in (None, *_GROUP_BY_NUMERAL.values()):
+                    for started in (False, True):
+                        st = _T3State(self.fmt)
+                        st.group, st.started = group, started
+                        kind, path = _match_request_label(w, st)
+                        table[(w, group, started)] = (kind, path, st.group, st.started)
+            self._official = table
+        return self._official
 
 
 @cache
@@ -468,6 +690,14 @@ class _T3State:
 
 def match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
     """Classify a table-三 label: ("row", path), ("group", name), ("context", None) or ("none", None)."""
+    hit = _request_specs(st.fmt).official().get((label, st.group, st.started))
+    if hit is not None:
+        kind, path, st.group, st.started = hit
+        return kind, path
+    return _match_request_label(label, st)
+
+
+def _match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
     specs = _request_specs(st.fmt)
     rows, by_group = specs.rows, specs.by_group
     oo = specs.other_other
@@ -557,67 +787,94 @@ def match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
 
 
 def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
-    """Walk a table-三 cell stream and fill its rows by label."""
+    """Walk a table-三 cell stream (of :func:`tokenize` or :func:`scan`) and fill its rows by label."""
     st = _T3State(fmt)
     out = TableRead()
     width = len(REQUEST_COLUMNS)
     cur: Row | None = None
     pending = ""
     pending_start = -1
-    for cell in cells:
-        if cell.kind == LABEL:
-            text = cell.text
-            if "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
-                out.notes.append(text)
-                if out.start < 0:
-                    out.start = cell.start
-                continue
-            if cell.header:
-                continue
-            if cur is not None and not cur.items and cur.run is None and not _PAREN.search(text) \
-                    and not _ORDINAL.search(text):
-                kind, path = match_request_label(text, st)
-                if kind == "none":
-                    cur.label += text  # a label broken across lines
-                    continue
-            else:
-                kind, path = match_request_label(text, st)
-            if kind == "none" and pending:
-                joined = pending + text
-                kind, path = match_request_label(joined, st)
-                if kind != "none":
-                    text = joined
-            if kind == "none":
-                if st.started and len(pending) < 60:
-                    if not pending:
-                        pending_start = cell.start
-                    pending += text
-                continue
-            start = pending_start if text.startswith(pending) and pending else cell.start
-            pending = ""
-            if kind in ("group", "context"):
-                out.labels.append(text)
-                cur = None
-                continue
-            assert path is not None
+
+    def label(cell: Cell) -> None:
+        nonlocal cur, pending, pending_start
+        text = cell.text
+        if "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
+            out.notes.append(text)
             if out.start < 0:
-                out.start = start
-            if cur is not None and cur.path == path and not cur.items and cur.run is None:
-                continue
+                out.start = cell.start
+            return
+        if cell.header:
+            return
+        if cur is not None and cur.count == 0 and cur.run is None and not _PAREN.search(text) \
+                and not _ORDINAL.search(text):
+            kind, path = match_request_label(text, st)
+            if kind == "none":
+                cur.label += text  # a label broken across lines
+                return
+        else:
+            kind, path = match_request_label(text, st)
+        if kind == "none" and pending:
+            joined = pending + text
+            kind, path = match_request_label(joined, st)
+            if kind != "none":
+                text = joined
+        if kind == "none":
+            if st.started and len(pending) < 60:
+                if not pending:
+                    pending_start = cell.start
+                pending += text
+            return
+        start = pending_start if text.startswith(pending) and pending else cell.start
+        pending = ""
+        if kind in ("group", "context"):
             out.labels.append(text)
-            if path in out.rows:
-                cur = None  # a repeated header or a duplicate row never overwrites
+            cur = None
+            return
+        assert path is not None
+        if out.start < 0:
+            out.start = start
+        if cur is not None and cur.path == path and cur.count == 0 and cur.run is None:
+            return
+        out.labels.append(text)
+        if path in out.rows:
+            cur = None  # a repeated header or a duplicate row never overwrites
+            return
+        cur = Row(path, text, start, width)
+        out.rows[path] = cur
+
+    for cell in cells:
+        kind = cell.kind
+        if kind == LABEL:
+            label(cell)
+            continue
+        if kind == ROW:
+            assert isinstance(cell, RowCells)
+            for lab in cell.labels:
+                label(lab)
+            pending = ""
+            vals = cell.values
+            if cur is None or cur.run is not None or cur.count >= cur.width:
+                out.overflow += len(vals) - vals.count(None)
                 continue
-            cur = Row(path, text, start, width)
-            out.rows[path] = cur
+            take = min(cur.width - cur.count, len(vals))
+            if cur.count == 0:
+                cur._src = (cell, take)
+            else:
+                cur.items.extend(cell.item(i) for i in range(take))
+            if take < len(vals):
+                rest = vals[take:]
+                out.overflow += len(rest) - rest.count(None)
+            e = cell.end_of(take - 1)
+            if e > out.end:
+                out.end = e
             continue
         pending = ""
-        if cur is None or cur.run is not None or len(cur.items) >= cur.width:
-            if cell.kind in (NUM, MARK):
+        if cur is None or cur.run is not None or cur.count >= cur.width:
+            if kind in (NUM, MARK):
                 out.overflow += 1
             continue
         toks = cell.tokens
-        if cell.pipe and toks is not None and len(toks) == 1 and cell.kind == NUM:
+        if cell.pipe and toks is not None and len(toks) == 1 and kind == NUM:
             t, s, e = toks[0]  # hot path of _take_values: one number in its own pipe cell
             cur.items.append(Item(NUM, int(t) if t.isdigit() and t.isascii() else parse_number(t), t, s, e))
         else:
@@ -656,28 +913,46 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
     out = TableRead()
     cur: Row | None = None
     cur_spec: ActiveRow | None = None
+
+    def label(cell: Cell) -> None:
+        nonlocal cur, cur_spec
+        out.labels.append(cell.text)
+        if cur is not None and cur_spec is not None and cur_spec.money and (cur.count or cur.run):
+            um = _UNIT_RE.match(cell.text)
+            if um:
+                cur.unit = um.group(1)
+        if cell.header:
+            return
+        spec = match_active_label(cell.text, fmt)
+        if spec is None:
+            if cur is not None and (cur.count or cur.run):
+                cur = None
+            return
+        if out.start < 0:
+            out.start = cell.start
+        if spec.path in out.rows:
+            cur = None
+            return
+        cur = Row(spec.path, cell.text, cell.start, len(spec.cells))
+        cur_spec = spec
+        out.rows[spec.path] = cur
+
     for cell in cells:
         if cell.kind == LABEL:
-            out.labels.append(cell.text)
-            if cur is not None and cur_spec is not None and cur_spec.money and (cur.items or cur.run):
-                um = _UNIT_RE.match(cell.text)
-                if um:
-                    cur.unit = um.group(1)
-            if cell.header:
+            label(cell)
+            continue
+        if cell.kind == ROW:  # plain integers and blanks: what _take_values makes of them
+            assert isinstance(cell, RowCells)
+            for lab in cell.labels:
+                label(lab)
+            if cur is None or cur.full:
                 continue
-            spec = match_active_label(cell.text, fmt)
-            if spec is None:
-                if cur is not None and (cur.items or cur.run):
-                    cur = None
-                continue
-            if out.start < 0:
-                out.start = cell.start
-            if spec.path in out.rows:
-                cur = None
-                continue
-            cur = Row(spec.path, cell.text, cell.start, len(spec.cells))
-            cur_spec = spec
-            out.rows[spec.path] = cur
+            take = min(cur.width - cur.count, len(cell.values))
+            if cur.count == 0:
+                cur._src = (cell, take)
+            else:
+                cur.items.extend(cell.item(i) for i in range(take))
+            out.end = max(out.end, cell.end_of(take - 1))
             continue
         if cur is None or cur.full:
             continue
@@ -698,7 +973,7 @@ def assemble_review(cells: list[Cell]) -> TableRead:
     total = width * len(REVIEW_BLOCKS)
     run: Cell | None = None
     seen_header = False
-    for cell in cells:
+    for cell in expand(cells):
         if cell.kind == LABEL:
             out.labels.append(cell.text)
             if not seen_header and any(k in cell.text for k in ("复议", "诉讼", "维持", "纠正", "审结")):

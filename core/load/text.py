@@ -65,14 +65,21 @@ def sniff(head: bytes, path: str) -> float:
 
 def _trim_partial(b: bytes) -> bytes:
     """Drop a multi-byte character cut off at the end of a sniffing window."""
-    for cut in range(0, 4):
-        chunk = b[:len(b) - cut] if cut else b
+    try:
+        b.decode("utf-8")
+        return b
+    except UnicodeDecodeError as e:
+        if e.start < len(b) - 4:
+            return b  # not UTF-8 at all: let the decoder decide
+        ok = e.start  # UTF-8 resynchronises: b[:ok] is whole characters, so only the tail is retried
+    for cut in range(1, 4):
+        end = len(b) - cut
         try:
-            chunk.decode("utf-8")
-            return chunk
+            b[ok:end].decode("utf-8")
+            return b[:end]
         except UnicodeDecodeError as e:
-            if e.start < len(chunk) - 4:
-                return b  # not UTF-8 at all: let the decoder decide
+            if ok + e.start < end - 4:
+                return b
     return b
 
 
@@ -131,7 +138,7 @@ class _Locator:
         return location
 
 
-_Pending = tuple[int, int, "str | None", bool]
+_Pending = tuple[int, int, "str | None", bool] | tuple[tables.RowCells, int]
 
 
 class Locations(MutableMapping[str, Location]):
@@ -147,10 +154,19 @@ class Locations(MutableMapping[str, Location]):
     def defer(self, ptr: str, start: int, end: int, raw: str | None, recovered: bool = False) -> None:
         self._d[ptr] = (start, end, raw, recovered)
 
+    def defer_row(self, ptrs: tuple[str, ...], rc: tables.RowCells, n: int) -> None:
+        """The first ``n`` value cells of ``rc`` at ``ptrs``; positions worked out on access."""
+        self._d.update(zip(ptrs, [(rc, i) for i in range(n)], strict=False))
+
     def __getitem__(self, key: str) -> Location:
         v = self._d[key]
         if type(v) is tuple:
-            v = self._d[key] = self._loc.loc(*v)
+            if len(v) == 2:
+                rc, i = v
+                s, e = rc.spans()[i]
+                v = self._d[key] = self._loc.loc(s, e, rc.raw(i))
+            else:
+                v = self._d[key] = self._loc.loc(*v)
         return v  # type: ignore[return-value]
 
     def __setitem__(self, key: str, value: Location) -> None:
@@ -241,9 +257,9 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     if 4 in by_num:
         t4 = (by_num[4].content, next_head(by_num[4].content))
 
-    cells2 = tables.tokenize(norm, *t2) if t2 else []
-    cells3 = tables.tokenize(norm, *t3) if t3 else []
-    cells4 = tables.tokenize(norm, *t4) if t4 else []
+    cells2, count2 = tables.scan(norm, *t2) if t2 else ([], 0)
+    cells3, count3 = tables.scan(norm, *t3) if t3 else ([], 0)
+    cells4, count4 = tables.scan(norm, *t4) if t4 else ([], 0)
 
     body_start = min([h.start for h in heads] + [r[0] for r in (t2, t3) if r] + [n])
     meta, meta_where = extract_meta(norm, text, body_start, None)
@@ -257,8 +273,8 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
             "loader does not guess — install the gipcheck-shanghai plugin",
         )
 
-    lab2 = [c.text for c in cells2 if c.kind == tables.LABEL]
-    lab3 = [c.text for c in cells3 if c.kind == tables.LABEL]
+    lab2 = tables.labels_of(cells2)
+    lab3 = tables.labels_of(cells3)
     fmt = detect_format(lab2, lab3, " ".join(meta.get("cited") or []), meta.get("year"))
     meta["format"] = fmt
 
@@ -316,7 +332,7 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         doc["review"] = review
     doc["facts"] = facts
     doc["labels"] = {
-        "active": [c.text for c in cells2 if c.kind == tables.LABEL],
+        "active": lab2,
         "requests": read3.labels,
         "review": read4.labels,
         "notes": read3.notes,
@@ -338,8 +354,8 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     if t4 is None:
         notes.append(Note("TABLE_MISSING", "未找到表四（行政复议、行政诉讼情况）", "table 4 not found", pointer="/review"))
 
-    for name, cells in (("表二", cells2), ("表三", cells3), ("表四", cells4)):
-        if len(cells) >= tables.MAX_CELLS:
+    for name, count in (("表二", count2), ("表三", count3), ("表四", count4)):
+        if count >= tables.MAX_CELLS:
             notes.append(Note("LIMIT", f"{name}区域的单元格超过 {tables.MAX_CELLS} 个，其余部分未读取",
                               f"{name}: more than {tables.MAX_CELLS} cells; the rest was not read", level="error"))
 
@@ -400,9 +416,16 @@ def _fill_row(obj: dict[str, Any], path: str, columns: tuple[str, ...], row: Row
             obj[col] = v
             put(ptr, run.start, run.end, run.text, recovered and v is not None)
         return
-    for ptr, col, it in zip(ptrs, columns, row.items, strict=False):
-        obj[col] = it.value
-        put(ptr, it.start, it.end, it.text, it.recovered)
+    src = row._src
+    if src is not None:  # a whole RowCells row: values straight from it, locations on access
+        rc, n = src
+        n = min(n, len(columns))
+        obj.update(zip(columns, rc.values[:n], strict=False))
+        locations.defer_row(ptrs, rc, n)
+        return
+    for ptr, col, (v, s, e, raw, rec) in zip(ptrs, columns, row.cells(), strict=False):
+        obj[col] = v
+        put(ptr, s, e, raw, rec)
 
 
 @cache
@@ -425,7 +448,7 @@ def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locatio
     rec = None
     if runs and _digits is not None:
         known = {p: [it.value for it in r.items] for p, r in read.rows.items()
-                 if r.run is None and len(r.items) == len(REQUEST_COLUMNS)
+                 if r.run is None and r.count == len(REQUEST_COLUMNS)
                  and all(it.kind == NUM and isinstance(it.value, int) for it in r.items)}
         runs, long = _split_runs(runs)
         rec = _merge(_digits.recover_table3(runs, fmt, known=known), _TooLong(long, {p: 7 for p in long}))
@@ -450,9 +473,9 @@ def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locatio
                 if spec.path in rec.ambiguous:
                     _recovery_note(notes, rec, spec.path, loc, row.run.start)
         _fill_row(obj, spec.path, REQUEST_COLUMNS, row, values, recovered, loc, locations)
-        if row.run is None and len(row.items) < len(REQUEST_COLUMNS):
-            notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {len(row.items)} 个单元格",
-                              f"table 3 row {spec.path} has only {len(row.items)} cells", pointer=pointer(spec.path),
+        if row.run is None and row.count < len(REQUEST_COLUMNS):
+            notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {row.count} 个单元格",
+                              f"table 3 row {spec.path} has only {row.count} cells", pointer=pointer(spec.path),
                               line=loc.loc(row.start, row.start).line))
         _set_path(out, spec.path, obj)
     return out
@@ -500,9 +523,9 @@ def _build_active(read: TableRead, fmt: str, facts: dict[str, Any], loc: _Locato
         _fill_row(obj, spec.path, columns, row, values, recovered, loc, locations)
         if spec.money and spec.path == "active.procurement" and fmt == "2019":
             obj["amount_unit"] = row.unit
-        if row.run is None and len(row.items) < len(columns):
-            notes.append(Note("ROW_INCOMPLETE", f"表二“{spec.label}”行只有 {len(row.items)} 个单元格",
-                              f"table 2 row {spec.path} has only {len(row.items)} cells", pointer=pointer(spec.path)))
+        if row.run is None and row.count < len(columns):
+            notes.append(Note("ROW_INCOMPLETE", f"表二“{spec.label}”行只有 {row.count} 个单元格",
+                              f"table 2 row {spec.path} has only {row.count} cells", pointer=pointer(spec.path)))
         _set_path(out, spec.path, obj)
     return out
 
@@ -551,9 +574,9 @@ def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locatio
             continue
         obj = {}
         _fill_row(obj, path, REVIEW_COLUMNS, row, None, False, loc, locations)
-        if len(row.items) < len(REVIEW_COLUMNS):
-            notes.append(Note("ROW_INCOMPLETE", f"表四“{REVIEW_BLOCK_LABELS[b]['zh']}”只有 {len(row.items)} 个单元格",
-                              f"table 4 block {path} has only {len(row.items)} cells", pointer=pointer(path)))
+        if row.count < len(REVIEW_COLUMNS):
+            notes.append(Note("ROW_INCOMPLETE", f"表四“{REVIEW_BLOCK_LABELS[b]['zh']}”只有 {row.count} 个单元格",
+                              f"table 4 block {path} has only {row.count} cells", pointer=pointer(path)))
         out[b] = obj
     return out
 
