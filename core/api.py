@@ -135,15 +135,16 @@ def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), p
                 lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
                 profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
                 progress: str | None = "auto", settings: Any = None, full: bool = True,
-                keep_text: bool = True) -> RunResult:
+                keep_text: bool = True, render: tuple[str, dict[str, Any]] | None = None) -> RunResult:
     """Check files, directories and globs as one batch (see :mod:`gipcheck.batch`); configuration
-    (``config``/``profile`` or the ``gipcheck.toml``/``pyproject.toml`` found upward) is applied."""
+    (``config``/``profile`` or the ``gipcheck.toml``/``pyproject.toml`` found upward) is applied.
+    ``render=(format, options)``: the run is only to be rendered so (reports may come back rendered)."""
     from gipcheck.batch import run_batch
 
     return run_batch(paths, rule_dirs=rule_dirs, prev=prev, lang=lang, region=region,
                      strict_plugins=strict_plugins, jobs=jobs, profile=profile, config=config,
                      no_suppressions=no_suppressions, progress=progress, settings=settings, full=full,
-                     keep_text=keep_text)
+                     keep_text=keep_text, render=render)
 
 
 def load_settings(*, config: str | None = None, profile: str | None = None, lang: str = "zh") -> Any:
@@ -157,7 +158,7 @@ def exit_code(run: RunResult) -> int:
     """0 clean, 1 an error-severity finding, 3 an input could not be read (2 is raised earlier)."""
     if any(not r.readable for r in run.reports):
         return EXIT_INPUT
-    if any(f.severity == "error" and not f.suppressed for r in run.reports for f in r.findings):
+    if any(r.counts()["error"] for r in run.reports):  # unsuppressed errors
         return EXIT_FINDINGS
     return EXIT_OK
 

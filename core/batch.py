@@ -9,15 +9,15 @@ once in the parent and inherited by the forked workers.
 
 from __future__ import annotations
 
+import gc
 import glob
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from gipcheck.engine.model import Problem, ReportResult, RunResult
+from gipcheck.engine.model import Problem, RenderedReport, ReportResult, RunResult
 from gipcheck.errors import GipcheckError
 
 # Files a directory walk picks up; an explicitly named file is always tried, whatever its name.
@@ -63,10 +63,12 @@ def expand_inputs(args: Sequence[str]) -> list[str]:
 
 
 # Set in the parent before forking; workers inherit it (fork start method) instead of receiving a
-# pickled Checker, and send back only slim results (see :func:`slim`).
+# pickled Checker, and send back only slim results (see :func:`slim`) or rendered ones.
 _WORKER_CHECKER: Any = None
 _WORKER_SLIM = True
 _WORKER_KEEP_TEXT = True
+# (format, render_report, options): render each report's part of the output in the worker.
+_WORKER_RENDER: tuple[str, Callable[[ReportResult, dict[str, Any]], str], dict[str, Any]] | None = None
 
 PairKey = tuple[str, int]
 
@@ -80,15 +82,27 @@ def slim(result: ReportResult, keep_text: bool = True) -> ReportResult:
     if result.document is not None:
         result.document = {"meta": result.document.get("meta") or {}}
     if result.locations:
-        used: set[str] = set()
+        used: dict[str, None] = {}  # ordered, for a deterministic result
         for f in result.findings:  # each pointer and its ancestors (a sentence's section, a cell's row)
             for loc in f.locations:
                 p = str(loc.get("pointer") or "")
-                while p:
-                    used.add(p)
+                while p and p not in used:
+                    used[p] = None
                     p = p.rsplit("/", 1)[0]
-        result.locations = {k: v for k, v in result.locations.items() if k in used}
+        locations = result.locations  # thousands of cells: look the few used ones up, not the reverse
+        result.locations = {k: locations[k] for k in used if k in locations}
     return result
+
+
+def _finish(result: ReportResult) -> ReportResult:
+    """What a worker sends back: the report rendered ahead, or its slim form."""
+    if _WORKER_RENDER is not None:
+        fmt, render_report, options = _WORKER_RENDER
+        try:
+            return RenderedReport.of(result, {fmt: render_report(result, options)})
+        except Exception:  # noqa: BLE001 — a reporter bug surfaces where the parent renders, not here
+            pass
+    return slim(result, _WORKER_KEEP_TEXT) if _WORKER_SLIM else result
 
 
 def _pair_key(document: dict[str, Any] | None) -> PairKey | None:
@@ -111,11 +125,12 @@ def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | No
         loaded = checker.load(path)
     except GipcheckError as e:
         if e.code == "PLUGIN_STRICT":  # --strict-plugins: the parent ends the run (exit 2)
-            return ReportResult(source=path, problems=[Problem("plugin", e.code, e.message(checker.lang),
-                                                               {"zh": e.zh, "en": e.en})]), None
-        return _unreadable(path, e.code, e.message(checker.lang)), None
+            return _finish(ReportResult(source=path, problems=[Problem("plugin", e.code, e.message(checker.lang),
+                                                                       {"zh": e.zh, "en": e.en})])), None
+        return _finish(_unreadable(path, e.code, e.message(checker.lang))), None
     except Exception as e:  # noqa: BLE001 — a loader bug must not stop the batch; it is reported
-        return _unreadable(path, "INTERNAL", f"读取时发生内部错误 / internal error: {type(e).__name__}: {e}"), None
+        return _finish(_unreadable(path, "INTERNAL", f"读取时发生内部错误 / internal error: "
+                                                     f"{type(e).__name__}: {e}")), None
     key = _pair_key(loaded.document)
     try:
         result = checker.check(loaded, prev=prev)
@@ -132,7 +147,7 @@ def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | No
         result.notes.append({"code": "PREV_PAIRED", "level": "info",
                              "zh": f"已与同一机关上一年度年报配对：{prev}",
                              "en": f"paired with the previous year's report {prev}"})
-    return (slim(result, _WORKER_KEEP_TEXT) if _WORKER_SLIM else result), key
+    return _finish(result), key
 
 
 class Progress:
@@ -162,16 +177,39 @@ class Progress:
             self.stream.flush()
 
 
+def _check_many(tasks: list[tuple[str, str | None]]) -> list[tuple[ReportResult, PairKey | None]]:
+    return [_check_one(t) for t in tasks]
+
+
+def _chunks(tasks: list[tuple[str, str | None]], jobs: int) -> list[list[tuple[str, str | None]]]:
+    """Guided scheduling: large chunks first (each round trip costs the parent CPU time that the
+    workers would use), shrinking towards the end so that every core finishes at about once."""
+    out, i = [], 0
+    while i < len(tasks):
+        n = max(1, min(32, (len(tasks) - i) // (jobs * 4)))
+        out.append(tasks[i:i + n])
+        i += n
+    return out
+
+
 def _iter_results(tasks: list[tuple[str, str | None]], jobs: int
                   ) -> Iterator[tuple[ReportResult, PairKey | None]]:
     if jobs <= 1 or len(tasks) < 4:
         for t in tasks:
             yield _check_one(t)
         return
+    import multiprocessing  # here: a one-file run need not pay for importing it
+
     ctx = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, len(tasks) // (jobs * 8) or 1))
-    with ctx.Pool(processes=min(jobs, len(tasks))) as pool:
-        yield from pool.imap(_check_one, tasks, chunksize=chunk)
+    # The parent's objects (compiled packs, plugins) stay out of the workers' garbage collections,
+    # which would otherwise touch — and so copy — every page of them.
+    gc.freeze()
+    try:
+        with ctx.Pool(processes=min(jobs, len(tasks))) as pool:
+            for chunk in pool.imap(_check_many, _chunks(tasks, jobs)):
+                yield from chunk
+    finally:
+        gc.unfreeze()
 
 
 def rule_catalog(packs: Sequence[Any]) -> dict[str, dict[str, Any]]:
@@ -192,11 +230,18 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
               lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
               profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
               progress: str | None = "auto", checker: Any = None, settings: Any = None, full: bool = True,
-              keep_text: bool = True, on_result: Callable[[ReportResult], None] | None = None) -> RunResult:
+              keep_text: bool = True, on_result: Callable[[ReportResult], None] | None = None,
+              render: tuple[str, dict[str, Any]] | None = None) -> RunResult:
     """Check every input; see the module docstring. ``jobs`` 0 or None: the configuration's
     ``jobs`` or all cores. ``full=False`` keeps only what reporters need of each document
-    (:func:`slim`; ``keep_text=False`` drops the report text too, which only HTML shows). ``settings``: an already loaded configuration (else ``config``/``profile``)."""
-    global _WORKER_CHECKER, _WORKER_SLIM
+    (:func:`slim`; ``keep_text=False`` drops the report text too, which only HTML shows).
+    ``settings``: an already loaded configuration (else ``config``/``profile``).
+
+    ``render``: ``(format, options)`` the run will be rendered with and nothing else. When that
+    format's reporter can render one report at a time (a ``render_report`` attribute on its render
+    function) and the configuration changes no result, each report comes back already rendered
+    (a :class:`~gipcheck.engine.model.RenderedReport`), in the workers, in parallel."""
+    global _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT, _WORKER_RENDER
     from gipcheck.api import checker as cached_checker
     from gipcheck.config import load_config
 
@@ -212,6 +257,13 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
     paths = expand_inputs(inputs)
     jobs = jobs or settings.option("jobs") or default_jobs()
     _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT = checker, not full, keep_text
+    _WORKER_RENDER = None
+    if render is not None and on_result is None and not settings.changes_results:
+        from gipcheck.api import find_reporter
+
+        render_report = getattr(find_reporter(render[0], using=checker), "render_report", None)
+        if render_report is not None:
+            _WORKER_RENDER = (render[0], render_report, dict(render[1]))
     bar = Progress(len(paths), enabled=progress == "auto")
     results: list[ReportResult] = []
     keys: list[PairKey | None] = []
@@ -235,7 +287,7 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
                     results[i] = result
     finally:
         bar.close()
-        _WORKER_CHECKER = None
+        _WORKER_CHECKER, _WORKER_RENDER = None, None
 
     for r in results:
         for p in r.problems:

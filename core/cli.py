@@ -169,14 +169,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
                                                 region=args.region or settings.option("region"),
                                                 lang=args.lang)) is None:
         api.render(api.RunResult(reports=[]), fmt)  # unknown format: exit 2 before the run, not after it
+    color = args.output is None and sys.stdout.isatty()
     run = api.check_paths(
         args.files, rule_dirs=args.rules, prev=args.prev, lang=args.lang, region=args.region,
         strict_plugins=args.strict_plugins, jobs=args.jobs, no_suppressions=args.no_suppressions,
         progress=None if args.no_progress else "auto", settings=settings, full=fmt not in BUILTIN_NAMES,
-        keep_text=fmt not in BUILTIN_NAMES or fmt == "html",
+        keep_text=fmt not in BUILTIN_NAMES or fmt == "html", render=(fmt, {"lang": args.lang, "color": color}),
     )
-    _emit(api.render(run, fmt, lang=args.lang, color=args.output is None and sys.stdout.isatty()),
-          args.output)
+    _emit(api.render(run, fmt, lang=args.lang, color=color), args.output)
     return api.exit_code(run)
 
 

@@ -26,7 +26,6 @@ Every value keeps where it came from (``file:key`` or the default), shown by ``g
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import fnmatch
 import os
 from dataclasses import dataclass, field
@@ -165,9 +164,14 @@ class Settings:
                                           {"rule": rule, "source": origin, "zh": zh, "en": en})
 
     # ------------------------------------------------------------ applying
+    @property
+    def changes_results(self) -> bool:
+        """Whether :meth:`apply` can change a result (else a batch may render reports ahead)."""
+        return bool(self.switches or self.severity or self.suppressions)
+
     def apply(self, result: ReportResult, *, no_suppressions: bool = False) -> ReportResult:
         """Drop disabled rules, override severities and mark suppressed findings, in place."""
-        if not (self.switches or self.severity or self.suppressions):
+        if not self.changes_results:
             return result
         meta = (result.document or {}).get("meta") or {}
         organ = meta.get("organ") if isinstance(meta.get("organ"), str) else None
@@ -239,6 +243,8 @@ class Settings:
     def _unknown(self, pattern: str, origin: str, what: str) -> None:
         if self.known_rules is None or any(_match(pattern, r) for r in self.known_rules):
             return
+        import difflib  # only for a mistake's hint: not worth its import at every start
+
         hint = difflib.get_close_matches(pattern, sorted(self.known_rules), n=1)
         self._problem("CONFIG_UNKNOWN_RULE", pattern, origin,
                       f"配置 {origin} 中的规则 {pattern} 不存在" + (f"，是否应为 {hint[0]}？" if hint else ""),
@@ -371,6 +377,8 @@ class _Reader:
     def check_keys(self, table: dict[str, Any], allowed: tuple[str, ...], parts: tuple[str | int, ...]) -> None:
         for k in table:
             if k not in allowed:
+                import difflib
+
                 s = difflib.get_close_matches(k, allowed, n=1)
                 hint_zh = f"（是否应为“{s[0]}”？）" if s else f"（可用：{'、'.join(allowed)}）"
                 hint_en = f" (did you mean '{s[0]}'?)" if s else f" (allowed: {', '.join(allowed)})"

@@ -152,3 +152,37 @@ def test_negative_jobs_is_a_usage_error(capsys):
 
     assert main(["check", str(seeds()[0]), "-j", "-1", "--no-progress"]) == 2
     assert "-j" in capsys.readouterr().err
+
+
+def test_reports_rendered_in_the_workers_match_the_parents_rendering(tmp_path):
+    for i, p in enumerate(seeds() * 2):
+        shutil.copyfile(p, tmp_path / f"{i:02d}_{p.name}")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    for fmt in ("json", "text", "csv"):
+        options = {"lang": "en", "color": fmt == "text"}
+        plain = batch([tmp_path], jobs=2, full=False)
+        ahead = batch([tmp_path], jobs=2, full=False, render=(fmt, options))
+        assert all(fmt in r.pieces for r in ahead.reports), fmt  # rendered in the workers indeed
+        assert get_reporter(fmt)(ahead, options) == get_reporter(fmt)(plain, options), fmt
+        assert ahead.summary() == plain.summary()
+    # JSON layout: an indented envelope with each report on one line.
+    lines = get_reporter("json")(ahead, {}).splitlines()
+    assert lines[:3] == ["{", ' "version": "1.0",', ' "reports": [']
+    assert [json.loads(x.rstrip(","))["source"] for x in lines[3:3 + len(ahead.reports)]] == \
+        [r.source for r in ahead.reports]
+
+
+def test_a_configuration_that_changes_results_is_applied_before_rendering(tmp_path):
+    from gipcheck.config import load_config
+
+    for i, p in enumerate(seeds()):
+        shutil.copyfile(p, tmp_path / f"{i:02d}_{p.name}")
+    plain = batch([tmp_path], jobs=2, full=False)
+    rule = next(f.rule for r in plain.reports for f in r.findings)
+    (tmp_path / "gipcheck.toml").write_text(f'[[suppressions]]\nrule = "{rule}"\nreason = "测试"\n',
+                                            encoding="utf-8")
+    settings = load_config(cwd=tmp_path)
+    run = batch([tmp_path], jobs=2, full=False, settings=settings, render=("json", {}))
+    data = json.loads(get_reporter("json")(run, {}))
+    assert all(f.get("suppressed") for r in data["reports"] for f in r["findings"] if f["rule"] == rule)
+    assert any(f["rule"] == rule for r in data["reports"] for f in r["findings"])

@@ -31,7 +31,8 @@ class Gazetteer:
 
 @cache
 def gazetteer() -> Gazetteer:
-    data: Any = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    # libyaml's parser when present: 8x faster, and this runs at every start (and in every batch worker)
+    data: Any = yaml.load(_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     provinces: dict[str, str] = {}
     city_province: dict[str, str] = {}
     county_city: dict[str, tuple[str | None, str]] = {}

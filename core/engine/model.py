@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+JSON_VERSION = "1.0"  # of the --format json output (schemas/report.schema.json)
 
 
 @dataclass
@@ -91,14 +93,19 @@ class ReportResult:
         return self.document is not None
 
     def counts(self) -> dict[str, int]:
+        """Unsuppressed findings per severity."""
         c = {s: 0 for s in SEVERITIES}
         for f in self.findings:
             if not f.suppressed:
                 c[f.severity] = c.get(f.severity, 0) + 1
         return c
 
+    def json_text(self) -> str:
+        """:meth:`to_json` as compact JSON on one line (the form ``--format json`` prints per report)."""
+        return dump_compact(self.to_json())
+
     def to_json(self) -> dict[str, Any]:
-        meta = (self.document or {}).get("meta", {})
+        meta = (self.document or {}).get("meta") or {}
         return {
             "source": self.source,
             "organ": meta.get("organ"),
@@ -111,6 +118,41 @@ class ReportResult:
             "notes": self.notes,
             "counts": self.counts(),
         }
+
+
+def dump_compact(data: Any) -> str:
+    """Compact one-line JSON, Chinese kept as is (the C encoder: ``indent`` would force the slow one)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class RenderedReport(ReportResult):
+    """A report result already rendered by a batch worker for the run's output format.
+
+    ``pieces`` maps a format name to this report's part of that format's output (a reporter joins
+    them). Only what the run needs besides — counts (``tally``), problems, not-evaluated rules and
+    ``meta`` — is kept, so that the worker sends little back; render it in no other format."""
+
+    pieces: dict[str, str] = field(default_factory=dict)
+    tally: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, result: ReportResult, pieces: dict[str, str]) -> RenderedReport:
+        meta = (result.document or {}).get("meta") or {}
+        return cls(source=result.source, document=None if result.document is None else {"meta": meta},
+                   not_evaluated=result.not_evaluated, problems=result.problems, pieces=pieces,
+                   tally=result.counts())
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.tally)
+
+    def to_json(self) -> dict[str, Any]:
+        piece = self.pieces.get("json")
+        return json.loads(piece) if piece is not None else super().to_json()
+
+    def json_text(self) -> str:
+        piece = self.pieces.get("json")
+        return piece if piece is not None else super().json_text()
 
 
 @dataclass
@@ -126,7 +168,7 @@ class RunResult:
         totals = {s: 0 for s in SEVERITIES}
         for r in self.reports:
             for k, v in r.counts().items():
-                totals[k] += v
+                totals[k] = totals.get(k, 0) + v
         return {
             "reports": len(self.reports),
             "unreadable": sum(1 for r in self.reports if not r.readable),
@@ -136,5 +178,5 @@ class RunResult:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": "1.0", "reports": [r.to_json() for r in self.reports], "summary": self.summary(),
+        return {"version": JSON_VERSION, "reports": [r.to_json() for r in self.reports], "summary": self.summary(),
                 "problems": [p.to_json() for p in self.problems]}

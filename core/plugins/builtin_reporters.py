@@ -28,11 +28,21 @@ BUILTIN_FORMATS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def _lazy(modname: str) -> Callable[[Any, dict[str, Any]], str]:
+# Formats whose modules also expose ``render_report(result, options)``: one report's part of the
+# output, which batch workers render ahead (gipcheck.batch) so that the parent only joins them.
+PIECEWISE = frozenset({"json", "text", "csv"})
+
+
+def _lazy(modname: str, piecewise: bool = False) -> Callable[[Any, dict[str, Any]], str]:
     def render(run: Any, options: dict[str, Any]) -> str:
         return importlib.import_module(modname).render(run, options)  # type: ignore[no-any-return]
 
+    def render_report(result: Any, options: dict[str, Any]) -> str:
+        return importlib.import_module(modname).render_report(result, options)  # type: ignore[no-any-return]
+
     render.__qualname__ = f"{modname}.render"
+    if piecewise:
+        render.render_report = render_report  # type: ignore[attr-defined]
     return render
 
 
@@ -41,7 +51,7 @@ def gipcheck_register_reporters(register: Callable[..., Any]) -> None:
     import gipcheck.report as report_pkg
 
     for name, (modname, media_type, extension, doc) in BUILTIN_FORMATS.items():
-        register(name, _lazy(modname), media_type=media_type, extension=extension, doc=doc)
+        register(name, _lazy(modname, name in PIECEWISE), media_type=media_type, extension=extension, doc=doc)
     known = {m for m, *_ in BUILTIN_FORMATS.values()}
     for info in sorted(pkgutil.iter_modules(report_pkg.__path__), key=lambda m: m.name):
         modname = f"{report_pkg.__name__}.{info.name}"

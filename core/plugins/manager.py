@@ -233,6 +233,7 @@ class PluginManager:
         self.config_defaults: dict[str, Any] = {}
         self._config_sources: dict[str, str] = {}
         self._installed_loaders: list[str] = []
+        self._impl_order: dict[str, tuple[list[Any], list[Any]]] = {}
         self.loaded = False
 
     # ------------------------------------------------------------ tracing and problems
@@ -378,14 +379,20 @@ class PluginManager:
     def _ordered_impls(self, hook_name: str) -> list[Any]:
         """Implementations in call order: built-ins first, then ``tryfirst``, plain, ``trylast``,
         each in registration order — so the first registration of a name wins predictably."""
-        impls = [i for i in getattr(self.pm.hook, hook_name).get_hookimpls() if not (i.hookwrapper or i.wrapper)]
+        current = getattr(self.pm.hook, hook_name).get_hookimpls()
+        cached = self._impl_order.get(hook_name)
+        if cached is not None and cached[0] == current:  # per-report hooks: sort once, not per report
+            return cached[1]
+        impls = [i for i in current if not (i.hookwrapper or i.wrapper)]
 
         def key(impl: Any) -> tuple[int, int, int]:
             info = self.infos.get(impl.plugin_name)
             group = 0 if impl.tryfirst else 2 if impl.trylast else 1
             return (0 if info and info.builtin else 1, group, info.index if info else 0)
 
-        return sorted(impls, key=key)
+        ordered = sorted(impls, key=key)
+        self._impl_order[hook_name] = (current, ordered)
+        return ordered
 
     def call_each(self, hook_name: str, make_kwargs: Callable[[PluginInfo], dict[str, Any]] | None = None,
                   *, record: bool = True, **kwargs: Any) -> list[tuple[PluginInfo, Any, Problem | None]]:
@@ -396,7 +403,8 @@ class PluginManager:
         for impl in self._ordered_impls(hook_name):
             info = self.infos.get(impl.plugin_name) or PluginInfo(name=impl.plugin_name, kind=KIND_EXPLICIT)
             args = {**kwargs, **(make_kwargs(info) if make_kwargs else {})}
-            self.trace(f"call {hook_name} -> {info.name}")
+            if self.tracing:
+                self.trace(f"call {hook_name} -> {info.name}")
             try:
                 result = impl.function(*[args[a] for a in impl.argnames])
             except BaseException as e:  # noqa: BLE001 - a hook that raises is that plugin's problem only

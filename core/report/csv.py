@@ -32,26 +32,41 @@ def _cell(v: Any) -> Any:
     return "" if v is None else v
 
 
+def _row(rep: Any, lang: str) -> list[Any]:
+    meta = meta_of(rep)
+    counts = rep.counts()
+    live = sorted((f for f in rep.findings if not f.suppressed),
+                  key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.rule))
+    hidden = sorted(f.rule for f in rep.findings if f.suppressed)
+    if not rep.readable:
+        status = "unreadable"
+    elif counts["error"] or counts["warning"]:
+        status = "findings"
+    else:
+        status = "ok"
+    return [_cell(x) for x in (
+        rep.source, meta.get("organ"), meta.get("year"), meta.get("format"), _STATUS[lang][status],
+        counts["error"], counts["warning"], counts["info"], len(hidden), len(rep.not_evaluated),
+        " ".join(f.rule for f in live), " ".join(hidden), "；".join(p.message for p in rep.problems),
+    )]
+
+
+def render_report(rep: Any, options: dict[str, Any]) -> str:
+    """One report's row, CRLF included (what a batch worker renders ahead)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(_row(rep, lang_of(options)))
+    return buf.getvalue()
+
+
 def render(run: Any, options: dict[str, Any]) -> str:
     lang = lang_of(options)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(HEADERS[lang])
     for rep in run.reports:
-        meta = meta_of(rep)
-        counts = rep.counts()
-        live = sorted((f for f in rep.findings if not f.suppressed),
-                      key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.rule))
-        hidden = sorted(f.rule for f in rep.findings if f.suppressed)
-        if not rep.readable:
-            status = "unreadable"
-        elif counts["error"] or counts["warning"]:
-            status = "findings"
+        piece = getattr(rep, "pieces", {}).get(NAME)
+        if piece is not None:
+            buf.write(piece)
         else:
-            status = "ok"
-        w.writerow([_cell(x) for x in (
-            rep.source, meta.get("organ"), meta.get("year"), meta.get("format"), _STATUS[lang][status],
-            counts["error"], counts["warning"], counts["info"], len(hidden), len(rep.not_evaluated),
-            " ".join(f.rule for f in live), " ".join(hidden), "；".join(p.message for p in rep.problems),
-        )])
+            w.writerow(_row(rep, lang))
     return BOM + buf.getvalue()

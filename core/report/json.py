@@ -1,16 +1,31 @@
 """JSON output: ``{"version", "reports": [...], "summary": {...}, "problems": [...]}``.
 
-The shape is versioned and described by ``schemas/report.schema.json``."""
+The shape is versioned and described by ``schemas/report.schema.json``. Layout: the envelope is
+indented, and each report is one compact line (``jq``/``grep`` friendly, and fast to write for a
+batch of thousands: a batch worker renders its reports' lines itself — :meth:`ReportResult.json_text`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from gipcheck.engine.model import JSON_VERSION, dump_compact
 
 NAME = "json"
 MEDIA_TYPE = "application/json"
 EXTENSION = ".json"
 
 
+def render_report(result: Any, options: dict[str, Any]) -> str:
+    """One report's line of the output (what a batch worker renders ahead)."""
+    return result.json_text()  # type: ignore[no-any-return]
+
+
+def _block(lines: list[str]) -> str:
+    return "[\n  " + ",\n  ".join(lines) + "\n ]" if lines else "[]"
+
+
 def render(run: Any, options: dict[str, Any]) -> str:
-    return json.dumps(run.to_json(), ensure_ascii=False, indent=1)
+    return (f'{{\n "version": {dump_compact(JSON_VERSION)},\n'
+            f' "reports": {_block([r.json_text() for r in run.reports])},\n'
+            f' "summary": {dump_compact(run.summary())},\n'
+            f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}')

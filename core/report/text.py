@@ -3,6 +3,7 @@ or sentence quoted, the clause named. Coloured on a terminal, plain otherwise.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gipcheck.document.canon import SECTION_TITLES
@@ -18,6 +19,7 @@ _SEV = {
 }
 _COLOR = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "dim": "\033[2m", "bold": "\033[1m"}
 _RESET = "\033[0m"
+_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 _T = {
     "zh": {
@@ -49,65 +51,79 @@ def _clip(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def render(run: Any, options: dict[str, Any]) -> str:
+def _options(options: dict[str, Any]) -> tuple[str, Callable[[str, str], str]]:
     lang = options.get("lang", "zh") if options.get("lang") in _T else "zh"
     color = bool(options.get("color"))
-    t = _T[lang]
 
     def c(kind: str, s: str) -> str:
         return f"{_COLOR[kind]}{s}{_RESET}" if color else s
 
+    return lang, c
+
+
+def render_report(rep: Any, options: dict[str, Any]) -> str:
+    """One report's block of the output, ending with a blank line (what a batch worker renders ahead)."""
+    lang, c = _options(options)
+    t = _T[lang]
+    out: list[str] = []
+    meta = (rep.document or {}).get("meta") or {}
+    title = meta.get("title") or meta.get("organ") or rep.source
+    out.append(c("bold", f"{title}") + c("dim", f"  ({rep.source})"))
+    if not rep.readable:
+        for p in rep.problems:
+            out.append("  " + c("error", f"✗ {t['unreadable']}: {p.message}"))
+        out.append("")
+        return "\n".join(out)
+    out.append(c("dim", f"  {t['organ']}：{meta.get('organ') or '—'} · {t['year']}：{meta.get('year') or '—'}"
+                        f" · {t['format']}：{meta.get('format') or '—'}"))
+    for p in rep.problems:
+        out.append("  " + c("warning", f"! {p.message}"))
+    for note in rep.notes:
+        if note.get("level") in ("warning", "error"):
+            out.append("  " + c("dim", f"· {t['notes']}: {note.get(lang) or note.get('zh')}"))
+    groups: dict[int | None, list[Any]] = {}
+    for f in rep.findings:
+        groups.setdefault(f.section, []).append(f)
+    if not rep.findings:
+        out.append("  " + c("info", f"✓ {t['clean']}"))
+    for sec in sorted(groups, key=lambda s: (s is not None, s or 0)):
+        out.append("  " + c("bold", f"── {_section_heading(sec, lang)} ──"))
+        for f in sorted(groups[sec], key=lambda f: (_ORDER.get(f.severity, 3), f.rule)):
+            mark = {"error": "✗", "warning": "!", "info": "i"}.get(f.severity, "·")
+            sev = _SEV[lang].get(f.severity, f.severity)
+            sup = f" [{t['suppressed']}: {f.suppressed.get('reason')}]" if f.suppressed else ""
+            out.append(f"  {c(f.severity, f'{mark} {sev}')} {c('bold', f.rule)}  {f.title}{c('dim', sup)}")
+            out.append(f"      {f.message}")
+            for loc in f.locations[:3]:
+                if loc.get("line") is None and not loc.get("where") and not loc.get("page"):
+                    continue
+                where = t["line"].format(n=loc["line"]) if loc.get("line") is not None else ""
+                if loc.get("page"):
+                    where = (f"第 {loc['page']} 页 " if lang == "zh" else f"page {loc['page']} ") + where
+                if loc.get("where"):
+                    where = f"{loc['where']} {where}".strip()
+                label = loc.get("label") or loc.get("pointer") or ""
+                text = _clip(loc.get("text") or "")
+                rec = t["recovered"] if loc.get("recovered") else ""
+                out.append(c("dim", f"      {t['where']}：{where} {label} “{text}”{rec}"))
+            if f.basis:
+                out.append(c("dim", f"      {t['basis']}：{f.basis}"))
+    if rep.not_evaluated:
+        names = ", ".join(n.rule for n in rep.not_evaluated[:12])
+        more = f" …(+{len(rep.not_evaluated) - 12})" if len(rep.not_evaluated) > 12 else ""
+        out.append("  " + c("dim", f"{t['not_eval']}: {names}{more}"))
+    out.append("  " + t["subtotal"].format(**rep.counts()))
+    out.append("")
+    return "\n".join(out)
+
+
+def render(run: Any, options: dict[str, Any]) -> str:
+    lang, c = _options(options)
+    t = _T[lang]
     out: list[str] = []
     for rep in run.reports:
-        meta = (rep.document or {}).get("meta") or {}
-        title = meta.get("title") or meta.get("organ") or rep.source
-        out.append(c("bold", f"{title}") + c("dim", f"  ({rep.source})"))
-        if not rep.readable:
-            for p in rep.problems:
-                out.append("  " + c("error", f"✗ {t['unreadable']}: {p.message}"))
-            out.append("")
-            continue
-        out.append(c("dim", f"  {t['organ']}：{meta.get('organ') or '—'} · {t['year']}：{meta.get('year') or '—'}"
-                            f" · {t['format']}：{meta.get('format') or '—'}"))
-        for p in rep.problems:
-            out.append("  " + c("warning", f"! {p.message}"))
-        for note in rep.notes:
-            if note.get("level") in ("warning", "error"):
-                out.append("  " + c("dim", f"· {t['notes']}: {note.get(lang) or note.get('zh')}"))
-        groups: dict[int | None, list[Any]] = {}
-        for f in rep.findings:
-            groups.setdefault(f.section, []).append(f)
-        if not rep.findings:
-            out.append("  " + c("info", f"✓ {t['clean']}"))
-        for sec in sorted(groups, key=lambda s: (s is not None, s or 0)):
-            out.append("  " + c("bold", f"── {_section_heading(sec, lang)} ──"))
-            order = {"error": 0, "warning": 1, "info": 2}
-            for f in sorted(groups[sec], key=lambda f: (order.get(f.severity, 3), f.rule)):
-                mark = {"error": "✗", "warning": "!", "info": "i"}.get(f.severity, "·")
-                sev = _SEV[lang].get(f.severity, f.severity)
-                sup = f" [{t['suppressed']}: {f.suppressed.get('reason')}]" if f.suppressed else ""
-                out.append(f"  {c(f.severity, f'{mark} {sev}')} {c('bold', f.rule)}  {f.title}{c('dim', sup)}")
-                out.append(f"      {f.message}")
-                for loc in f.locations[:3]:
-                    if loc.get("line") is None and not loc.get("where") and not loc.get("page"):
-                        continue
-                    where = t["line"].format(n=loc["line"]) if loc.get("line") is not None else ""
-                    if loc.get("page"):
-                        where = (f"第 {loc['page']} 页 " if lang == "zh" else f"page {loc['page']} ") + where
-                    if loc.get("where"):
-                        where = f"{loc['where']} {where}".strip()
-                    label = loc.get("label") or loc.get("pointer") or ""
-                    text = _clip(loc.get("text") or "")
-                    rec = t["recovered"] if loc.get("recovered") else ""
-                    out.append(c("dim", f"      {t['where']}：{where} {label} “{text}”{rec}"))
-                if f.basis:
-                    out.append(c("dim", f"      {t['basis']}：{f.basis}"))
-        if rep.not_evaluated:
-            names = ", ".join(n.rule for n in rep.not_evaluated[:12])
-            more = f" …(+{len(rep.not_evaluated) - 12})" if len(rep.not_evaluated) > 12 else ""
-            out.append("  " + c("dim", f"{t['not_eval']}: {names}{more}"))
-        out.append("  " + t["subtotal"].format(**rep.counts()))
-        out.append("")
+        piece = getattr(rep, "pieces", {}).get(NAME)
+        out.append(piece if piece is not None else render_report(rep, options))
     s = run.summary()
     out.append(c("bold", t["total"].format(n=s["reports"], u=s["unreadable"], ne=s["not_evaluated"], **s["findings"])))
     if run.problems:
