@@ -46,3 +46,17 @@ def test_json_matches_its_schema(run):
     schema = json.loads((schemas_dir() / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
     assert [r["source"] for r in data["reports"]] == [r.source for r in run.reports]
+
+
+def test_text_location_for_pdf_and_word_is_page_table_cell_not_an_internal_line() -> None:
+    from gipcheck.report.text import _T, _where
+
+    pdf = {"line": 61, "col": 3, "page": 4, "where": "第4页 表格 第4行 第15格"}
+    assert _where(pdf, _T["zh"], "zh") == "第4页 表格 第4行 第15格"
+    word = {"line": 40, "col": 1, "where": "表格2 第3行 第4格"}
+    assert _where(word, _T["zh"], "zh") == "表格2 第3行 第4格"
+    page_only = {"line": 7, "col": 1, "page": 2, "where": "表格 第1行"}
+    assert _where(page_only, _T["zh"], "zh") == "第2页 表格 第1行"
+    text_file = {"line": 31, "col": 40}
+    assert _where(text_file, _T["zh"], "zh") == "第 31 行"
+    assert _where(text_file, _T["en"], "en") == "line 31"

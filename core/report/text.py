@@ -97,11 +97,7 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
             for loc in f.locations[:3]:
                 if loc.get("line") is None and not loc.get("where") and not loc.get("page"):
                     continue
-                where = t["line"].format(n=loc["line"]) if loc.get("line") is not None else ""
-                if loc.get("page"):
-                    where = (f"第 {loc['page']} 页 " if lang == "zh" else f"page {loc['page']} ") + where
-                if loc.get("where"):
-                    where = f"{loc['where']} {where}".strip()
+                where = _where(loc, t, lang)
                 label = loc.get("label") or loc.get("pointer") or ""
                 text = _clip(loc.get("text") or "")
                 rec = t["recovered"] if loc.get("recovered") else ""
@@ -115,6 +111,22 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
     out.append("  " + t["subtotal"].format(**rep.counts()))
     out.append("")
     return "\n".join(out)
+
+
+def _where(loc: dict[str, Any], t: dict[str, str], lang: str) -> str:
+    """Where a person finds the cell: the line of a text file; for Word and PDF the loader's own
+    description (page, table, row, cell) — the line of gipcheck's internal linear text means
+    nothing to a reader there."""
+    described = loc.get("where")
+    page = loc.get("page")
+    if described:
+        if page and str(page) not in described:
+            described = (f"第{page}页 " if lang == "zh" else f"page {page} ") + described
+        return described
+    where = t["line"].format(n=loc["line"]) if loc.get("line") is not None else ""
+    if page:
+        where = (f"第{page}页 " if lang == "zh" else f"page {page} ") + where
+    return where.strip()
 
 
 def render(run: Any, options: dict[str, Any]) -> str:
