@@ -103,3 +103,19 @@ def test_relative_paths_are_relative_uris(tmp_path, monkeypatch):
     loc = out["runs"][0]["artifacts"][0]["location"]
     assert loc == {"uri": "%E5%B9%B4%E6%8A%A5/%E6%B8%85%E5%BE%90%E5%8E%BF%202024.txt", "uriBaseId": "SRCROOT"}
     assert out["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"] == Path(tmp_path).as_uri() + "/"
+
+
+def test_pdf_findings_have_no_fake_line_regions(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    """A PDF's cells are located by page and cell (properties), never by a line of internal text."""
+    import json as _json
+
+    from gipcheck import api
+
+    pdf = shared_dir / "corpus" / "hongze_gov_2023.pdf"
+    sarif = _json.loads(api.render(api.RunResult(reports=[api.check(pdf)]), "sarif"))
+    results = sarif["runs"][0]["results"]
+    t4 = [r for r in results if r["ruleId"] == "T4-REVIEW-SUM"]
+    assert t4, "the PDF's own table-四 arithmetic error must be reported"
+    for loc in t4[0]["locations"]:
+        assert "region" not in loc["physicalLocation"]
+        assert loc["properties"]["page"] == 4 and "格" in loc["properties"]["where"]

@@ -125,7 +125,9 @@ def build(run: Any, options: dict[str, Any]) -> dict[str, Any]:
             locations = []
             for loc in finding_locations(rep, f):
                 phys: dict[str, Any] = {"artifactLocation": art}
-                region = _region(loc)
+                # Word and PDF locations are page/table/cell (in properties): a line/column there would
+                # point into gipcheck's internal linear text, not into the file a reader opens.
+                region = None if (loc.get("where") or loc.get("page")) else _region(loc)
                 if region:
                     phys["region"] = region
                 entry: dict[str, Any] = {"physicalLocation": phys}
