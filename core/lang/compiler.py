@@ -646,19 +646,21 @@ class Compiler:
             vsrc = body.vsrc
             if body.vcheck is not None and items is not None and all(type(i) is str for i in items) \
                     and vsrc is not None and vsrc[2] == slot and slot not in _slots_in(vsrc[0]):
-                fn = rt.fused_cells(fn, body.vbase, items, body.vcheck, cost)
+                rec_slots = (vsrc[0][1], slot) if body.vkind in ("present", "absent") and vsrc[0][0] == "var" \
+                    and len(vsrc[0]) == 2 and type(vsrc[0][1]) is int else None
+                fn = rt.fused_cells(fn, body.vbase, items, body.vcheck, cost, rec_slots)
                 rowcheck = (vsrc[0], items, body.vcheck, cost)
             elif body.rowcheck is not None and body.rowcheck[0] == ("var", slot) and not coll.is_const:
                 _, cols, check, inner_cost = body.rowcheck
-                fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost)
+                fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost, slot, bfn)
             elif body.colsum is not None and items is not None and all(type(i) is str for i in items) \
                     and body.colsum[1][1] == slot:
                 base, (rows_node, _kslot, gen_cost) = body.colsum
-                fn = rt.fused_col_sums(fn, base, rows_node.fn, items, cost, gen_cost)
+                fn = rt.fused_col_sums(fn, base, rows_node.fn, items, cost, gen_cost, slot, bfn)
             elif body.sumgen is not None and not coll.is_const:
                 (bslot, key, _), (cols, (gbslot, _gkey, gkslot), gen_cost) = body.sumgen
                 if bslot == slot and gbslot == slot and gkslot is not None and gkslot != slot and type(key) is str:
-                    fn = rt.fused_row_sums(fn, coll, cost, key, cols, gen_cost)
+                    fn = rt.fused_row_sums(fn, coll, cost, key, cols, gen_cost, slot, bfn)
         n = Node(fn, 1 + coll.size + body.size, vtok)
         n.rowcheck = rowcheck
         return n

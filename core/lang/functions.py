@@ -396,17 +396,19 @@ def _is_row(obj: dict[str, Any]) -> bool:
     return _NESTED.isdisjoint(map(type, obj.values())) and not _COLS.isdisjoint(obj)
 
 
-def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int) -> None:
+def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int, cut: list[bool] | None = None) -> None:
     if type(obj) is not dict or depth > 8:
         return
     if _NESTED.isdisjoint(map(type, obj.values())) and not _COLS.isdisjoint(obj):
         out.append((obj, ptr))
         return
     if depth == 8:    # children would be deeper than the walk goes
+        if cut is not None:
+            cut[0] = True
         return
     for k, v in obj.items():
         if type(v) is dict and k != "labels":
-            _collect_rows(v, ptr + "/" + k if type(k) is str else f"{ptr}/{k}", out, depth + 1)
+            _collect_rows(v, ptr + "/" + k if type(k) is str else f"{ptr}/{k}", out, depth + 1, cut)
 
 
 def _order_key(rp: tuple[Any, str]) -> int:
@@ -422,17 +424,41 @@ def _plain_order_key(rp: tuple[Any, str]) -> int:
 def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
     sh = ctx.shared
     if sh is not None:   # the engine's per-document cache: rows are found once for all rules
-        key = ("rows()", ptrs[0], id(args[0]))
+        obj, ptr = args[0], ptrs[0]
+        key = ("rows()", ptr, id(obj))
         hit = sh.get(key)
         if hit is None:
-            hit = sh[key] = _rows(args[0], ptrs[0])
+            hit = _sub_rows(sh, obj, ptr)
+            if hit is None:
+                cut = [False]
+                hit = _rows(obj, ptr, cut)
+                if ptr and not cut[0] and type(obj) is dict:
+                    sh[("rows-walk", ptr)] = (obj, hit)
+            sh[key] = hit
         return hit
     return _rows(args[0], ptrs[0])
 
 
-def _rows(obj: Any, ptr: str | None) -> PList:
+def _sub_rows(sh: dict[Any, Any], obj: Any, ptr: str | None) -> PList | None:
+    """The rows of a sub-table (``requests.results``) taken from its parent's rows (``requests``)
+    when those were found already this document, in the same order; None when they were not."""
+    if not ptr or type(obj) is not dict or "~" in ptr:
+        return None
+    parent, _, k = ptr.rpartition("/")
+    if not k or k == "labels":
+        return None
+    walk = sh.get(("rows-walk", parent))
+    if walk is None or type(walk[0]) is not dict or walk[0].get(k) is not obj:
+        return None
+    rows = walk[1]
+    head = ptr + "/"
+    keep = [i for i, p in enumerate(rows.ptrs) if p == ptr or p.startswith(head)]
+    return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep])
+
+
+def _rows(obj: Any, ptr: str | None, cut: list[bool] | None = None) -> PList:
     out: list[tuple[Any, str]] = []
-    _collect_rows(obj, ptr or "", out, 0)
+    _collect_rows(obj, ptr or "", out, 0, cut)
     out.sort(key=_order_key if ptr and ptr.startswith("prev:") else _plain_order_key)
     return PList([r for r, _ in out], [p for _, p in out])
 

@@ -633,6 +633,42 @@ def _charge(ctx: Ctx, n: int) -> None:
         raise budget_fail(ctx)
 
 
+def _items_loop(ctx: Ctx, items: Any, ptrs: Any, prefix: str | None, slot: int, body: Fn, cost: int,
+                fast: Callable[[Ctx, Any, Any], Any]) -> Any:
+    """:func:`all_fn`'s non-recording loop, item by item, where ``fast(ctx, item, pointer)`` may give
+    the body's value for an item (True, or the Unknown naming its blank cells; having charged the
+    steps the body would) or None: only the items it cannot decide run the body, so one blank row
+    no longer sends every row down the general path."""
+    s = ctx.steps + cost * len(items)
+    ctx.steps = s
+    if s > ctx.budget:
+        raise budget_fail(ctx)
+    vals = ctx.vals
+    pv = ctx.ptrs
+    unk = None
+    for i, it in enumerate(items):
+        r = fast(ctx, it, ptrs[i] if ptrs is not None else None)
+        if r is None:
+            if ptrs is None and prefix is None:
+                vals[slot] = UNKNOWN if it is None else it
+            elif ptrs is not None:
+                p = ptrs[i]
+                vals[slot] = (Unknown(frozenset((p,))) if p else UNKNOWN) if it is None else it
+                pv[slot] = p
+            else:
+                vals[slot], pv[slot] = _bind(it, i, ptrs, prefix)
+            r = body(ctx)
+        if r is True:
+            continue
+        if r is False:
+            return False
+        if type(r) is Unknown:
+            unk = r if unk is None else merge_unknown(unk, r)
+        else:
+            raise _not_bool(r, "all ")
+    return True if unk is None else unk
+
+
 def all_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...], cost: int) -> Fn:
     src = _iter_source(coll)
     const_items = coll.const if coll.is_const and type(coll.const) is list else None
@@ -1495,9 +1531,16 @@ def vc_or(first: Callable[[list[Any]], bool], second: Callable[[list[Any]], bool
     return lambda vs: first(vs) or second(vs)
 
 
-def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[Any]], bool], cost: int) -> Fn:
-    """``all c in CONST: P(X[c])`` with ``X`` (``r``, ``review[b]``…) not depending on ``c``."""
+def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[Any]], bool], cost: int,
+                rec_slots: tuple[int, int] | None = None) -> Fn:
+    """``all c in CONST: P(X[c])`` with ``X`` (``r``, ``review[b]``…) not depending on ``c``.
+
+    ``rec_slots`` = (slot of ``r``, slot of ``c``) when ``P`` is ``present(r[c])`` or its negation:
+    one read per cell and nothing else, so a recording run (a failing rule's second run) can also
+    skip the rows that pass, recording exactly the reads and bindings the general loop leaves."""
     charge = cost * len(items)
+    tails = ["/" + escape(c) for c in items]
+    last = items[-1] if items else None
 
     def fn(ctx: Ctx) -> Any:
         if not ctx.rec:
@@ -1507,6 +1550,21 @@ def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[
                 if s <= ctx.budget and vcheck([b.get(c) for c in items]):
                     ctx.steps = s
                     return True
+        elif rec_slots is not None and items:
+            rslot, cslot = rec_slots
+            b = ctx.vals[rslot]
+            if type(b) is dict and vcheck([b.get(c) for c in items]):
+                s = ctx.steps + charge
+                ctx.steps = s
+                if s > ctx.budget:
+                    raise budget_fail(ctx)
+                bp = ctx.ptrs[rslot]
+                if bp is not None:
+                    ctx.reads.extend([bp + t for t in tails])
+                ctx.vals[cslot] = last
+                ctx.ptrs[cslot] = None
+                ctx.lop = None
+                return True
         return general(ctx)
     return fn
 
@@ -1527,55 +1585,102 @@ def _row_cells(ctx: Ctx, rows: Any, cols: list[Any]) -> list[Any]:
 
 
 def fused_rows(general: Fn, coll: Any, cost: int, cols: list[Any], vcheck: Callable[[list[Any]], bool],
-               inner_cost: int) -> Fn:
-    """``all r in ROWS: all c in CONST: P(r[c])``: every cell of every row in one list."""
+               inner_cost: int, slot: int, body: Fn) -> Fn:
+    """``all r in ROWS: all c in CONST: P(r[c])``: every cell of every row in one list; when that
+    cannot vouch for all, row by row (only the doubtful rows run the body)."""
     src = _iter_source(coll)
     per_row = cost + inner_cost * len(cols)
+    row_charge = inner_cost * len(cols)
+
+    def fast(ctx: Ctx, it: Any, _p: Any) -> Any:
+        if type(it) is dict:
+            s = ctx.steps + row_charge
+            if s <= ctx.budget and vcheck([it.get(c) for c in cols]):
+                ctx.steps = s
+                return True
+        return None
 
     def fn(ctx: Ctx) -> Any:
         if not ctx.rec:
-            rows, _ptrs, _prefix = src(ctx)
-            if type(rows) is not Unknown and set(map(type, rows)) <= _DICT_ONLY:
-                s = ctx.steps + per_row * len(rows)
-                if s <= ctx.budget and vcheck(_row_cells(ctx, rows, cols)):
-                    ctx.steps = s
-                    return True
+            rows, ptrs, prefix = src(ctx)
+            if type(rows) is not Unknown and (ptrs is None or len(ptrs) == len(rows)):
+                if set(map(type, rows)) <= _DICT_ONLY:
+                    s = ctx.steps + per_row * len(rows)
+                    if s <= ctx.budget and vcheck(_row_cells(ctx, rows, cols)):
+                        ctx.steps = s
+                        return True
+                return _items_loop(ctx, rows, ptrs, prefix, slot, body, cost, fast)
         return general(ctx)
     return fn
 
 
 _DICT_ONLY = frozenset((dict,))
+_STR_ONLY = frozenset((str,))
+_INT_NONE = frozenset((int, type(None)))
 
 
-def fused_row_sums(general: Fn, coll: Any, cost: int, tslot_key: Any, cols: list[Any], gen_cost: int) -> Fn:
-    """``all r in ROWS: r.K == sum(r[c] for c in CONST)`` over integer cells."""
+def fused_row_sums(general: Fn, coll: Any, cost: int, tslot_key: Any, cols: list[Any], gen_cost: int,
+                   slot: int, body: Fn) -> Fn:
+    """``all r in ROWS: r.K == sum(r[c] for c in CONST)`` over integer cells; when that cannot vouch
+    for all, row by row (only the doubtful rows run the body)."""
     src = _iter_source(coll)
     per_row = cost + gen_cost * len(cols)
+    row_charge = gen_cost * len(cols)
     get_total = operator.itemgetter(tslot_key)
     get_parts = operator.itemgetter(*cols) if len(cols) > 1 else None
 
-    def fn(ctx: Ctx) -> Any:
-        if not ctx.rec and get_parts is not None:
-            rows, _ptrs, _prefix = src(ctx)
-            if type(rows) is not Unknown and set(map(type, rows)) <= _DICT_ONLY:
-                s = ctx.steps + per_row * len(rows)
-                if s <= ctx.budget:
-                    try:
-                        totals = list(map(get_total, rows))
-                        parts = list(map(get_parts, rows))
-                    except KeyError:   # an absent cell: the general path names it
-                        return general(ctx)
-                    if set(map(type, totals)) <= _INT_ONLY and set(map(type, chain.from_iterable(parts))) <= _INT_ONLY \
-                            and list(map(sum, parts)) == totals:
+    total_tail = "/" + escape(tslot_key)
+    tails = ["/" + escape(c) for c in cols]
+
+    def fast(ctx: Ctx, it: Any, p: Any) -> Any:
+        if type(it) is dict:
+            s = ctx.steps + row_charge
+            if s <= ctx.budget:
+                total = it.get(tslot_key)
+                parts: list[Any] = [it.get(c) for c in cols]
+                tp = set(map(type, parts))
+                if type(total) is int and tp <= _INT_ONLY:
+                    if sum(parts) == total:
                         ctx.steps = s
                         return True
+                elif type(p) is str and (total is None or type(total) is int) and tp <= _INT_NONE:
+                    # blank cells: the comparison is unknown, naming exactly the blank cells
+                    missing = {p + t for v, t in zip(parts, tails, strict=True) if v is None}
+                    if total is None:
+                        missing.add(p + total_tail)
+                    ctx.steps = s
+                    return Unknown(frozenset(missing))
+        return None
+
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec and get_parts is not None:
+            rows, ptrs, prefix = src(ctx)
+            if type(rows) is not Unknown and (ptrs is None or len(ptrs) == len(rows)):
+                if set(map(type, rows)) <= _DICT_ONLY:
+                    s = ctx.steps + per_row * len(rows)
+                    if s <= ctx.budget:
+                        totals: list[Any] | None
+                        try:
+                            totals = list(map(get_total, rows))
+                            parts = list(map(get_parts, rows))
+                        except KeyError:   # an absent cell: the general path names it
+                            totals = parts = None
+                        if totals is not None and parts is not None and set(map(type, totals)) <= _INT_ONLY \
+                                and set(map(type, chain.from_iterable(parts))) <= _INT_ONLY \
+                                and list(map(sum, parts)) == totals:
+                            ctx.steps = s
+                            return True
+                if ptrs is not None:
+                    return _items_loop(ctx, rows, ptrs, prefix, slot, body, cost, fast)
         return general(ctx)
     return fn
 
 
-def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: int, gen_cost: int) -> Fn:
+def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: int, gen_cost: int,
+                   slot: int, body: Fn) -> Fn:
     """``all c in CONST: X[c] == sum(r[c] for r in ROWS)`` with ``X`` a literal path and ``ROWS``
-    not depending on ``c`` (``detail_rows(requests.results)``): the rows are fetched once."""
+    not depending on ``c`` (``detail_rows(requests.results)``): the rows are fetched once; when
+    that cannot vouch for all, column by column (only the doubtful columns run the body)."""
     n = len(items)
 
     def fn(ctx: Ctx) -> Any:
@@ -1584,7 +1689,8 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
             if type(b) is dict:
                 rows = rows_fn(ctx)
                 if type(rows) is PList and set(map(type, rows)) <= _DICT_ONLY:
-                    s = ctx.steps + cost * n + n * gen_cost * len(rows)
+                    col_charge = gen_cost * len(rows)
+                    s = ctx.steps + cost * n + n * col_charge
                     if s <= ctx.budget:
                         want = [b.get(c) for c in items]
                         cells = _row_cells(ctx, rows, items)
@@ -1592,6 +1698,29 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
                                 and [sum(cells[i::n]) for i in range(n)] == want:
                             ctx.steps = s
                             return True
+
+                    rptrs = rows.ptrs
+                    named = len(rptrs) == len(rows) and set(map(type, rptrs)) <= _STR_ONLY
+
+                    def fast(ctx: Ctx, c: Any, _p: Any) -> Any:
+                        s = ctx.steps + col_charge
+                        if s <= ctx.budget:
+                            w = b.get(c)
+                            if type(w) is int:
+                                col = [r.get(c) for r in rows]
+                                tc = set(map(type, col))
+                                if tc <= _INT_ONLY:
+                                    if sum(col) == w:
+                                        ctx.steps = s
+                                        return True
+                                elif named and tc <= _INT_NONE:
+                                    # blank cells: the comparison is unknown, naming exactly the blank cells
+                                    tail = "/" + escape(c)
+                                    ctx.steps = s
+                                    return Unknown(frozenset([rp + tail for v, rp in zip(col, rptrs, strict=True)
+                                                              if v is None]))
+                        return None
+                    return _items_loop(ctx, items, None, None, slot, body, cost, fast)
         return general(ctx)
     return fn
 
