@@ -48,6 +48,24 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(provinces, dict(data.get("short_names") or {}), city_province, county_city)
 
 
+@cache
+def _prefix_index() -> tuple[tuple[dict[str, int], tuple[int, ...]], ...]:
+    """Province, short and city names with their position in the table, and their lengths: the
+    names that start an organ name are then found by a few slices instead of a scan of all."""
+    g = gazetteer()
+    return tuple(({k: i for i, k in enumerate(t)}, tuple(sorted({len(k) for k in t})))
+                 for t in (g.provinces, g.short, g.city_province))
+
+
+def _starting(rest: str, table: tuple[dict[str, int], tuple[int, ...]]) -> list[str]:
+    """The names of ``table`` that ``rest`` starts with, in table order."""
+    index, lengths = table
+    found = [k for k in {rest[:n] for n in lengths if n <= len(rest)} if k in index]
+    if len(found) > 1:
+        found.sort(key=index.__getitem__)
+    return found
+
+
 def _unit(rx: re.Pattern[str], s: str) -> str | None:
     m = rx.match(s)
     if not m:
@@ -70,24 +88,22 @@ def classify_organ(organ: str | None) -> tuple[str | None, str | None, dict[str,
     g = gazetteer()
     level: str | None = None
     rest = name
-    for full in g.provinces:
-        if rest.startswith(full):
-            region["province"] = full
-            rest = rest[len(full):]
+    prov_i, short_i, city_i = _prefix_index()
+    for full in _starting(rest, prov_i)[:1]:
+        region["province"] = full
+        rest = rest[len(full):]
+        level = "provincial"
+    if level is None:
+        for short in _starting(rest, short_i)[:1]:
+            region["province"] = g.short[short]
+            rest = rest[len(short):]
             level = "provincial"
-            break
-    else:
-        for short, full in g.short.items():
-            if rest.startswith(short):
-                region["province"] = full
-                rest = rest[len(short):]
-                level = "provincial"
-                break
     if region["province"] is None and (m := _ANY_PROVINCE.match(rest)):
         # a province the gazetteer does not list (or an invented one, as in the examples)
         region["province"], rest, level = m.group(0), rest[m.end():], "provincial"
-    for city, prov in g.city_province.items():
-        if rest.startswith(city) and (region["province"] in (None, prov)):
+    for city in _starting(rest, city_i):
+        prov = g.city_province[city]
+        if region["province"] in (None, prov):
             region["city"], region["province"] = city, prov
             rest = rest[len(city):]
             level = "prefecture"

@@ -139,8 +139,21 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(choices, key=lambda c: (min(len(x) for x in c), -len(c)))
 
 
-@cache
+# pattern id → (the pattern, its prefilter): hashing a compiled pattern hashes its whole code, so
+# a plain cache costs more than the lookup saves; the entry holds the pattern, so its id stays its own
+_PREFILTERS: dict[int, tuple[re.Pattern[str], tuple[int, tuple[str, ...] | None]]] = {}
+
+
 def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None]:
+    hit = _PREFILTERS.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    info = _prefilter_of(p)
+    _PREFILTERS[id(p)] = (p, info)
+    return info
+
+
+def _prefilter_of(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None]:
     """(shortest possible match, literals one of which every match contains) of a pattern, so that
     spans that cannot match are skipped without running it. (0, None) when unknown."""
     try:
@@ -182,12 +195,17 @@ def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int
 
 
 def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Sequence[Span],
-           bounds: tuple[int, int] | None = None, seen: dict[str, bool] | None = None
-           ) -> tuple[re.Match[str], Span] | None:
+           bounds: tuple[int, int] | None = None, seen: dict[str, bool] | None = None,
+           prose: str | None = None) -> tuple[re.Match[str], Span] | None:
+    """The first match of any of ``patterns`` in ``spans``. ``prose`` (the spans' text joined)
+    lets the literal prefilter ignore text between the spans (table cells)."""
     best: tuple[re.Match[str], Span] | None = None
     if not spans:
         return None
-    cands = _candidates(patterns, norm, *(bounds or _bounds(spans)), seen)
+    if prose is not None:
+        cands = _candidates(patterns, prose, 0, len(prose), seen)
+    else:
+        cands = _candidates(patterns, norm, *(bounds or _bounds(spans)), seen)
     if not cands:
         return None
     for a, b, sec in spans:
@@ -208,9 +226,11 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
     facts: dict[str, Any] = {}
     where: dict[str, tuple[int, int]] = {}
     bounds = _bounds(spans)
-    seen: dict[str, bool] = {}  # literal → occurs in norm[bounds]
+    seen: dict[str, bool] = {}  # literal → occurs in prose
+    # every span's text, apart: a literal found nowhere in it cannot be in a match
+    prose = "\n".join([norm[a:b] for a, b, _ in spans])
     for name, pats in patterns.facts.items():
-        hit = _first(pats, norm, spans, bounds, seen)
+        hit = _first(pats, norm, spans, bounds, seen, prose)
         if hit is None:
             continue
         m, (a, b, sec) = hit
@@ -222,13 +242,15 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
         facts["stated_totals"] = [t for t, _ in totals]
         for i, (_, pos) in enumerate(totals):
             where[f"/facts/stated_totals/{i}"] = pos
-    fees = _fees(norm, text, spans, patterns, where, seen)
+    fees = _fees(norm, text, spans, patterns, where, seen, prose)
     if fees:
         facts["fees"] = fees
     return facts, where
 
 
 _PART = re.compile(r"\d+(?:\.\d+)?")
+_PART_END = re.compile("[。\n]")
+_PART_END_PAREN = re.compile("[。\n)]")
 
 
 def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatterns
@@ -242,9 +264,8 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
             if m and not (m.start("n") > 0 and norm[m.start("n") - 1].isdigit()):
                 opened_paren = norm[m.end("n"):p].rstrip().endswith("(")
                 stop = min(b, p + 400)
-                q = p + 2
-                while q < stop and norm[q] not in ("。\n" + (")" if opened_paren else "")):
-                    q += 1
+                em = (_PART_END_PAREN if opened_paren else _PART_END).search(norm, p + 2, stop)
+                q = em.start() if em else max(stop, p + 2)
                 parts: list[int | float] = []
                 for pm in _PART.finditer(norm, p + 2, q):
                     after = norm[pm.end():pm.end() + 2].lstrip()
@@ -269,14 +290,15 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
 
 
 def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
-          where: dict[str, tuple[int, int]], seen: dict[str, bool] | None = None) -> dict[str, Any]:
+          where: dict[str, tuple[int, int]], seen: dict[str, bool] | None = None,
+          prose: str | None = None) -> dict[str, Any]:
     pats = patterns.fees
     if not pats:
         return {}
     # the fee statement belongs in section 六; prefer it, then the rest of the prose
     ordered = sorted(spans, key=lambda s: (s[2] != 6, s[0]))
     bounds = _bounds(spans)
-    mention = _first(pats.get("mentioned", ()), norm, ordered, bounds, seen)
+    mention = _first(pats.get("mentioned", ()), norm, ordered, bounds, seen, prose)
     if mention is None:
         return {}
     fees: dict[str, Any] = {}
@@ -288,16 +310,16 @@ def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
         where["/facts/fees/" + key] = (m.start(), m.end())
 
     put("mentioned", True, mention[0], mention[1])
-    hit = _first(pats.get("says_none", ()), norm, ordered, bounds, seen)
+    hit = _first(pats.get("says_none", ()), norm, ordered, bounds, seen, prose)
     put("says_none", hit is not None, *(hit or mention))
-    hit = _first(pats.get("all_zero", ()), norm, ordered, bounds, seen)
+    hit = _first(pats.get("all_zero", ()), norm, ordered, bounds, seen, prose)
     if hit is not None:
         for key in ("notices_count", "notices_amount", "collected_amount"):
             put(key, 0, *hit)
     for key in ("notices_count", "notices_amount", "collected_amount"):
         if key in fees:
             continue
-        hit = _first(pats.get(key, ()), norm, ordered, bounds, seen)
+        hit = _first(pats.get(key, ()), norm, ordered, bounds, seen, prose)
         if hit is None:
             continue
         m = hit[0]

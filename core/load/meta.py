@@ -199,7 +199,8 @@ def extract_meta(norm: str, text: str, body_start: int, fmt: str | None
 
     # ---- cited document numbers
     cited: list[str] = []
-    for cm in _CITED.finditer(norm):
+    # every citation ends with 号: the scan stops at the last one (no match can lie beyond it)
+    for cm in _CITED.finditer(norm, 0, norm.rfind("号") + 1):
         im = _ISSUER.search(norm, max(0, cm.start() - 10), cm.start() + (1 if cm.group(3) else 0))
         if im is None:
             continue

@@ -46,7 +46,7 @@ _ASCII_START = re.compile(r"^[A-Za-z0-9]")
 # ---------------------------------------------------------------- sniffing
 
 def sniff(head: bytes, path: str) -> float:
-    i = head.find(b"%PDF-")
+    i = head.find(b"%PDF-", 0, 1024 + 4)  # a marker starting at 1024 or later does not count
     return 0.99 if 0 <= i < 1024 else 0.0
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_HEAD = re.compile(r"([一二三四五六七八九十])、")
+# "X、" found from its 、 (a literal the regex engine scans for fast), the numeral by lookbehind
+_HEAD = re.compile(r"、(?<=([一二三四五六七八九十])、)")
 _TITLE = re.compile(r"[^\d|\n。;；]{1,40}")
 _SUFFIX = re.compile(r"情况|事项")
 _KEYS: dict[int, tuple[str, ...]] = {
@@ -53,7 +54,7 @@ def find_headings(norm: str) -> tuple[list[Heading], list[Heading]]:
     seen: set[int] = set()
     n = len(norm)
     for m in _HEAD.finditer(norm):
-        i = m.start()
+        i = m.start() - 1  # where the numeral is
         prev = norm[i - 1] if i > 0 else "\n"
         if prev in "、第" or prev in _NUMERALS:
             continue  # "第一、", "十一、": not a top-level heading

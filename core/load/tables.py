@@ -362,6 +362,7 @@ def _has_cjk_prose(s: str) -> bool:
 
 
 _NUM_START = frozenset("0123456789-−")
+_ASCII_DIGIT = re.compile("[0-9]")
 _FURN_START = frozenset("-—–_第正表0123456789")
 
 
@@ -384,7 +385,9 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
         segs = segs[lo:hi]
     if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
         return 0
-    if fast and len(segs) > 3:  # a lone cell per line is cheaper as a plain Cell
+    # a lone cell per line is cheaper as a plain Cell; a row without an ASCII digit has no
+    # integer cell, so it is never one RowCells (header rows: skip the attempt)
+    if fast and len(segs) > 3 and _ASCII_DIGIT.search(line):
         more = _fast_row(norm, x, segs, out)
         if more >= 0:
             return more
@@ -895,7 +898,27 @@ def _active_specs(fmt: str | None) -> tuple[ActiveRow, ...]:
     return tuple(sorted(rows, key=lambda a: -max(len(k) for k in a.keywords)))
 
 
+_MISS = object()
+
+
+@cache
+def _active_official(fmt: str | None) -> dict[str, Any]:
+    """The matcher's answer for the official wordings of table 二 (row labels, 第二十条 items,
+    column headers), worked out once by the matcher itself: the common labels skip the search."""
+    words = {"信息内容"}
+    for row in (*ACTIVE_ROWS_2019, *ACTIVE_ROWS_2021):
+        words.update((row.label, row.item, *(c for _, c in row.cells)))
+    return {w: _match_active_label(w, fmt) for w in dict.fromkeys(normalize(x) for x in sorted(words))}
+
+
 def match_active_label(label: str, fmt: str | None) -> ActiveRow | None:
+    hit = _active_official(fmt).get(label, _MISS)
+    if hit is not _MISS:
+        return hit  # type: ignore[no-any-return]
+    return _match_active_label(label, fmt)
+
+
+def _match_active_label(label: str, fmt: str | None) -> ActiveRow | None:
     text = label.replace(" ", "")
     for spec in _active_specs(fmt):
         if any(k in text for k in spec.keywords):
@@ -963,6 +986,8 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
 
 # ---- table 四
 
+_REVIEW_HEADER_WORDS = ("复议", "诉讼", "维持", "纠正", "审结")
+
 def assemble_review(cells: list[Cell]) -> TableRead:
     """Table 四 is one row of 15 values under a two-level header (or three labelled blocks of
     five): values fill the blocks in order; a block label seen after values moves the fill on
@@ -973,10 +998,27 @@ def assemble_review(cells: list[Cell]) -> TableRead:
     total = width * len(REVIEW_BLOCKS)
     run: Cell | None = None
     seen_header = False
-    for cell in expand(cells):
+    for cell in cells:
+        if cell.kind == ROW:  # labels, then plain integers and blanks: their Items directly
+            assert isinstance(cell, RowCells)
+            for lab in cell.labels:
+                out.labels.append(lab.text)
+                if not seen_header and any(k in lab.text for k in _REVIEW_HEADER_WORDS):
+                    seen_header = True
+                    out.start = lab.start
+            if not seen_header or run is not None:
+                continue
+            for i in range(len(cell.values)):
+                if len(slots) >= total:
+                    break
+                it = cell.item(i)
+                slots.append(it)
+                if it.end > out.end:
+                    out.end = it.end
+            continue
         if cell.kind == LABEL:
             out.labels.append(cell.text)
-            if not seen_header and any(k in cell.text for k in ("复议", "诉讼", "维持", "纠正", "审结")):
+            if not seen_header and any(k in cell.text for k in _REVIEW_HEADER_WORDS):
                 seen_header = True
                 out.start = cell.start
             continue

@@ -4,6 +4,7 @@ loader (HTML, Word, PDF) feeds with its linearised text (table rows as ``cell | 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from bisect import bisect_right
@@ -24,7 +25,7 @@ from gipcheck.document.canon import (
 from gipcheck.errors import LoadError
 from gipcheck.load import tables
 from gipcheck.load.base import LoadedReport, Location, Note
-from gipcheck.load.decode import decode_bytes, looks_binary
+from gipcheck.load.decode import _plausible, _utf16_kind, decode_bytes, looks_binary
 from gipcheck.load.facts import extract_facts, load_patterns
 from gipcheck.load.meta import detect_format, extract_meta
 from gipcheck.load.sections import Heading, clean_prose, find_headings
@@ -53,14 +54,43 @@ def sniff(head: bytes, path: str) -> float:
     low = probe[:512].lstrip().lower()
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in probe.lower():
         return 0.05
-    try:
-        text, _ = decode_bytes(_trim_partial(probe))
-    except LoadError:
-        return 0.0
+    cut = _utf8_cut(probe)
+    text: str | None = None
+    if cut >= 3 and not probe.startswith(codecs.BOM_UTF8) and _utf16_kind(probe) is None:
+        try:  # _trim_partial(probe) is probe[:cut] when that decodes
+            text = probe[:cut].decode("utf-8") if cut < len(probe) else probe.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is not None:
+        # what decode_bytes does with these bytes, without decoding twice (looks_binary of the
+        # whole probe is looks_binary(head): the same first 4096 bytes)
+        if (cut < len(probe) and looks_binary(probe[:cut])) or not _plausible(text):
+            return 0.0
+    else:
+        try:
+            text, _ = decode_bytes(_trim_partial(probe))
+        except LoadError:
+            return 0.0
     score = 0.5
     if "政府信息公开" in text or "年度报告" in text:
         score = 0.8
     return score
+
+
+def _utf8_cut(b: bytes) -> int:
+    """Where a UTF-8 character cut off at the end of ``b`` begins (``len(b)`` when none is), or
+    -1 when the tail is not a plain UTF-8 sequence."""
+    n = len(b)
+    i = n - 1
+    while i >= 0 and n - i <= 3 and 0x80 <= b[i] < 0xC0:
+        i -= 1
+    if i < 0:
+        return n
+    lead = b[i]
+    need = 1 if lead < 0x80 else 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF5 else 0
+    if need == 0 or n - i > need:
+        return -1
+    return i if n - i < need else n
 
 
 def _trim_partial(b: bytes) -> bytes:
@@ -433,12 +463,18 @@ def _pointers(path: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(pointer(path, c) for c in columns)
 
 
-def _set_path(root: dict[str, Any], path: str, value: dict[str, Any]) -> None:
+@cache
+def _path_parts(path: str) -> tuple[tuple[str, ...], str]:
     parts = path.split(".")[1:]
+    return tuple(parts[:-1]), parts[-1]
+
+
+def _set_path(root: dict[str, Any], path: str, value: dict[str, Any]) -> None:
+    parents, last = _path_parts(path)
     cur = root
-    for p in parts[:-1]:
+    for p in parents:
         cur = cur.setdefault(p, {})
-    cur[parts[-1]] = value
+    cur[last] = value
 
 
 def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locations,
