@@ -196,27 +196,24 @@ class _Reader:
         for box in boxes:
             self.blocks(box)
 
-    def _rows(self, tbl: Element) -> list[Element]:
-        rows: list[Element] = []
-        for el in tbl:
-            if el.tag == _TR:
-                rows.append(el)
+    def _children(self, parent: Element, tag: str) -> list[Element]:
+        """Children with ``tag`` (rows of a table, cells of a row), also those wrapped in content
+        controls or custom-XML containers, which Word puts around rows and cells."""
+        found: list[Element] = []
+        for el in parent:
+            if el.tag == tag:
+                found.append(el)
             elif el.tag in (_SDT, *_CONTAINERS):
                 content = el.find(W + "sdtContent") if el.tag == _SDT else el
                 if content is not None:
-                    rows.extend(self._rows(content))
-        return rows
+                    found.extend(self._children(content, tag))
+        return found
+
+    def _rows(self, tbl: Element) -> list[Element]:
+        return self._children(tbl, _TR)
 
     def _cells(self, tr: Element) -> list[Element]:
-        cells: list[Element] = []
-        for el in tr:
-            if el.tag == _TC:
-                cells.append(el)
-            elif el.tag in (_SDT, *_CONTAINERS):
-                content = el.find(W + "sdtContent") if el.tag == _SDT else el
-                if content is not None:
-                    cells.extend(self._cells(content))
-        return cells
+        return self._children(tr, _TC)
 
     def table(self, tbl: Element) -> None:
         rows = self._rows(tbl)
