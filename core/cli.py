@@ -146,7 +146,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                 print(f"{path}: {note.zh if args.lang == 'zh' else note.en}", file=sys.stderr)
                 code = max(code, EXIT_INCOMPLETE) if code != EXIT_INPUT else code
         out.append(item)
-    payload: Any = out[0] if len(args.files) == 1 and out else out
+    if len(args.files) == 1 and not out:
+        return code  # the one file could not be read: its error is on stderr, nothing to print
+    payload: Any = out[0] if len(args.files) == 1 else out
     if args.format == "yaml":
         import yaml
 

@@ -62,7 +62,7 @@ def test_unreadable_input_is_one_chinese_line_and_exit_3(tmp_path: Path, capsys:
     f = tmp_path / "input.txt"
     f.write_bytes(content)
     code, out, err = run(capsys, "extract", str(f))
-    assert code == 3
+    assert code == 3 and out == ""  # nothing on stdout for the one file that could not be read
     lines = [x for x in err.splitlines() if x.strip()]
     assert len(lines) == 1 and code_word in lines[0], err
     assert "Traceback" not in err
@@ -153,6 +153,8 @@ def test_rules_list_show_and_english(shared_dir: Path, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "check", "--lang", "en", "--format", "json", str(shared_dir / SEED_000))
     msgs = [f["message"] for f in json.loads(out)["reports"][0]["findings"]]
     assert msgs and not any("正文称" in m for m in msgs)
+    code, out, _ = run(capsys, "check", "--lang", "en", str(shared_dir / SEED_000))
+    assert "organ: 太原市清徐县人民政府" in out and "：" not in out.split("\n")[1]
 
 
 def test_internal_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch,

@@ -23,14 +23,14 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 _T = {
     "zh": {
-        "organ": "机关", "year": "年度", "format": "格式", "unreadable": "无法读取", "where": "位置",
+        "colon": "：", "organ": "机关", "year": "年度", "format": "格式", "unreadable": "无法读取", "where": "位置",
         "line": "第 {n} 行", "basis": "依据", "whole": "报告整体（标题、机关、日期、期限、格式）", "not_eval": "未能评估（缺少数据）",
         "clean": "未发现问题", "subtotal": "错误 {error} · 警告 {warning} · 提示 {info}",
         "total": "共 {n} 份年报（{u} 份无法读取）：错误 {error} · 警告 {warning} · 提示 {info} · 未能评估 {ne}",
         "suppressed": "已豁免", "problems": "运行问题", "notes": "读取说明", "recovered": "（推算值）",
     },
     "en": {
-        "organ": "organ", "year": "year", "format": "format", "unreadable": "unreadable", "where": "at",
+        "colon": ": ", "organ": "organ", "year": "year", "format": "format", "unreadable": "unreadable", "where": "at",
         "line": "line {n}", "basis": "basis", "whole": "the report as a whole (title, organ, dates, period, format)", "not_eval": "not evaluated (missing data)",
         "clean": "no findings", "subtotal": "errors {error} · warnings {warning} · info {info}",
         "total": "{n} reports ({u} unreadable): errors {error} · warnings {warning} · info {info} · not evaluated {ne}",
@@ -74,8 +74,8 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
             out.append("  " + c("error", f"✗ {t['unreadable']}: {p.message}"))
         out.append("")
         return "\n".join(out)
-    out.append(c("dim", f"  {t['organ']}：{meta.get('organ') or '—'} · {t['year']}：{meta.get('year') or '—'}"
-                        f" · {t['format']}：{meta.get('format') or '—'}"))
+    out.append(c("dim", f"  {t['organ']}{t['colon']}{meta.get('organ') or '—'} · {t['year']}{t['colon']}"
+                        f"{meta.get('year') or '—'} · {t['format']}{t['colon']}{meta.get('format') or '—'}"))
     for p in rep.problems:
         out.append("  " + c("warning", f"! {p.message}"))
     for note in rep.notes:
@@ -101,9 +101,9 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
                 label = loc.get("label") or loc.get("pointer") or ""
                 text = _clip(loc.get("text") or "")
                 rec = t["recovered"] if loc.get("recovered") else ""
-                out.append(c("dim", f"      {t['where']}：{where} {label} “{text}”{rec}"))
+                out.append(c("dim", f"      {t['where']}{t['colon']}{where} {label} “{text}”{rec}"))
             if f.basis:
-                out.append(c("dim", f"      {t['basis']}：{f.basis}"))
+                out.append(c("dim", f"      {t['basis']}{t['colon']}{f.basis}"))
     if rep.not_evaluated:
         names = ", ".join(n.rule for n in rep.not_evaluated[:12])
         more = f" …(+{len(rep.not_evaluated) - 12})" if len(rep.not_evaluated) > 12 else ""
