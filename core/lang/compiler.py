@@ -173,6 +173,42 @@ def _line_col(src: str, index: int) -> tuple[int, int]:
 _DUNDER = re.compile(r"\w*__\w*")
 
 
+def _nested_repeat(pattern: str) -> bool:
+    """Whether a regex repeats (``*``, ``+``, ``{m,}``…) something that itself repeats: the shape of
+    catastrophic backtracking. Read from the parsed pattern, so escapes and classes are understood."""
+    try:
+        from re import _parser as sre  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import sre_parse as sre  # type: ignore[no-redef]
+
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)} - {None}
+
+    def walk(items: object, inside_repeat: bool) -> bool:
+        for op, av in items:  # type: ignore[attr-defined]
+            if op in repeats:
+                lo, hi, sub = av
+                varies = lo != hi  # a{3} matches one length only and cannot make backtracking explode
+                if inside_repeat and varies:
+                    return True
+                if walk(sub, inside_repeat or varies):
+                    return True
+            elif op == sre.SUBPATTERN:
+                if walk(av[-1], inside_repeat):
+                    return True
+            elif op == sre.BRANCH:
+                if any(walk(b, inside_repeat) for b in av[1]):
+                    return True
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                if walk(av[1], inside_repeat):
+                    return True
+        return False
+
+    try:
+        return walk(sre.parse(pattern), False)
+    except Exception:  # noqa: BLE001 - re.compile already accepted it; be permissive on odd internals
+        return False
+
+
 def prescan(src: str, sm: SourceMap, let: str | None = None) -> None:
     """Limits checked before parsing, so that no input can make the parser or compiler recurse
     deeply or run long: length, bracket depth, Python internals, ``**``."""
@@ -822,6 +858,12 @@ class Compiler:
                 rx = re.compile(pat.const)
             except re.error as e:
                 raise self.err("BAD_REGEX", f"正则表达式有误：{e}", f"bad regular expression: {e}", pat.tok or tok) from None
+            if _nested_repeat(pat.const):
+                # Python's re has no time limit: (a+)+ and the like can take exponential time on a
+                # long section, so such a pattern is refused when the rule is loaded.
+                raise self.err("BAD_REGEX", "正则表达式含嵌套的重复（如 (a+)+），可能导致检查长时间卡住，请改写",
+                               "the regex nests repetitions (like (a+)+), which can make a check hang; rewrite it",
+                               pat.tok or tok)
             args[1] = const_node(rx, pat.tok)
         if isinstance(spec, Builtin):
             self.check_literal_args(name, args)
