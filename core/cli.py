@@ -198,9 +198,17 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     results = api.test_rules([Path(d) for d in args.dirs] or None, rule_dirs=args.rules)
     failed = [r for r in results if not r["ok"]]
+    zh = args.lang == "zh"
     for r in failed:
-        print(f"FAIL {r['rule']} example {r['index']}: expected {r['expect']}, got {r['got']} ({r['file']})")
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+        where = ":".join(str(x) for x in (r["file"], r.get("line")) if x is not None)
+        head = (f"未通过 {r['rule']} 第 {r['index'] + 1} 个示例：应为 {r['expect']}，实为 {r['got']}" if zh else
+                f"FAIL {r['rule']} example {r['index'] + 1}: expected {r['expect']}, got {r['got']}")
+        print(f"{where}: {head}")
+        if r.get("detail"):
+            print(f"    {r['detail']}")
+    passed = len(results) - len(failed)
+    # the closing line stays "N passed, N failed" so that CI logs read it whatever the language
+    print((f"示例：{passed} 个通过，{len(failed)} 个未通过 — " if zh else "") + f"{passed} passed, {len(failed)} failed")
     return EXIT_OK if not failed else 1
 
 

@@ -198,3 +198,53 @@ def test_a_plugin_reporter_is_used_for_its_format(shared_dir: Path) -> None:
     out = api.render(run, "tsv", using=checker)
     assert out.startswith(str(shared_dir / SEED_000)) and out.split("\t")[1] != "0"
     assert api.find_reporter("tsv", using=api.Checker()) is None
+
+
+def test_alias_bomb_in_a_rule_example_is_refused_not_expanded(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "bomb"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: bomb\nversion: '1'\ndescription: x\n", encoding="utf-8")
+    levels = ['    x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"    x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    (pack / "r.yaml").write_text(textwrap.dedent("""\
+        - id: BOMB-1
+          title: {zh: 炸弹, en: bomb}
+          severity: error
+          basis: x
+          expr: requests.new.total >= 0
+          message: {zh: "新收 {left}", en: "new {left}"}
+          examples:
+            - {doc: {requests: {new: {total: 3}}}, expect: pass}
+            - {doc: {requests: {new: {total: -3}}}, expect: fail}
+            - expect: pass
+              doc:
+        """) + "\n".join("    " + x for x in levels) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "rules", "test", str(pack))
+    assert code == 2
+    assert f"{pack / 'r.yaml'}:10:7:" in err and "别名" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("message", "word"), [('"新收 {nonexistent}"', "nonexistent"), ('"新收 {left"', "不成对")],
+                         ids=["unknown-placeholder", "unpaired-brace"])
+def test_bad_message_placeholder_is_a_load_error_at_the_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                message: str, word: str) -> None:
+    pack = tmp_path / "msg"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: msg\nversion: '1'\ndescription: x\n", encoding="utf-8")
+    (pack / "r.yaml").write_text(textwrap.dedent(f"""\
+        - id: MSG-1
+          title: {{zh: 消息, en: message}}
+          severity: error
+          basis: x
+          expr: requests.new.total >= 0
+          message:
+            zh: {message}
+            en: "new {{left}}"
+          examples:
+            - {{doc: {{requests: {{new: {{total: 3}}}}}}, expect: pass}}
+            - {{doc: {{requests: {{new: {{total: -3}}}}}}, expect: fail}}
+        """), encoding="utf-8")
+    code, out, err = run(capsys, "rules", "test", str(pack))
+    assert code == 2
+    assert f"{pack / 'r.yaml'}:7:9:" in err and word in err and "left" in err  # the hint lists what is available

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from gipcheck.engine.yamlpos import PosDict, PosList, load_yaml, node_at, plain, source_line
+from gipcheck.engine.yamlpos import PosDict, PosList, TooLarge, load_yaml, node_at, plain, source_line
 from gipcheck.errors import RuleError
 from gipcheck.resources import rules_dir, schemas_dir
 
@@ -395,7 +395,14 @@ def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, 
     examples = []
     for i, ex in enumerate(raw["examples"]):
         node = raw["examples"].items[i] if isinstance(raw["examples"], PosList) else None
-        examples.append(Example(doc=plain(ex.get("doc")) or {}, prev=plain(ex.get("prev")), expect=ex["expect"],
+        try:
+            doc, prev = plain(ex.get("doc")) or {}, plain(ex.get("prev"))
+        except TooLarge:
+            raise _pos_error("TOO_LARGE", "示例文档展开后过大（YAML 别名层层引用？），已拒绝",
+                             "the example document expands to too many values (YAML aliases referring to "
+                             "aliases?); refused", file, text, node,
+                             "示例只需写出规则用到的几个单元格", "an example needs only the few cells the rule reads") from None
+        examples.append(Example(doc=doc, prev=prev, expect=ex["expect"],
                                 index=i, line=node.start_mark.line + 1 if node is not None else None,
                                 note=ex.get("note")))
     sev_when = []
@@ -422,7 +429,37 @@ def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, 
     rule.severity_compiled = [(_compile_source(src, rule.all_lets), sev) for src, sev in sev_when]
     for name in lets:  # every let compiles at load time, used or not (and message values are ready)
         rule.let_expression(name)
+    _check_message(rule, raw, file, text)
     return rule
+
+
+_BOUND = re.compile(r"\b(?:all|any|for)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b")
+_ENGINE_VALUES = ("left", "right", "diff", "value")  # what the engine fills from the deciding comparison
+
+
+def _check_message(rule: Rule, raw: PosDict, file: str, text: str) -> None:
+    """Every ``{name}`` in a message must be something the engine can fill — a deciding value, a
+    name bound in the expression, or a let — and braces must pair; else a load error at the message,
+    not a finding that prints ``{nonexistent}`` to a clerk."""
+    sources = [rule.expr.text, *(src.text for src in rule.all_lets.values())]
+    allowed = {*_ENGINE_VALUES, *rule.all_lets, *(m for src in sources for m in _BOUND.findall(src))}
+    msg, msg_node = raw["message"], raw.members["message"][1]
+    for lang in ("zh", "en"):
+        template = rule.message.get(lang, "")
+        stray = PLACEHOLDER.sub("", template)
+        bad = next((c for c in stray if c in "{}"), None)
+        names = [n for n in PLACEHOLDER.findall(template) if n not in allowed]
+        if bad is None and not names:
+            continue
+        where = msg.members[lang][1] if isinstance(msg, PosDict) and lang in msg.members else msg_node
+        choices = "、".join(sorted(allowed))
+        if bad is not None:
+            raise _pos_error("MESSAGE", f"消息（{lang}）中有不成对的“{bad}”：占位符应写成 {{名称}}",
+                             f"message ({lang}) has an unpaired '{bad}': placeholders are written {{name}}",
+                             file, text, where, f"可用的占位符：{choices}", f"placeholders available: {choices}")
+        raise _pos_error("MESSAGE", f"消息（{lang}）中的占位符 {{{names[0]}}} 没有对应的值",
+                         f"message ({lang}): placeholder {{{names[0]}}} has no value",
+                         file, text, where, f"可用的占位符：{choices}", f"placeholders available: {choices}")
 
 
 def _rule_files(directory: Path) -> list[Path]:

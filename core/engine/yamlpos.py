@@ -179,10 +179,24 @@ def node_at(root: Any, path: list[Any] | tuple[Any, ...], *, key: bool = False) 
     return node
 
 
-def plain(value: Any) -> Any:
-    """Deep copy into plain dicts and lists (what documents are made of)."""
+MAX_PLAIN_NODES = 200_000  # a document fragment in a rule file is small; aliases must not blow it up
+
+
+class TooLarge(ValueError):
+    """A value expands past :data:`MAX_PLAIN_NODES` (YAML aliases repeating one another: an alias bomb)."""
+
+
+def plain(value: Any, budget: list[int] | None = None) -> Any:
+    """Deep copy into plain dicts and lists (what documents are made of). YAML aliases are
+    expanded here, so the copy is bounded: past :data:`MAX_PLAIN_NODES` values it raises
+    :class:`TooLarge` instead of eating the machine's memory."""
+    if budget is None:
+        budget = [MAX_PLAIN_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise TooLarge("value too large")
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, budget) for v in value]
     return value

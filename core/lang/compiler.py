@@ -174,8 +174,9 @@ _DUNDER = re.compile(r"\w*__\w*")
 
 
 def _nested_repeat(pattern: str) -> bool:
-    """Whether a regex repeats (``*``, ``+``, ``{m,}``…) something that itself repeats: the shape of
-    catastrophic backtracking. Read from the parsed pattern, so escapes and classes are understood."""
+    """Whether a regex repeats (``*``, ``+``, ``{m,}``…) something that itself varies — a repetition
+    or an alternation: the shapes of catastrophic backtracking. Read from the parsed pattern, so
+    escapes and classes are understood (``[ab]+`` is a class, not an alternation)."""
     try:
         from re import _parser as sre  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - Python < 3.11
@@ -196,7 +197,8 @@ def _nested_repeat(pattern: str) -> bool:
                 if walk(av[-1], inside_repeat):
                     return True
             elif op == sre.BRANCH:
-                if any(walk(b, inside_repeat) for b in av[1]):
+                # alternatives under a repetition, (a|aa)*, can match one text in exponentially many ways
+                if inside_repeat or any(walk(b, inside_repeat) for b in av[1]):
                     return True
             elif op in (sre.ASSERT, sre.ASSERT_NOT):
                 if walk(av[1], inside_repeat):
@@ -861,8 +863,9 @@ class Compiler:
             if _nested_repeat(pat.const):
                 # Python's re has no time limit: (a+)+ and the like can take exponential time on a
                 # long section, so such a pattern is refused when the rule is loaded.
-                raise self.err("BAD_REGEX", "正则表达式含嵌套的重复（如 (a+)+），可能导致检查长时间卡住，请改写",
-                               "the regex nests repetitions (like (a+)+), which can make a check hang; rewrite it",
+                raise self.err("BAD_REGEX", "正则表达式在重复中又含重复或“|”分支（如 (a+)+、(a|aa)*），可能导致检查长时间卡住，请改写",
+                               "the regex repeats a repetition or an alternation (like (a+)+ or (a|aa)*), which "
+                               "can make a check hang; rewrite it",
                                pat.tok or tok)
             args[1] = const_node(rx, pat.tok)
         if isinstance(spec, Builtin):
