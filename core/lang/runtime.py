@@ -1087,7 +1087,7 @@ def in_fn(an: Any, bn: Any, negate: bool) -> Fn:
             unk = None
             for e in b:
                 if e is None or type(e) is Unknown:
-                    unk = merge_unknown(unk or UNKNOWN, e if e is not None else UNKNOWN)
+                    unk = merge_unknown(UNKNOWN if unk is None else unk, e if e is not None else UNKNOWN)
                     continue
                 if equal(a, e) is True:
                     return True
