@@ -234,3 +234,22 @@ def test_parse_text_merges_origin_into_locations() -> None:
     assert (loc.line, loc.text, loc.page, loc.where) == (7, "1", 3, "L7")
     assert rep.document["meta"]["source"]["loader"] == "pdf"
     assert rep.document["meta"]["organ"] == "示例县人民政府"
+
+
+@pytest.mark.parametrize("cell", ["+59", "59件", "(59)", "五十九", "O", "〇"])
+def test_a_value_cell_that_is_not_a_number_keeps_its_column_as_null(cell: str) -> None:
+    """Never slide the rest of the row one column left, never read it as 0: null plus a note."""
+    from pathlib import Path as _P
+
+    from gipcheck.load import load_bytes
+
+    seed = _P(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_be94cdfbcf579bbe.txt"
+    if not seed.is_file():
+        pytest.skip("../shared is not beside the checkout")
+    text = seed.read_text(encoding="utf-8").replace("新收政府信息公开申请数量 | 59 | 0", f"新收政府信息公开申请数量 | {cell} | 0")
+    loaded = load_bytes(text.encode(), "x.txt")
+    new = loaded.document["requests"]["new"]
+    assert new["natural_person"] is None and new["commercial"] == 0 and new["total"] == 59
+    notes = [n for n in loaded.notes if n.code == "UNREADABLE_CELL"]
+    assert len(notes) == 1 and cell in notes[0].zh and notes[0].pointer == "/requests/new/natural_person"
+    assert loaded.locations["/requests/new/natural_person"].text == cell

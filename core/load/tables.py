@@ -575,6 +575,8 @@ class TableRead:
     start: int = -1
     end: int = -1
     overflow: int = 0
+    # value cells that are not numbers ("59件", "+59"): (row path, column index, raw text, start)
+    unreadable: list[tuple[str, int, str, int]] = field(default_factory=list)
 
 
 def parse_number(text: str, *, money: bool = False) -> int | float | None:
@@ -789,6 +791,17 @@ def _match_request_label(label: str, st: _T3State) -> tuple[str, str | None]:
     return "none", None
 
 
+_ZERO_LOOKALIKES = frozenset("Oo")
+_CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+def _looks_like_value(text: str) -> bool:
+    """A cell written where a number belongs: it has a digit of any script, is a number in Chinese
+    numerals (五十九), or is a letter O standing for 0."""
+    return (any(ch.isdigit() for ch in text) or (len(text) == 1 and text in _ZERO_LOOKALIKES)
+            or all(ch in _CJK_NUMERALS for ch in text))
+
+
 def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     """Walk a table-三 cell stream (of :func:`tokenize` or :func:`scan`) and fill its rows by label."""
     st = _T3State(fmt)
@@ -801,6 +814,13 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     def label(cell: Cell) -> None:
         nonlocal cur, pending, pending_start
         text = cell.text
+        if (cur is not None and cur.run is None and cur.count < cur.width and cell.pipe and cell.valued
+                and _looks_like_value(text) and match_request_label(text, st)[0] == "none"):
+            # a value cell that is not a plain number keeps its column, as null: the cells after it
+            # must not slide one column to the left
+            out.unreadable.append((cur.path, cur.count, text, cell.start))
+            cur.items.append(Item(MARK, None, text, cell.start, cell.end))
+            return
         if "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
             out.notes.append(text)
             if out.start < 0:

@@ -19,6 +19,7 @@ from gipcheck.document.canon import (
     REVIEW_BLOCKS,
     REVIEW_COLUMNS,
     active_rows,
+    label_of,
     pointer,
     request_rows,
 )
@@ -355,6 +356,12 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     if active is not None:
         doc["active"] = active
     requests = _build_requests(read3, fmt, loc, locations, notes) if t3 else None
+    for path, index, raw, _start in read3.unreadable:
+        col = REQUEST_COLUMNS[index] if index < len(REQUEST_COLUMNS) else str(index)
+        ptr = pointer(path, col)
+        notes.append(Note("UNREADABLE_CELL", f"表三单元格“{raw}”不是数字，按空格处理（{label_of(ptr)}）",
+                          f"table 3 cell '{raw}' is not a number; read as blank ({label_of(ptr, 'en')})",
+                          pointer=ptr))
     if requests is not None:
         doc["requests"] = requests
     review = _build_review(read4, facts, loc, locations, notes) if t4 else None
