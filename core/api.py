@@ -114,6 +114,8 @@ def extract(path: str | Path, *, region: str | None = None) -> LoadedReport:
 
 def extract_many(paths: Sequence[str | Path], *, region: str | None = None) -> list[LoadedReport | GipcheckError]:
     """Load several reports; a file that cannot be read gives its error in its place."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one path, not a sequence of its characters
     c = checker(region=region)
     out: list[LoadedReport | GipcheckError] = []
     for p in paths:
@@ -141,6 +143,8 @@ def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), p
     ``render=(format, options)``: the run is only to be rendered so (reports may come back rendered)."""
     from gipcheck.batch import run_batch
 
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [os.fspath(paths)]  # one path, not a sequence of its characters
     return run_batch(paths, rule_dirs=rule_dirs, prev=prev, lang=lang, region=region,
                      strict_plugins=strict_plugins, jobs=jobs, profile=profile, config=config,
                      no_suppressions=no_suppressions, progress=progress, settings=settings, full=full,
@@ -156,8 +160,8 @@ def load_settings(*, config: str | None = None, profile: str | None = None, lang
 
 def exit_code(run: RunResult) -> int:
     """0 clean, 1 an error-severity finding, 3 an input could not be read (2 is raised earlier)."""
-    if any(not r.readable for r in run.reports):
-        return EXIT_INPUT
+    if any(not r.readable for r in run.reports) or any(p.code == "NO_REPORTS" for p in run.problems):
+        return EXIT_INPUT  # an unreadable input, or nothing to check at all
     if any(r.counts()["error"] for r in run.reports):  # unsuppressed errors
         return EXIT_FINDINGS
     return EXIT_OK

@@ -43,20 +43,24 @@ def expand_inputs(args: Sequence[str]) -> list[str]:
             seen.add(p)
             out.append(p)
 
+    def walk(directory: str) -> None:
+        for root, dirs, files in os.walk(directory):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for f in sorted(files):
+                if f.lower().endswith(REPORT_EXTENSIONS) and not f.startswith(".") and not _is_doc(f):
+                    add(os.path.join(root, f))
+
     for arg in args:
         if os.path.isdir(arg):
-            for root, dirs, files in os.walk(arg):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if f.lower().endswith(REPORT_EXTENSIONS) and not f.startswith(".") and not _is_doc(f):
-                        add(os.path.join(root, f))
+            walk(arg)
         elif _GLOB_CHARS & set(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 add(arg)
             for m in matches:
-                if os.path.isfile(m):
-                    add(m)
+                # a matched folder is walked; anything else that is not a regular file (a dangling
+                # link, a pipe) is kept so that it is reported, never silently dropped
+                walk(m) if os.path.isdir(m) else add(m)
         else:
             add(arg)
     return out
@@ -300,5 +304,11 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
         for r in results:
             on_result(r)
     run = RunResult(reports=results, problems=list(checker.problems), rules=rule_catalog(checker.packs))
+    if not paths:
+        shown = "、".join(inputs) or "—"
+        kinds = " ".join(REPORT_EXTENSIONS)
+        run.problems.append(Problem("input", "NO_REPORTS", f"没有找到可检查的年报文件（{shown}；支持 {kinds}）"
+                                    if lang == "zh" else f"no report files found ({', '.join(inputs)}; "
+                                    f"supported: {kinds})"))
     run.problems.extend(settings.run_problems(run, no_suppressions=no_suppressions))
     return run

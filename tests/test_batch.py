@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+from pathlib import Path
 
 from _reporting import checker, seeds
 
@@ -186,3 +187,32 @@ def test_a_configuration_that_changes_results_is_applied_before_rendering(tmp_pa
     data = json.loads(get_reporter("json")(run, {}))
     assert all(f.get("suppressed") for r in data["reports"] for f in r["findings"] if f["rule"] == rule)
     assert any(f["rule"] == rule for r in data["reports"] for f in r["findings"])
+
+
+def test_nothing_to_check_is_exit_3_and_glob_matches_are_never_dropped(tmp_path: Path) -> None:
+    """An empty folder is reported, not a silent success; a glob's folders are walked and its
+    dangling links are reported as unreadable."""
+    from gipcheck import api
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = api.check_paths([str(empty)], jobs=1, progress=None)
+    assert run.reports == [] and api.exit_code(run) == 3
+    assert [p.code for p in run.problems if p.kind == "input"] == ["NO_REPORTS"]
+
+    (tmp_path / "g" / "sub").mkdir(parents=True)
+    (tmp_path / "g" / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "g" / "dangle.txt").symlink_to(tmp_path / "nowhere")
+    run = api.check_paths([str(tmp_path / "g" / "*")], jobs=1, progress=None)
+    assert [Path(r.source).name for r in run.reports] == ["dangle.txt", "a.txt"]
+    assert all(not r.readable for r in run.reports) and api.exit_code(run) == 3
+
+
+def test_a_single_path_string_is_one_input_not_its_characters(tmp_path: Path) -> None:
+    from gipcheck import api
+
+    f = tmp_path / "r.txt"
+    f.write_text("x", encoding="utf-8")
+    assert len(api.check_paths(str(f), jobs=1, progress=None).reports) == 1
+    assert len(api.extract_many(str(f))) == 1
+    assert api.check("a\x00b.txt").problems[0].code == "IO"

@@ -52,15 +52,24 @@ def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = 
     """Read the file at ``path`` and load it. The size limit (``options["max_bytes"]``, default
     20 MB) is checked from ``stat`` before anything is read."""
     opts = dict(options or {})
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load_path takes a path, not {type(path).__name__}")
     p = Path(path)
+    # one printable line, whatever the file is called (newlines, NUL bytes)
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(p))
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise LoadError("IO", f"文件不存在：{p}", f"no such file: {p}") from None
-    except OSError as e:
-        raise LoadError("IO", f"无法读取文件：{p}（{e.strerror}）", f"cannot read {p}: {e.strerror}") from None
+        raise LoadError("IO", f"文件不存在：{shown}", f"no such file: {shown}") from None
+    except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
+        reason = getattr(e, "strerror", None) or str(e)
+        raise LoadError("IO", f"无法读取文件：{shown}（{reason}）", f"cannot read {shown}: {reason}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise LoadError("IO", f"这是一个目录，不是文件：{p}", f"is a directory, not a file: {p}")
+        raise LoadError("IO", f"这是一个目录，不是文件：{shown}", f"is a directory, not a file: {shown}")
+    if not stat.S_ISREG(st.st_mode):
+        # a pipe or device has no size to check before reading, and may never end
+        raise LoadError("IO", f"不是普通文件（管道或设备），请先保存为文件再检查：{shown}",
+                        f"not a regular file (a pipe or device); save it to a file first: {shown}")
     limit = _max_bytes(opts)
     if st.st_size > limit:
         raise _too_large(st.st_size, limit)
