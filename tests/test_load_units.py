@@ -253,3 +253,20 @@ def test_a_value_cell_that_is_not_a_number_keeps_its_column_as_null(cell: str) -
     notes = [n for n in loaded.notes if n.code == "UNREADABLE_CELL"]
     assert len(notes) == 1 and cell in notes[0].zh and notes[0].pointer == "/requests/new/natural_person"
     assert loaded.locations["/requests/new/natural_person"].text == cell
+
+
+def test_stated_totals_are_bounded_on_hostile_prose() -> None:
+    """Hundreds of thousands of "共N条，其中…" sentences: the work is bounded by a fixed number of
+    stated totals examined, so a 5 MB paragraph cannot take minutes."""
+    from pathlib import Path as _P
+
+    from gipcheck.load import load_bytes
+    from gipcheck.load.facts import MAX_STATED_TOTALS
+
+    seed = _P(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_be94cdfbcf579bbe.txt"
+    if not seed.is_file():
+        pytest.skip("../shared is not beside the checkout")
+    text = seed.read_text(encoding="utf-8") + "共有12条，其中3条、" * 300_000
+    loaded = load_bytes(text.encode(), "x.txt")
+    assert 0 < len(loaded.document["facts"]["stated_totals"]) <= MAX_STATED_TOTALS
+    assert loaded.document["requests"]["results"]["total"]["total"] == 57  # the tables are still read

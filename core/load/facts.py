@@ -253,12 +253,19 @@ _PART_END = re.compile("[。\n]")
 _PART_END_PAREN = re.compile("[。\n)]")
 
 
+MAX_STATED_TOTALS = 300  # "其中" sentences examined per report
+
+
 def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatterns
                    ) -> list[tuple[dict[str, Any], tuple[int, int]]]:
     out: list[tuple[dict[str, Any], tuple[int, int]]] = []
+    seen = 0
     for a, b, sec in spans:
         p = norm.find("其中", a, b)
         while p >= 0:
+            seen += 1
+            if seen > MAX_STATED_TOTALS:  # a real report has a handful; bounded work on hostile text
+                return out
             window_start = max(a, p - 24)
             m = patterns.total.search(norm, window_start, p)
             if m and not (m.start("n") > 0 and norm[m.start("n") - 1].isdigit()):
