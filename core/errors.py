@@ -8,7 +8,8 @@ Exit codes (documented in README and ``gipcheck --help``):
 2    the run itself could not be done: bad arguments, unreadable or broken rule/config files,
      a plugin failure under ``--strict-plugins``
 3    an input could not be read as a report (empty, binary, too large, corrupt, wrong format,
-     not an annual report, needs a plugin) — the other inputs are still processed
+     not an annual report, needs a plugin), or no report file was found at all — the other
+     inputs are still processed
 4    ``extract``: a report was read but is incomplete (e.g. cut off inside table 三)
 70   an internal error in gipcheck itself (a bug; reported in one line, ``GIPCHECK_DEBUG=1`` shows more)
 ==== =====================================================================================
