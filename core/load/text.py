@@ -24,6 +24,7 @@ from gipcheck.document.canon import (
     request_rows,
 )
 from gipcheck.errors import LoadError
+from gipcheck.load import digits as _digits
 from gipcheck.load import tables
 from gipcheck.load.base import LoadedReport, Location, Note
 from gipcheck.load.decode import _plausible, _utf16_kind, decode_bytes, looks_binary
@@ -31,11 +32,6 @@ from gipcheck.load.facts import extract_facts, load_patterns
 from gipcheck.load.meta import detect_format, extract_meta
 from gipcheck.load.sections import Heading, clean_prose, find_headings
 from gipcheck.load.tables import BLANK, MARK, NUM, Cell, Item, Row, TableRead
-
-try:  # the digit-string splitter (helper module); without it glued runs stay null with a note
-    from gipcheck.load import digits as _digits
-except Exception:  # pragma: no cover - only while the module is missing
-    _digits = None  # type: ignore[assignment]
 
 NAME = "text"
 MEDIA_TYPES = ("text/plain", "text/markdown")
@@ -433,6 +429,17 @@ def _merge(rec: Any, long: _TooLong) -> Any:
     return rec
 
 
+def _recovered(row: Row, rec: Any, path: str, width: int, notes: list[Note],
+               loc: _Locator) -> tuple[list[Any] | None, bool]:
+    """The cells of a row that was a glued digit run, as the splitter recovered them (``None`` for a
+    row read cell by cell), whether they count as recovered; an ambiguous split gets its note."""
+    if row.run is None:
+        return None, False
+    if path in rec.ambiguous:
+        _recovery_note(notes, rec, path, loc, row.run.start)
+    return rec.values.get(path, [None] * width), path in rec.recovered
+
+
 def _recovery_note(notes: list[Note], rec: Any, path: str, loc: _Locator, start: int) -> None:
     zh = rec.ambiguous.get(path, "")
     en = getattr(rec, "ambiguous_en", {}).get(path, zh)
@@ -489,7 +496,7 @@ def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locatio
     out: dict[str, Any] = {}
     runs = {p: r.run.text for p, r in read.rows.items() if r.run is not None}
     rec = None
-    if runs and _digits is not None:
+    if runs:
         known = {p: [it.value for it in r.items] for p, r in read.rows.items()
                  if r.run is None and r.count == len(REQUEST_COLUMNS)
                  and all(it.kind == NUM and isinstance(it.value, int) for it in r.items)}
@@ -503,18 +510,7 @@ def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locatio
                               pointer=pointer(spec.path)))
             continue
         obj: dict[str, Any] = {}
-        values = None
-        recovered = False
-        if row.run is not None:
-            if rec is None:
-                values = [None] * len(REQUEST_COLUMNS)
-                notes.append(Note("DIGITS_UNAVAILABLE", "数字串拆分模块不可用，该行留空", "digit splitter unavailable",
-                                  pointer=pointer(spec.path)))
-            else:
-                values = rec.values.get(spec.path, [None] * len(REQUEST_COLUMNS))
-                recovered = spec.path in rec.recovered
-                if spec.path in rec.ambiguous:
-                    _recovery_note(notes, rec, spec.path, loc, row.run.start)
+        values, recovered = _recovered(row, rec, spec.path, len(REQUEST_COLUMNS), notes, loc)
         _fill_row(obj, spec.path, REQUEST_COLUMNS, row, values, recovered, loc, locations)
         if row.run is None and row.count < len(REQUEST_COLUMNS):
             notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {row.count} 个单元格",
@@ -541,7 +537,7 @@ def _build_active(read: TableRead, fmt: str, facts: dict[str, Any], loc: _Locato
     out: dict[str, Any] = {}
     runs = {p: r.run.text for p, r in read.rows.items() if r.run is not None}
     rec = None
-    if runs and _digits is not None:
+    if runs:
         runs, long = _split_runs(runs)
         rec = _merge(_digits.recover_active(runs, {p: read.rows[p].width for p in runs}, _active_hints(facts, fmt), fmt=fmt),
                      _TooLong(long, {p: read.rows[p].width for p in long}))
@@ -553,16 +549,7 @@ def _build_active(read: TableRead, fmt: str, facts: dict[str, Any], loc: _Locato
             continue
         columns = tuple(f for f, _ in spec.cells)
         obj: dict[str, Any] = {}
-        values = None
-        recovered = False
-        if row.run is not None:
-            if rec is None:
-                values = [None] * len(columns)
-            else:
-                values = rec.values.get(spec.path, [None] * len(columns))
-                recovered = spec.path in rec.recovered
-                if spec.path in rec.ambiguous:
-                    _recovery_note(notes, rec, spec.path, loc, row.run.start)
+        values, recovered = _recovered(row, rec, spec.path, len(columns), notes, loc)
         _fill_row(obj, spec.path, columns, row, values, recovered, loc, locations)
         if spec.money and spec.path == "active.procurement" and fmt == "2019":
             obj["amount_unit"] = row.unit
@@ -581,7 +568,7 @@ def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locatio
     if run is not None:
         values: dict[str, list[Any]] = {}
         recovered: set[str] = set()
-        if _digits is None or len(run.text) > 2 * tables.MAX_RUN:
+        if len(run.text) > 2 * tables.MAX_RUN:
             values = {f"review.{b}": [None] * len(REVIEW_COLUMNS) for b in REVIEW_BLOCKS}
             long = _TooLong({"review": run.text}, {"review": 15})
             notes.append(Note("AMBIGUOUS_DIGITS", long.ambiguous["review"], long.ambiguous_en["review"],
