@@ -9,7 +9,7 @@ placement. A cell the report leaves blank is None; a cell that cannot be placed 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,12 +74,9 @@ def _active_row_of(label: str, rows: Sequence[ActiveRow]) -> ActiveRow | None:
     return found[0] if len(found) == 1 else None
 
 
-def parse_active(lines: list[str], start: int, end: int, rows: Sequence[ActiveRow]) -> TableResult:
-    """Table 二 between line indexes ``start`` and ``end``."""
-    res = TableResult()
-    short: list[tuple[ActiveRow, list[Cell]]] = []
-    orphans: list[tuple[Cell, str]] = []  # a value cut out of its row, with the note under it
-    pending: ActiveRow | None = None
+def _table_lines(lines: list[str], start: int, end: int, res: TableResult) -> Iterator[tuple[int, str]]:
+    """The lines of a table between ``start`` and ``end`` that may hold cells: page furniture is
+    skipped, and prose lines are kept aside in ``res.prose_lines`` (they belong to the section text)."""
     for i in range(start + 1, end):
         text = lines[i]
         if is_noise(text):
@@ -87,6 +84,16 @@ def parse_active(lines: list[str], start: int, end: int, rows: Sequence[ActiveRo
         if _is_prose(text):
             res.prose_lines.append(i)
             continue
+        yield i, text
+
+
+def parse_active(lines: list[str], start: int, end: int, rows: Sequence[ActiveRow]) -> TableResult:
+    """Table 二 between line indexes ``start`` and ``end``."""
+    res = TableResult()
+    short: list[tuple[ActiveRow, list[Cell]]] = []
+    orphans: list[tuple[Cell, str]] = []  # a value cut out of its row, with the note under it
+    pending: ActiveRow | None = None
+    for i, text in _table_lines(lines, start, end, res):
         stripped = text.strip()
         if stripped.startswith("（") and stripped.endswith("）") and not is_table_row(text):
             if orphans and not orphans[-1][1]:
@@ -212,13 +219,7 @@ def parse_requests(lines: list[str], start: int, end: int, specs: Sequence[RowSp
     res = TableResult()
     rows: list[ValueRow] = []
     header_text: list[str] = []
-    for i in range(start + 1, end):
-        text = lines[i]
-        if is_noise(text):
-            continue
-        if _is_prose(text):
-            res.prose_lines.append(i)
-            continue
+    for i, text in _table_lines(lines, start, end, res):
         md = is_table_row(text)
         cells = cells_of(text, i + 1)
         found = _value_run(cells, md)
