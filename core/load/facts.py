@@ -54,7 +54,9 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
     units = "年|月|日|%"
     for path in (str(default_fact_file()), *extra_files):
         try:
-            data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            # libyaml when present (as the gazetteer): this runs at every start and in every batch worker
+            data: Any = yaml.load(Path(path).read_text(encoding="utf-8"),  # noqa: S506 - safe loaders only
+                                  Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except (OSError, yaml.YAMLError) as e:
             raise ConfigError("FACT_FILE", f"无法读取事实短语文件 {path}：{e}", f"cannot read fact file {path}: {e}") from None
         for name, pats in (data.get("facts") or {}).items():
