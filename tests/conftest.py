@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,7 +12,10 @@ import pytest
 
 os.environ["GIPCHECK_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 # the parse-tree cache of the rule language goes to a private directory, not the user's ~/.cache
-os.environ.setdefault("GIPCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="gipcheck-test-cache-"))
+if "GIPCHECK_CACHE_DIR" not in os.environ:
+    _CACHE_DIR = tempfile.mkdtemp(prefix="gipcheck-test-cache-")
+    os.environ["GIPCHECK_CACHE_DIR"] = _CACHE_DIR
+    atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)  # one per run, not one left per run
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
