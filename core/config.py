@@ -330,11 +330,31 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return dict(tomllib.load(fh))
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError("CONFIG_TOML", f"配置文件 {path} 不是有效的 TOML：{e}",
-                          f"configuration file {path} is not valid TOML: {e}") from None
+        raise _toml_error(path, str(e)) from None
     except OSError as e:
         raise ConfigError("CONFIG_IO", f"无法读取配置文件 {path}：{e.strerror}",
                           f"cannot read configuration file {path}: {e.strerror}") from None
+
+
+def _toml_error(path: Path, message: str) -> ConfigError:
+    """``file:line:col: message``, the line and a caret under the column, as for rule files."""
+    from gipcheck.parsemsg import toml_error
+    from gipcheck.textwidth import caret_line
+
+    try:
+        source: str | None = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        source = None
+    zh, en, line, col = toml_error(message, source)
+    where = ":".join(str(x) for x in (path, line, col) if x is not None)
+    shown = ""
+    if line is not None and col is not None and source is not None:
+        lines = source.split("\n")
+        if 0 < line <= len(lines):
+            src = lines[line - 1].rstrip("\r")
+            shown = f"\n    {src}\n    {caret_line(src, col)}"
+    return ConfigError("CONFIG_TOML", f"{where}: 配置文件不是有效的 TOML：{zh}{shown}",
+                       f"{where}: configuration file is not valid TOML: {en}{shown}")
 
 
 def _table_of(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:

@@ -86,6 +86,25 @@ def test_unknown_key_and_bad_severity_are_config_errors_naming_file_and_key(tmp_
     assert 'tool.gipcheck.severity.T3-EMPTY' in e.value.zh
 
 
+
+@pytest.mark.parametrize(("text", "line", "col", "zh"), [
+    ('profile = "省级"\ndisable = ["O-*"\n\n', 2, 17, "方括号数组未闭合"),
+    ('[severity]\n严重 = "error"\n', 2, 1, "无效的语句（键名含中文或空格时请加引号）"),
+    ('disable = [O-NPC]\n', 1, 12, "无效的值（文字请加引号）"),
+    ('lang = "中文\n', 1, 11, "字符串在行尾未闭合（缺少结尾的引号）"),
+])
+def test_toml_syntax_error_names_line_col_in_chinese_with_a_caret(tmp_path, text, line, col, zh):
+    cfg = write(tmp_path / "gipcheck.toml", text)
+    with pytest.raises(ConfigError) as e:
+        load_config(cfg)
+    first, src, caret = e.value.zh.split("\n")
+    assert first == f"{cfg}:{line}:{col}: 配置文件不是有效的 TOML：{zh}"
+    assert src.strip() == text.split("\n")[line - 1].strip()
+    assert caret.index("^") - 4 == sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in src[4:][:col - 1])
+    assert e.value.en.startswith(f"{cfg}:{line}:{col}: configuration file is not valid TOML: ")
+    assert e.value.exit_code == EXIT_USAGE
+
+
 # ------------------------------------------------------------------ suppression lifecycle
 def test_missing_reason_is_rejected_with_file_and_key(tmp_path, capsys, seed001):
     cfg = write(tmp_path / "gipcheck.toml", '[[suppressions]]\nrule = "T3-EMPTY"\n')

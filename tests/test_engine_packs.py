@@ -111,7 +111,21 @@ def test_bad_yaml_position(tmp_path: Path) -> None:
     assert where(err) == ("rules.yaml", 5, 27)
     assert "冒号" in (err.hint_zh or "")
     rendered = err.render()
-    assert rendered.splitlines()[0].endswith("rules.yaml:5:27: YAML 格式错误：mapping values are not allowed here")
+    assert rendered.splitlines()[0].endswith("rules.yaml:5:27: YAML 格式错误：此处不能出现“: ”（冒号加空格）")
+    assert err.message("en").endswith("YAML syntax error: mapping values are not allowed here")
+
+
+@pytest.mark.parametrize(("text", "line", "col", "zh"), [
+    ("- id: X\n\ttitle: t\n", 2, 1, "出现了 Tab 字符（YAML 不允许用 Tab 缩进）"),
+    ("- id: X\n  title: \"未闭合\n", 3, 1, "文件意外结束（引号或括号未闭合）"),
+    ("- id: X\n  tags: [a, b\n", 3, 1, "方括号列表里缺少“,”或“]”（遇到 stream end）"),
+    ("- id: X\n  title: *nope\n", 2, 10, "引用了未定义的锚点 nope"),
+])
+def test_yaml_parser_problems_are_worded_in_chinese(tmp_path: Path, text: str, line: int, col: int, zh: str) -> None:
+    err = load_error(tmp_path, text)
+    assert err.code == "YAML"
+    assert where(err) == ("rules.yaml", line, col)
+    assert err.message("zh") == f"YAML 格式错误：{zh}"
 
 
 def test_duplicate_yaml_key_position(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import yaml
 
 from gipcheck.errors import RuleError
+from gipcheck.parsemsg import yaml_problem_zh
 
 
 class PosDict(dict):
@@ -154,7 +155,7 @@ def _raise_yaml(e: yaml.YAMLError, text: str, display: str) -> NoReturn:
     if isinstance(e, DuplicateKey):
         zh, en = f"YAML 错误：字段重复 {problem[len('duplicate key '):]}", f"YAML error: {problem}"
     else:
-        zh, en = f"YAML 格式错误：{problem}", f"YAML syntax error: {problem}"
+        zh, en = f"YAML 格式错误：{yaml_problem_zh(problem)}", f"YAML syntax error: {problem}"
     hzh, hen = _yaml_hint(problem)
     raise RuleError("YAML", zh, en, file=display, line=line, col=col,
                     source_line=source_line(text, line) if line else None, hint_zh=hzh, hint_en=hen) from None
