@@ -270,3 +270,46 @@ def test_stated_totals_are_bounded_on_hostile_prose() -> None:
     loaded = load_bytes(text.encode(), "x.txt")
     assert 0 < len(loaded.document["facts"]["stated_totals"]) <= MAX_STATED_TOTALS
     assert loaded.document["requests"]["results"]["total"]["total"] == 57  # the tables are still read
+
+
+def _read_parts(rd: Any) -> tuple[Any, ...]:
+    rows = {p: (r.label, r.start, r.width, [(i.kind, i.value, i.text, i.start, i.end) for i in r.items],
+                None if r.run is None else (r.run.text, r.run.start, r.run.end), r.unit) for p, r in rd.rows.items()}
+    return rows, rd.labels, rd.notes, rd.start, rd.end, rd.overflow, rd.unreadable
+
+
+def test_scan_fast_paths_read_like_tokenize() -> None:
+    """scan()'s fast paths (a whole "labels | integers" row as one element, one-cell lines) stand
+    for exactly the cells tokenize() finds, and every assembler reads both streams alike — on the
+    seeds and on damaged copies (odd padding, markers, dropped lines, one cell per line)."""
+    import random
+    from pathlib import Path as _P
+
+    from gipcheck.load.tables import expand, labels_of, scan
+
+    seeds = sorted((_P(__file__).resolve().parents[1].parent / "shared" / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("../shared is not beside the checkout")
+    for seed in seeds:
+        text = seed.read_text(encoding="utf-8")
+        rnd = random.Random(seed.name)
+        variants = [text, text.replace(" | ", "\t|\t"), text.replace("| 0 |", "| / |"), text.replace("|", "|\n"),
+                    "\n".join("| " + line + " |" if "|" in line else line for line in text.split("\n")),
+                    text.replace("| 0 |", "| 007 |").replace("| 1 |", "| 1234 |"),
+                    "\n".join(line for i, line in enumerate(text.split("\n")) if i % 7 != 3)]
+        chars = list(text)
+        for _ in range(40):
+            chars[rnd.randrange(len(chars))] = rnd.choice(["", "|", "\n", " ", "1", "第3页", "#", "(", "件"])
+        variants.append("".join(chars))
+        for v in variants:
+            norm = normalize(v)
+            plain = tokenize(norm, 0, len(norm))
+            fast, count = scan(norm, 0, len(norm))
+            assert count == len(plain)
+            assert [(c.kind, c.text, c.start, c.end, c.valued, c.header) for c in expand(fast)] == \
+                [(c.kind, c.text, c.start, c.end, c.valued, c.header) for c in plain]
+            assert labels_of(fast) == labels_of(plain)
+            for fmt in ("2021", "2019"):
+                assert _read_parts(assemble_requests(fast, fmt)) == _read_parts(assemble_requests(plain, fmt))
+                assert _read_parts(assemble_active(fast, fmt)) == _read_parts(assemble_active(plain, fmt))
+            assert _read_parts(assemble_review(fast)) == _read_parts(assemble_review(plain))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 from gipcheck.document.canon import (
@@ -291,13 +292,24 @@ def scan(norm: str, start: int, end: int, *, fast: bool = True) -> tuple[list[Ce
     out: list[Cell] = []
     extra = 0  # cells that RowCells stand for beyond their one list slot
     pos = start
-    while pos < end and len(out) + extra < MAX_CELLS:
-        nl = norm.find("\n", pos, end)
-        if nl < 0:
-            nl = end
-        a, b = pos, nl
-        pos = nl + 1
-        line = norm[a:b]
+    row_line = _ROW_LINE.fullmatch
+    for line in norm[start:end].split("\n"):
+        if len(out) + extra >= MAX_CELLS:
+            break
+        a = pos
+        b = pos = a + len(line)
+        pos += 1
+        if fast:
+            pipes = line.count("|")
+            if pipes > 2:  # a RowCells is four cells at least
+                m = row_line(line)
+                if m is not None:
+                    more = _match_row(norm, a, line, m, out)
+                    if more >= 0:
+                        extra += more
+                        continue
+            elif pipes == 1 and _one_cell(a, line, out):
+                continue
         stripped = line.strip()
         if not stripped:
             continue
@@ -353,7 +365,7 @@ def labels_of(cells: list[Cell]) -> list[str]:
         if c.kind == LABEL:
             out.append(c.text)
         elif c.kind == ROW:
-            out.extend(lab.text for lab in c.labels)  # type: ignore[attr-defined]
+            out.extend([lab.text for lab in c.labels])  # type: ignore[attr-defined]
     return out
 
 
@@ -363,6 +375,7 @@ def _has_cjk_prose(s: str) -> bool:
 
 _NUM_START = frozenset("0123456789-−")
 _ASCII_DIGIT = re.compile("[0-9]")
+_ANY_DIGIT = re.compile(r"\d")
 _FURN_START = frozenset("-—–_第正表0123456789")
 
 
@@ -384,6 +397,10 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
     if lo or hi < len(segs):
         segs = segs[lo:hi]
     if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
+        return 0
+    if not "".join(segs).strip():  # only blank cells: one per line is a cell, more are padding
+        if len(segs) == 1:
+            out.append(Cell(BLANK, "", x, x + len(segs[0])))
         return 0
     # a lone cell per line is cheaper as a plain Cell; a row without an ASCII digit has no
     # integer cell, so it is never one RowCells (header rows: skip the attempt)
@@ -416,13 +433,14 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
             continue
         else:
             if " " in st:
-                sub: list[Cell] = []
-                _free_cells(norm, s0, e0, sub)
-                if len(sub) > 1 and sub[0].kind == LABEL and all(c.kind == NUM for c in sub[1:]):
-                    cells.extend(sub)  # "label 1 2 3" inside one cell
-                    labels += 1
-                    valued = True
-                    continue
+                if _ANY_DIGIT.search(st):  # without a digit _free_cells finds only labels
+                    sub: list[Cell] = []
+                    _free_cells(norm, s0, e0, sub)
+                    if len(sub) > 1 and sub[0].kind == LABEL and all(c.kind == NUM for c in sub[1:]):
+                        cells.extend(sub)  # "label 1 2 3" inside one cell
+                        labels += 1
+                        valued = True
+                        continue
                 add(Cell(LABEL, st.replace(" ", ""), s0, e0))
             else:
                 add(Cell(LABEL, st, s0, e0))
@@ -479,6 +497,110 @@ def _fast_row(norm: str, x: int, segs: list[str], out: list[Cell]) -> int:
         return -1
     out.append(RowCells(labels, values, tail, x, end, norm))
     return len(labels) + len(values) - 1
+
+
+# A whole line "labels | values": an optional Markdown leading pipe, cells that are neither blank
+# nor plain digits, then only digit-or-blank cells, one at least with digits (possessive: linear).
+_ROW_LINE = re.compile(r"( *+\|)?((?:(?! *+[0-9]*+ *+(?:\||$))[^|]++\|)*+)(?: *+\|)*+ *+[0-9]++ *+(?:\| *+[0-9]*+ *+)*+")
+# Most value cells are small integers: their text → value by one lookup.
+_SMALL_INT: dict[str, int | None] = {"": None, **{str(i): i for i in range(1000)}}
+_NOT_SMALL = repeat(_MISS := object())
+
+
+def _match_row(norm: str, a: int, line: str, m: re.Match[str], out: list[Cell]) -> int:
+    """What ``_pipe_cells(fast=True)`` makes of a line that :data:`_ROW_LINE` matched, when that
+    is one :class:`RowCells` (returns the cells it stands for beyond one); else -1, nothing added."""
+    x = m.end(1)
+    if x < 0:
+        x = 0
+    lab_end = m.end(2)
+    segs = line[lab_end:].split("|")
+    if not segs[-1].strip():
+        segs.pop()
+    if not segs:
+        return -1
+    labels: list[Cell] = []
+    if lab_end > x:
+        labs = line[x:lab_end - 1].split("|")
+        if len(labs) + len(segs) <= 3:
+            return -1
+        c0 = line.lstrip()[0]
+        if c0 == "#" or (c0 in _FURN_START and _furniture(line.strip())):
+            return -1
+        x += a
+        for t in labs:
+            st = t.strip()
+            if not st or " " in st or st in MARKERS or (st.isdigit() and st.isascii()):
+                return -1
+            c0 = st[0]
+            if (c0 in _NUM_START and st[-1].isdigit() and _NUM_FULL.fullmatch(st)) or (c0 in _FURN_START and _furniture(st)):
+                return -1
+            n = len(t)
+            s0 = x + n - len(t.lstrip())
+            c = Cell(LABEL, st, s0, s0 + len(st))
+            c.valued = True
+            labels.append(c)
+            x += n + 1
+    else:
+        if len(segs) <= 3:
+            return -1
+        if x == 0:  # no leading pipe: the line starts with a digit or a blank cell
+            c0 = line.lstrip()[0]
+            if c0 in _FURN_START and _furniture(line.strip()):
+                return -1
+        x += a
+    values: list[Any] = list(map(_SMALL_INT.get, map(str.strip, segs), _NOT_SMALL))
+    if _MISS in values:
+        values = [int(t) if t.strip() else None for t in segs]
+    if values.count(None) == len(values):
+        return -1
+    out.append(RowCells(labels, values, segs, x, x + len("|".join(segs)), norm))
+    return len(labels) + len(values) - 1
+
+
+def _furniture(st: str) -> bool:
+    """``_FURNITURE.fullmatch(st)`` for stripped text that starts with a :data:`_FURN_START`
+    character; the regex runs only when it can match (a digit start needs "/", 第 needs 页)."""
+    c0 = st[0]
+    if c0 == "第":
+        if "页" not in st:
+            return False
+    elif "0" <= c0 <= "9" and "/" not in st:
+        return False
+    return _FURNITURE.fullmatch(st) is not None
+
+
+def _one_cell(a: int, line: str, out: list[Cell]) -> bool:
+    """What :func:`scan` makes of a line "cell |" (one cell per line), when that is simple to
+    tell; False (nothing added) for the general path."""
+    t, rest = line.split("|")
+    if rest.strip():
+        return False
+    st = t.strip()
+    if not st:
+        out.append(Cell(BLANK, "", a, a + len(t)))
+        return True
+    c0 = st[0]
+    if c0 == "#" or " " in st:
+        return False
+    if c0 in _FURN_START and _furniture(line.strip()):
+        return True  # page furniture
+    if "--" in st and _MD_SEP.fullmatch(t):
+        return True  # a Markdown separator
+    s0 = a + len(t) - len(t.lstrip())
+    e0 = s0 + len(st)
+    if c0 in _NUM_START and ((st.isdigit() and st.isascii()) or _NUM_FULL.fullmatch(st)):
+        c = Cell(NUM, st, s0, e0, [(st.replace(",", "") if "," in st else st, s0, e0)])
+        c.valued = True
+    elif st in MARKERS:
+        c = Cell(MARK, st, s0, e0)
+        c.valued = True
+    elif c0 in _FURN_START and _furniture(st):
+        return True
+    else:
+        c = Cell(LABEL, st, s0, e0)
+    out.append(c)
+    return True
 
 
 def _mark_line(out: list[Cell], first: int) -> None:
@@ -810,17 +932,24 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     cur: Row | None = None
     pending = ""
     pending_start = -1
+    official = _request_specs(fmt).official()
+    last: tuple[RowCells, int] | None = None
 
     def label(cell: Cell) -> None:
         nonlocal cur, pending, pending_start
         text = cell.text
-        if (cur is not None and cur.run is None and cur.count < cur.width and cell.pipe and cell.valued
-                and _looks_like_value(text) and match_request_label(text, st)[0] == "none"):
-            # a value cell that is not a plain number keeps its column, as null: the cells after it
-            # must not slide one column to the left
-            out.unreadable.append((cur.path, cur.count, text, cell.start))
-            cur.items.append(Item(MARK, None, text, cell.start, cell.end))
-            return
+        row = cur
+        cnt = -1  # cur.count when cur is a row still being filled cell by cell
+        if row is not None and row.run is None:
+            src = row._src
+            cnt = src[1] if src is not None else len(row._items)
+            if (cnt < row.width and cell.pipe and cell.valued and _looks_like_value(text)
+                    and match_request_label(text, st)[0] == "none"):
+                # a value cell that is not a plain number keeps its column, as null: the cells
+                # after it must not slide one column to the left
+                out.unreadable.append((row.path, cnt, text, cell.start))
+                row.items.append(Item(MARK, None, text, cell.start, cell.end))
+                return
         if "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
             out.notes.append(text)
             if out.start < 0:
@@ -828,14 +957,17 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             return
         if cell.header:
             return
-        if cur is not None and cur.count == 0 and cur.run is None and not _PAREN.search(text) \
-                and not _ORDINAL.search(text):
+        if cnt == 0 and not _PAREN.search(text) and not _ORDINAL.search(text):
             kind, path = match_request_label(text, st)
             if kind == "none":
-                cur.label += text  # a label broken across lines
+                row.label += text  # type: ignore[union-attr]  # a label broken across lines
                 return
         else:
-            kind, path = match_request_label(text, st)
+            hit = official.get((text, st.group, st.started))  # match_request_label, inlined
+            if hit is not None:
+                kind, path, st.group, st.started = hit
+            else:
+                kind, path = _match_request_label(text, st)
         if kind == "none" and pending:
             joined = pending + text
             kind, path = match_request_label(joined, st)
@@ -856,7 +988,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
         assert path is not None
         if out.start < 0:
             out.start = start
-        if cur is not None and cur.path == path and cur.count == 0 and cur.run is None:
+        if cnt == 0 and row.path == path:  # type: ignore[union-attr]
             return
         out.labels.append(text)
         if path in out.rows:
@@ -876,23 +1008,27 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
                 label(lab)
             pending = ""
             vals = cell.values
-            if cur is None or cur.run is not None or cur.count >= cur.width:
+            if cur is not None and cur.run is None:
+                src = cur._src
+                cnt = src[1] if src is not None else len(cur._items)
+            if cur is None or cur.run is not None or cnt >= cur.width:
                 out.overflow += len(vals) - vals.count(None)
                 continue
-            take = min(cur.width - cur.count, len(vals))
-            if cur.count == 0:
+            take = min(cur.width - cnt, len(vals))
+            if cnt == 0:
                 cur._src = (cell, take)
             else:
                 cur.items.extend(cell.item(i) for i in range(take))
             if take < len(vals):
                 rest = vals[take:]
                 out.overflow += len(rest) - rest.count(None)
-            e = cell.end_of(take - 1)
-            if e > out.end:
-                out.end = e
+            # the end of the last value taken, worked out when a later cell or the end needs it
+            # (a later row lies on a later line, so it ends after this one)
+            last = (cell, take - 1)
             continue
         pending = ""
-        if cur is None or cur.run is not None or cur.count >= cur.width:
+        if cur is None or cur.run is not None or (
+                (cur._src[1] if cur._src is not None else len(cur._items)) >= cur.width):  # cur.count
             if kind in (NUM, MARK):
                 out.overflow += 1
             continue
@@ -904,8 +1040,13 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             left = _take_values(cur, cell, False, True)
             if left:
                 out.overflow += len(left)
+        if last is not None:
+            out.end = max(out.end, last[0].end_of(last[1]))
+            last = None
         if cell.end > out.end:
             out.end = cell.end
+    if last is not None:
+        out.end = max(out.end, last[0].end_of(last[1]))
     return out
 
 
@@ -916,9 +1057,6 @@ def _active_specs(fmt: str | None) -> tuple[ActiveRow, ...]:
     rows = ACTIVE_ROWS_2019 if fmt == "2019" else ACTIVE_ROWS_2021
     # longer keywords first so that 行政规范性文件 is not taken for 规章 and vice versa
     return tuple(sorted(rows, key=lambda a: -max(len(k) for k in a.keywords)))
-
-
-_MISS = object()
 
 
 @cache
@@ -956,6 +1094,7 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
     out = TableRead()
     cur: Row | None = None
     cur_spec: ActiveRow | None = None
+    last: tuple[RowCells, int] | None = None
 
     def label(cell: Cell) -> None:
         nonlocal cur, cur_spec
@@ -995,12 +1134,17 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
                 cur._src = (cell, take)
             else:
                 cur.items.extend(cell.item(i) for i in range(take))
-            out.end = max(out.end, cell.end_of(take - 1))
+            last = (cell, take - 1)  # its end when needed (as in assemble_requests)
             continue
         if cur is None or cur.full:
             continue
         _take_values(cur, cell, bool(cur_spec and cur_spec.money), True)
+        if last is not None:
+            out.end = max(out.end, last[0].end_of(last[1]))
+            last = None
         out.end = max(out.end, cell.end)
+    if last is not None:
+        out.end = max(out.end, last[0].end_of(last[1]))
     return out
 
 

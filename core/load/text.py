@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, MutableMapping
 from functools import cache
+from itertools import repeat
 from typing import Any, cast
 
 from gipcheck.document.canon import (
@@ -183,7 +184,7 @@ class Locations(MutableMapping[str, Location]):
 
     def defer_row(self, ptrs: tuple[str, ...], rc: tables.RowCells, n: int) -> None:
         """The first ``n`` value cells of ``rc`` at ``ptrs``; positions worked out on access."""
-        self._d.update(zip(ptrs, [(rc, i) for i in range(n)], strict=False))
+        self._d.update(zip(ptrs, zip(repeat(rc), range(n)), strict=False))
 
     def __getitem__(self, key: str) -> Location:
         v = self._d[key]
@@ -502,22 +503,41 @@ def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locatio
                  and all(it.kind == NUM and isinstance(it.value, int) for it in r.items)}
         runs, long = _split_runs(runs)
         rec = _merge(_digits.recover_table3(runs, fmt, known=known), _TooLong(long, {p: 7 for p in long}))
-    for spec in request_rows(fmt):
-        row = read.rows.get(spec.path)
+    rows = read.rows
+    width = len(REQUEST_COLUMNS)
+    for spec, ptrs, parents, last in _request_plan(fmt):
+        row = rows.get(spec.path)
         if row is None:
             group = f"{REQUEST_GROUPS[spec.group]} " if spec.group else ""
             notes.append(Note("ROW_MISSING", f"表三未找到“{group}{spec.label}”行", f"table 3 row not found: {spec.path}",
                               pointer=pointer(spec.path)))
             continue
-        obj: dict[str, Any] = {}
-        values, recovered = _recovered(row, rec, spec.path, len(REQUEST_COLUMNS), notes, loc)
-        _fill_row(obj, spec.path, REQUEST_COLUMNS, row, values, recovered, loc, locations)
-        if row.run is None and row.count < len(REQUEST_COLUMNS):
-            notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {row.count} 个单元格",
-                              f"table 3 row {spec.path} has only {row.count} cells", pointer=pointer(spec.path),
+        src = row._src
+        if src is not None and row.run is None:  # a whole RowCells row (what _fill_row does with it)
+            rc, count = src
+            n = min(count, width)
+            obj: dict[str, Any] = dict(zip(REQUEST_COLUMNS, rc.values[:n], strict=False))
+            locations.defer_row(ptrs, rc, n)
+        else:
+            obj = {}
+            values, recovered = _recovered(row, rec, spec.path, width, notes, loc)
+            _fill_row(obj, spec.path, REQUEST_COLUMNS, row, values, recovered, loc, locations)
+            count = row.count
+        if row.run is None and count < width:
+            notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {count} 个单元格",
+                              f"table 3 row {spec.path} has only {count} cells", pointer=pointer(spec.path),
                               line=loc.loc(row.start, row.start).line))
-        _set_path(out, spec.path, obj)
+        cur = out
+        for k in parents:
+            cur = cur.setdefault(k, {})
+        cur[last] = obj
     return out
+
+
+@cache
+def _request_plan(fmt: str) -> tuple[tuple[Any, tuple[str, ...], tuple[str, ...], str], ...]:
+    """Per table-三 row of a format: its spec, cell pointers and where it goes in the document."""
+    return tuple((spec, _pointers(spec.path, REQUEST_COLUMNS), *_path_parts(spec.path)) for spec in request_rows(fmt))
 
 
 def _active_hints(facts: dict[str, Any], fmt: str) -> dict[str, dict[str, int]]:
