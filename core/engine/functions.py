@@ -59,16 +59,32 @@ def official_labels(table: Any, fmt: Any = "2021") -> list[str]:
 def unofficial_labels(labels: Any, table: Any, fmt: Any = "2021") -> list[str]:
     """The labels of ``labels`` (as the report writes them) that are not official wording for
     ``table`` in format ``fmt``, each once, in report order."""
-    official = _official(str(table), "2019" if str(fmt) == "2019" else "2021")
+    key = (str(table), "2019" if str(fmt) == "2019" else "2021")
+    verdicts = _VERDICTS.get(key)
+    if verdicts is None or len(verdicts) > 8192:
+        verdicts = _VERDICTS[key] = {}
     out: list[str] = []
+    seen: set[str] = set()
     for label in labels if isinstance(labels, list) else []:
-        if not isinstance(label, str) or label in out:
+        if not isinstance(label, str) or label in seen:
             continue
-        n = norm_label(label)
-        # A piece of an official label (a header cell wrapped over two lines) is not a deviation.
-        if n and n not in official and not _is_fragment(n, official):
+        seen.add(label)
+        odd = verdicts.get(label)
+        if odd is None:
+            odd = verdicts[label] = _unofficial(label, key)
+        if odd:
             out.append(label)
     return out
+
+
+_VERDICTS: dict[tuple[str, str], dict[str, bool]] = {}   # (table, format) → label → unofficial?
+
+
+def _unofficial(label: str, key: tuple[str, str]) -> bool:
+    official = _official(*key)
+    n = norm_label(label)
+    # A piece of an official label (a header cell wrapped over two lines) is not a deviation.
+    return bool(n) and n not in official and not _is_fragment(n, official)
 
 
 @lru_cache(maxsize=4096)

@@ -79,7 +79,7 @@ class Node:
 
     __slots__ = ("fn", "is_const", "const", "raw", "ptr", "loc", "shape", "path", "size", "tok",
                  "decimals", "is_null", "root", "keys", "slot", "vlookup", "vsrc", "vcheck", "vsafe", "vkind",
-                 "rowcheck", "sumgen", "skey", "vbase", "colsum", "fixed")
+                 "rowcheck", "sumgen", "skey", "vbase", "colsum", "fixed", "lenkeys", "val")
 
     def __init__(self, fn: Callable[[Any], Any], size: int = 1, tok: Token | None = None) -> None:
         self.fn = fn
@@ -110,6 +110,10 @@ class Node:
         self.vbase: Callable[[Any], Any] | None = None   # the value of the base of the fused lookup
         self.colsum: Any = None                      # (rows node, column slot, cost) of sum(r[c] for r in ROWS)
         self.fixed = False                           # depends on no bound name (rows(static path))
+        self.lenkeys: Callable[[Any], Any] | None = None   # the argument of keys(x), for len(keys(x))
+        # a document location's value without its pointer: raw value, None when blank/absent, or
+        # the Unknown key/base that loc() gives; pure (no steps, no reads)
+        self.val: Callable[[Any], Any] | None = None
 
 
 def const_node(value: Any, tok: Token | None = None) -> Node:
@@ -449,6 +453,7 @@ class Compiler:
     def var_node(self, slot: int, tok: Token) -> Node:
         n = Node(lambda ctx: ctx.vals[slot], 1, tok)
         n.loc = lambda ctx: (ctx.vals[slot], ctx.ptrs[slot])
+        n.val = lambda ctx: ctx.vals[slot]
         n.slot = slot
         n.skey = ("var", slot)
         return n
@@ -479,6 +484,7 @@ class Compiler:
         n.path = ".".join(str(k) for k in ((("prev",) if root == "prev" else ()) + keys))
         raw = n.raw
         n.loc = lambda ctx: (raw(ctx), ptr)
+        n.val = raw
         n.root, n.keys = root, keys
         n.skey = ("path", root, keys)
         return n
@@ -529,7 +535,7 @@ class Compiler:
                 raise self.err("TOO_DEEP", f"路径过长（上限 {MAX_PATH} 段）", f"path too long (limit {MAX_PATH} parts)", tok)
             shape = self.check_shape(base, key, tok)
             return self.static_path(base.root, base.keys + (key,), shape, tok)  # type: ignore[arg-type]
-        n = rt.lookup_node(base, key, knode, tok, Node)
+        n = rt.lookup_node(base, key, knode, tok, Node, FUSE)
         if base.skey is not None and (knode is None or knode.slot is not None):
             n.skey = ("get", base.skey, key if knode is None else ("var", knode.slot))
             if knode is not None:   # X[c]: a candidate for the fused quantifier paths
@@ -638,7 +644,7 @@ class Compiler:
         if count % 2 == 1 and isinstance(inner_t, Tree) and inner_t.data == "call" \
                 and str(inner_t.children[0]) == "present" and "present" not in self.functions:
             arg = self.comp(inner_t.children[1].children[0])
-            return self.cellwise(Node(rt.presence_fn(arg.fn, False), inner.size + 1, inner.tok), arg, rt.vc_absent,
+            return self.cellwise(Node(rt.presence_fn(arg.fn, False, arg.val if FUSE else None), inner.size + 1, inner.tok), arg, rt.vc_absent,
                                  True, "absent")
         if count % 2 == 0:
             return Node(rt.not_fn(rt.not_fn(fn)), inner.size + 2, inner.tok)
@@ -687,10 +693,12 @@ class Compiler:
                 rec_slots = (vsrc[0][1], slot) if body.vkind in ("present", "absent") and vsrc[0][0] == "var" \
                     and len(vsrc[0]) == 2 and type(vsrc[0][1]) is int else None
                 fn = rt.fused_cells(fn, body.vbase, items, body.vcheck, cost, rec_slots)
-                rowcheck = (vsrc[0], items, body.vcheck, cost)
+                rowcheck = (vsrc[0], items, body.vcheck, cost,
+                            (body.vkind == "present", slot, binders) if rec_slots is not None else None)
             elif body.rowcheck is not None and body.rowcheck[0] == ("var", slot) and not coll.is_const:
-                _, cols, check, inner_cost = body.rowcheck
-                fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost, slot, bfn)
+                _, cols, check, inner_cost, rec_cells = body.rowcheck
+                fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost, slot, bfn,
+                                   rec_cells if coll.fixed else None)
             elif body.colsum is not None and items is not None and all(type(i) is str for i in items) \
                     and body.colsum[1][1] == slot:
                 base, (rows_node, _kslot, gen_cost) = body.colsum
@@ -713,7 +721,7 @@ class Compiler:
         a, b = self._binary(t)
         if op in ("==", "!=") and (a.is_null or b.is_null):
             other = b if a.is_null else a
-            fn = rt.presence_fn(other.fn, op == "!=")
+            fn = rt.presence_fn(other.fn, op == "!=", other.val if FUSE else None)
             return Node(fn, 1 + other.size, a.tok)
         if a.is_null or b.is_null:
             raise self.err("TYPE", "null 只能用 == 或 != 比较", "null can only be compared with == or !=", a.tok,
@@ -872,14 +880,18 @@ class Compiler:
             self.check_literal_args(name, args)
             size = 1 + spec.cost + sum(a.size for a in args)
             if name == "present":      # the commonest calls get a closure of their own
-                return self.cellwise(Node(rt.presence_fn(args[0].fn, True), size, tok), args[0], rt.vc_present,
+                return self.cellwise(Node(rt.presence_fn(args[0].fn, True, args[0].val if FUSE else None), size, tok), args[0], rt.vc_present,
                                      True, "present")
             if name == "is_int" and not args[0].is_const:
                 return self.cellwise(Node(rt.is_int_fn(args[0].fn), size, tok), args[0], rt.vc_is_int, True, "is_int")
             if name == "has" and args[1].is_const and type(args[1].const) is list:
                 return Node(rt.has_list_fn(args[0].fn, args[1].const), size, tok)
+            if name == "len" and args[0].lenkeys is not None:   # len(keys(x)): no list is built
+                return Node(rt.len_keys_fn(args[0].lenkeys), size, tok)
             n = Node(rt.builtin_call(name, spec, args), size, tok)
             n.fixed = name in ("rows", "detail_rows") and args[0].keys is not None
+            if name == "keys" and not args[0].is_const:
+                n.lenkeys = args[0].fn
             if spec.pure and spec.mode != "located" and name != "present":
                 return self.fold(n, *args)
             return n

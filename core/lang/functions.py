@@ -352,26 +352,63 @@ def _sections(doc: Any) -> list[Any]:
     return s if type(s) is list else []
 
 
+def _section_at(ctx: Any, secs: list[Any], n: Any) -> tuple[int, Any] | None:
+    """(index, section) of the first section numbered ``n``; with the engine's per-document cache
+    an index by number is built once (the first of equal numbers wins, as the plain scan does)."""
+    sh = ctx.shared
+    if sh is not None and secs:
+        key = ("sections", id(secs))
+        hit = sh.get(key)
+        if hit is None or hit[0] is not secs:
+            idx: dict[Any, tuple[int, Any]] | None = {}
+            try:
+                for i, s in enumerate(secs):
+                    if type(s) is dict:
+                        num = s.get("number")
+                        if num != num:       # NaN equals nothing: the index must not find it
+                            continue
+                        if num not in idx:   # type: ignore[operator]
+                            idx[num] = (i, s)   # type: ignore[index]
+            except TypeError:                # an unhashable number: scan instead
+                idx = None
+            hit = sh[key] = (secs, idx)
+        idx = hit[1]
+        if idx is not None:
+            try:
+                return idx.get(n)
+            except TypeError:
+                pass
+    for i, s in enumerate(secs):
+        if type(s) is dict and s.get("number") == n:
+            return i, s
+    return None
+
+
 def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
     d, prefix = _doc_and_prefix(ctx, doc)
-    for i, s in enumerate(_sections(d)):
-        if type(s) is dict and s.get("number") == n:
-            if ctx.rec:
-                ctx.reads.append(f"{prefix}/sections/{i}/text")
-            t = s.get("text")
-            return t if type(t) is str else ""
+    hit = _section_at(ctx, _sections(d), n)
+    if hit is not None:
+        i, s = hit
+        if ctx.rec:
+            ctx.reads.append(f"{prefix}/sections/{i}/text")
+        t = s.get("text")
+        return t if type(t) is str else ""
     return ""
 
 
 def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
     d, prefix = _doc_and_prefix(ctx, doc)
-    for i, s in enumerate(_sections(d)):
-        if type(s) is dict and s.get("number") == n:
+    hit = _section_at(ctx, _sections(d), n)
+    if hit is not None:
+        i, s = hit
+        t = s.get("title")
+        if ctx.rec or type(t) is not str:
             ptr = f"{prefix}/sections/{i}/title"
             if ctx.rec:
                 ctx.reads.append(ptr)
-            t = s.get("title")
-            return t if type(t) is str else Unknown(frozenset((ptr,)))
+            if type(t) is not str:
+                return Unknown(frozenset((ptr,)))
+        return t
     return Unknown(frozenset(), frozenset((f"section {n} is absent",)))
 
 
@@ -379,7 +416,15 @@ def f_section_numbers(ctx: Any, doc: Any = None) -> list[Any]:
     d, prefix = _doc_and_prefix(ctx, doc)
     if ctx.rec:
         ctx.reads.append(f"{prefix}/sections")
-    return [s.get("number") for s in _sections(d) if type(s) is dict]
+    secs = _sections(d)
+    sh = ctx.shared
+    if sh is not None:
+        key = ("section_numbers", id(secs))
+        hit = sh.get(key)
+        if hit is None or hit[0] is not secs:
+            hit = sh[key] = (secs, [s.get("number") for s in secs if type(s) is dict])
+        return list(hit[1])   # a copy: the caller owns its list
+    return [s.get("number") for s in secs if type(s) is dict]
 
 
 _ROW_ORDER: dict[str, int] = {}

@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Any
 
 from gipcheck.lang.errors import LangError, RuntimeFailure, runtime_error
-from gipcheck.lang.functions import PList, decimals_of, f_has, parse_date, type_name
+from gipcheck.lang.functions import PList, decimals_of, f_has, f_keys, f_len, parse_date, type_name
 from gipcheck.lang.values import UNKNOWN, Evidence, Outcome, Unknown, merge_unknown
 
 Fn = Callable[[Any], Any]
@@ -252,7 +252,7 @@ def _var_base_lookup(bslot: int, key: Any, kslot: int | None) -> Fn:
     return fn
 
 
-def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type) -> Any:
+def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type, fuse: bool = True) -> Any:
     if knode is not None and base.keys is not None:
         # requests.new[c]: a literal path indexed by a computed key (the hot path of column rules).
         prefix = base.ptr + "/"
@@ -283,6 +283,15 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type) -> Any:
 
         n = Node(fn_s, 1 + base.size + knode.size, tok)
         n.loc = loc_s
+        if knode.slot is not None:
+            ks = knode.slot
+
+            def val_s(ctx: Ctx) -> Any:
+                k = ctx.vals[ks]
+                if type(k) is Unknown:
+                    return k
+                return _get(raw(ctx), k)
+            n.val = val_s
         return n
 
     if base.slot is not None and (knode is None or knode.slot is not None):
@@ -301,6 +310,16 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type) -> Any:
             bp = ctx.ptrs[bslot]
             return _get(b, k), (bp + "/" + escape(k)) if bp is not None else None
         n.loc = vloc
+
+        def vval(ctx: Ctx) -> Any:
+            b = ctx.vals[bslot]
+            k = key if kslot is None else ctx.vals[kslot]
+            if type(k) is Unknown:
+                return k
+            if type(b) is Unknown:
+                return b
+            return _get(b, k)
+        n.val = vval
         return n
 
     bloc = _base_loc(base)
@@ -327,6 +346,31 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type) -> Any:
 
     n = Node(fn, 1 + base.size + (knode.size if knode is not None else 0), tok)
     n.loc = loc
+    bval = base.val
+    if fuse and bval is not None and (knode is None or knode.slot is not None):
+        # x[k][c] on pure parts: the value first, the pointer only when it is needed (recording,
+        # or a blank cell to name)
+        kslot = knode.slot if knode is not None else None
+
+        def val(ctx: Ctx) -> Any:
+            b = bval(ctx)
+            k = key if kslot is None else ctx.vals[kslot]
+            if type(k) is Unknown:
+                return k
+            if type(b) is Unknown:
+                return b
+            if b is None:
+                return None
+            return _get(b, k)
+
+        def fast(ctx: Ctx) -> Any:
+            if not ctx.rec:
+                v = val(ctx)
+                if v is not None:
+                    return v
+            return fn(ctx)
+        n.fn = fast
+        n.val = val
     return n
 
 
@@ -1063,7 +1107,21 @@ def is_int_fn(f: Fn) -> Fn:
     return fn
 
 
-def presence_fn(f: Fn, want_present: bool) -> Fn:
+def presence_fn(f: Fn, want_present: bool, val: Fn | None = None) -> Fn:
+    if val is not None:
+        # a document location: without recording, its value alone tells (no pointer is built)
+        def fv(ctx: Ctx) -> bool:
+            if ctx.rec:
+                v = f(ctx)
+            else:
+                try:
+                    v = val(ctx)
+                except RuntimeFailure:   # the lookup itself may not fail where val() does
+                    v = f(ctx)
+            p = v is not None and type(v) is not Unknown
+            return p if want_present else not p
+        return fv
+
     def fn(ctx: Ctx) -> bool:
         v = f(ctx)
         p = v is not None and type(v) is not Unknown
@@ -1084,6 +1142,8 @@ def in_fn(an: Any, bn: Any, negate: bool) -> Fn:
         if tb is Unknown:
             return b
         if tb is list or tb is PList:
+            if type(a) is str and a in b and type(b[b.index(a)]) is str:
+                return True   # the first equal element is a text: the scan below would stop there too
             unk = None
             for e in b:
                 if e is None or type(e) is Unknown:
@@ -1293,6 +1353,17 @@ def builtin_call(name: str, spec: Any, args: list[Any]) -> Fn:
             return lambda ctx: impl(f1(ctx))
         return lambda ctx: impl(*[f(ctx) for f in fns])
     with_ctx = mode == "ctx"
+    if with_ctx and not fns:
+        return lambda ctx: impl(ctx)
+    if with_ctx and len(fns) == 1:
+        (g1,) = fns
+
+        def callc1(ctx: Ctx) -> Any:
+            a = g1(ctx)
+            if type(a) is Unknown:
+                return a
+            return impl(ctx, a)
+        return callc1
     if len(fns) == 1 and not with_ctx:
         (f1,) = fns
 
@@ -1328,6 +1399,33 @@ def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
     fns = [a.fn for a in args]
     noval = Unknown(frozenset(), frozenset((f"{name}() gave no value",)))
 
+    def failed(e: BaseException) -> RuntimeFailure:
+        return RuntimeFailure(runtime_error(
+            "PLUGIN", f"插件函数 {name}() 出错：{type(e).__name__}: {e}",
+            f"plugin function {name}() raised {type(e).__name__}: {e}"))
+
+    if len(fns) == 1:
+        (f1,) = fns
+
+        def fn1(ctx: Ctx) -> Any:
+            v = f1(ctx)
+            if type(v) is Unknown:
+                return v
+            s = ctx.steps + cost
+            ctx.steps = s
+            if s > ctx.budget:
+                raise budget_fail(ctx)
+            try:
+                r = func(v)
+            except RuntimeFailure:
+                raise
+            except BaseException as e:  # a plugin may raise anything; it must not take the run down
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    raise
+                raise failed(e) from None
+            return noval if r is None else r
+        return fn1
+
     def fn(ctx: Ctx) -> Any:
         vals = [f(ctx) for f in fns]
         for v in vals:
@@ -1344,9 +1442,7 @@ def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
         except BaseException as e:  # a plugin may raise anything; it must not take the run down
             if isinstance(e, (KeyboardInterrupt, SystemExit)):
                 raise
-            raise RuntimeFailure(runtime_error(
-                "PLUGIN", f"插件函数 {name}() 出错：{type(e).__name__}: {e}",
-                f"plugin function {name}() raised {type(e).__name__}: {e}")) from None
+            raise failed(e) from None
         return noval if r is None else r
     return fn
 
@@ -1355,10 +1451,19 @@ def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
 _EMPTY: list[Any] = []
 
 
+def _as_error(e: Exception) -> LangError:
+    if isinstance(e, RuntimeFailure):
+        return e.error
+    if isinstance(e, RecursionError):
+        return runtime_error("TOO_DEEP", "文档或表达式嵌套过深", "document or expression nested too deeply")
+    return runtime_error("INTERNAL", f"规则计算出错：{type(e).__name__}: {e}",
+                         f"rule evaluation failed: {type(e).__name__}: {e}")
+
+
 class CompiledExpression:
     """A compiled rule expression; :meth:`evaluate` never raises for a bad document."""
 
-    __slots__ = ("source", "_fn", "_nslots", "_lets", "size", "let_names", "_raw", "record_first")
+    __slots__ = ("source", "_fn", "_nslots", "_lets", "_nlets", "size", "let_names", "_raw", "record_first")
 
     def __init__(self, source: str, root: Any, nslots: int, lets: list[Any], record_first: bool = False) -> None:
         self.source = source
@@ -1370,6 +1475,7 @@ class CompiledExpression:
         self._raw = root.raw if root.keys is not None and root.raw is not None else None
         self._nslots = nslots
         self._lets = lets
+        self._nlets = len(lets)
         self.size = root.size
         self.let_names = [d.name for d in lets]
 
@@ -1387,7 +1493,7 @@ class CompiledExpression:
         ctx.ev = []
         ctx.steps = 0
         ctx.budget = budget
-        ctx.lets = [None] * len(self._lets) if self._lets else _EMPTY
+        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
         ctx.shared = shared
         ctx.lop = ctx.left = ctx.right = ctx.tol = None
         ctx.rec = rec
@@ -1396,24 +1502,38 @@ class CompiledExpression:
     def _run(self, ctx: Ctx) -> tuple[Any, LangError | None]:
         try:
             return self._fn(ctx), None
-        except RuntimeFailure as e:
-            return UNKNOWN, e.error
-        except RecursionError:
-            return UNKNOWN, runtime_error("TOO_DEEP", "文档或表达式嵌套过深", "document or expression nested too deeply")
         except Exception as e:  # never let a rule take the run down
-            return UNKNOWN, runtime_error("INTERNAL", f"规则计算出错：{type(e).__name__}: {e}",
-                                          f"rule evaluation failed: {type(e).__name__}: {e}")
+            return UNKNOWN, _as_error(e)
 
     def check(self, document: Any, prev: Any = None, budget: int = 100_000,
               shared: dict[Any, Any] | None = None) -> Outcome | None:
         """:meth:`evaluate` without recording, but ``None`` for a pass (no outcome is built: the
         engine's hot path, where most rules pass)."""
         rec = self.record_first
-        ctx = self._ctx(document, prev, budget, shared, rec)
-        v, err = self._run(ctx)
-        if v is True and err is None:
+        ctx = Ctx()
+        ctx.doc = document
+        ctx.prev = prev
+        n = self._nslots
+        if n:
+            ctx.vals = [None] * n
+            ctx.ptrs = [None] * n
+        else:
+            ctx.vals = ctx.ptrs = _EMPTY
+        ctx.reads = []
+        ctx.ev = []
+        ctx.steps = 0
+        ctx.budget = budget
+        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
+        ctx.shared = shared
+        ctx.lop = ctx.left = ctx.right = ctx.tol = None
+        ctx.rec = rec
+        try:
+            v = self._fn(ctx)
+        except Exception as e:  # never let a rule take the run down
+            return self._outcome(ctx, UNKNOWN, _as_error(e), document, prev, budget, shared, rec)
+        if v is True:
             return None
-        return self._outcome(ctx, v, err, document, prev, budget, shared, rec)
+        return self._outcome(ctx, v, None, document, prev, budget, shared, rec)
 
     def evaluate(self, document: Any, prev: Any = None, budget: int = 100_000,
                  shared: dict[Any, Any] | None = None, *, record: bool = False) -> Outcome:
@@ -1424,9 +1544,38 @@ class CompiledExpression:
         records nothing; when the rule fails (or ``record`` is set) it is run again recording
         every read and the evidence, so passing rules stay cheap.
         """
-        ctx = self._ctx(document, prev, budget, shared, record)
-        v, err = self._run(ctx)
-        return self._outcome(ctx, v, err, document, prev, budget, shared, record)
+        # _ctx and _run inlined: this is called once per rule and document
+        ctx = Ctx()
+        ctx.doc = document
+        ctx.prev = prev
+        n = self._nslots
+        if n:
+            ctx.vals = [None] * n
+            ctx.ptrs = [None] * n
+        else:
+            ctx.vals = ctx.ptrs = _EMPTY
+        ctx.reads = []
+        ctx.ev = []
+        ctx.steps = 0
+        ctx.budget = budget
+        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
+        ctx.shared = shared
+        ctx.lop = ctx.left = ctx.right = ctx.tol = None
+        # Without loops over the document, recording costs about what the fast run does: record
+        # from the start, so that a failing rule is not run twice (as check() does).
+        rec = ctx.rec = record or self.record_first
+        try:
+            v = self._fn(ctx)
+        except Exception as e:  # never let a rule take the run down
+            v, err = UNKNOWN, _as_error(e)
+        else:
+            if v is True:
+                return Outcome("pass", True, [], [], [], None, ctx.reads if record else [], ctx.steps)
+            err = None
+        o = self._outcome(ctx, v, err, document, prev, budget, shared, rec)
+        if not record and o.status != "fail":
+            o.reads = []   # what a run without recording reports
+        return o
 
     def _outcome(self, ctx: Ctx, v: Any, err: LangError | None, document: Any, prev: Any, budget: int,
                  shared: dict[Any, Any] | None, record: bool) -> Outcome:
@@ -1495,6 +1644,9 @@ def vc_is_int(vs: list[Any]) -> bool:
     return set(map(type, vs)) <= _INT_ONLY
 
 
+_BOUNDS: dict[Any, tuple[str, Any]] = {}   # vc_compare checks → (op, literal)
+
+
 def vc_compare(op: str, k: Any) -> Callable[[list[Any]], bool]:
     # Integers only: no NaN, no dates or texts (those go the general way, which may raise).
     if op in (">=", ">"):
@@ -1505,6 +1657,7 @@ def vc_compare(op: str, k: Any) -> Callable[[list[Any]], bool]:
                 return False
             m = min(vs)
             return m >= k if op == ">=" else m > k
+        _BOUNDS[lo] = (op, k)
         return lo
 
     def hi(vs: list[Any]) -> bool:
@@ -1514,16 +1667,34 @@ def vc_compare(op: str, k: Any) -> Callable[[list[Any]], bool]:
             return False
         m = max(vs)
         return m <= k if op == "<=" else m < k
+    _BOUNDS[hi] = (op, k)
     return hi
 
 
 def vc_and(checks: list[Callable[[list[Any]], bool]]) -> Callable[[list[Any]], bool]:
+    if len(checks) == 2 and checks[0] is vc_is_int and checks[1] in _BOUNDS:
+        # is_int(x) and x >= k: the values' types are looked at once
+        op, k = _BOUNDS[checks[1]]
+
+        def int_bound(vs: list[Any]) -> bool:
+            if not set(map(type, vs)) <= _INT_ONLY:
+                return False
+            if not vs:
+                return True
+            if op == ">=":
+                return min(vs) >= k
+            if op == ">":
+                return min(vs) > k
+            if op == "<=":
+                return max(vs) <= k
+            return max(vs) < k
+        return int_bound
     return lambda vs: all(c(vs) for c in checks)
 
 
 def vc_or_absent(rest: Callable[[list[Any]], bool]) -> Callable[[list[Any]], bool]:
     """``not present(x) or REST``: blank values are true by the first part."""
-    return lambda vs: rest([v for v in vs if v is not None])
+    return lambda vs: rest(vs if None not in vs else [v for v in vs if v is not None])
 
 
 def vc_or(first: Callable[[list[Any]], bool], second: Callable[[list[Any]], bool]) -> Callable[[list[Any]], bool]:
@@ -1569,28 +1740,111 @@ def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[
     return fn
 
 
+def _cell_ptrs(ctx: Ctx, rows: Any, ptrs: list[str], tails: list[str]) -> list[str]:
+    """The pointer of every cell of ``rows`` × ``tails`` (``/c`` per column), row by row; built
+    once per document with the engine's cache (keyed like :func:`_row_cells`)."""
+    sh = ctx.shared
+    if sh is None:
+        return [p + t for p in ptrs for t in tails]
+    key = ("cellptrs", id(rows), id(tails))
+    hit = sh.get(key)
+    if hit is not None and hit[0] is rows and hit[1] is tails:
+        return hit[2]
+    out = [p + t for p in ptrs for t in tails]
+    sh[key] = (rows, tails, out)
+    return out
+
+
 def _row_cells(ctx: Ctx, rows: Any, cols: list[Any]) -> list[Any]:
     """Every cell ``r.get(c)`` of ``rows`` × ``cols`` in one list, built once per document when
     the engine's per-document cache is there (keyed by the rows object, which it keeps alive)."""
     sh = ctx.shared
     if sh is None:
-        return [r.get(c) for r in rows for c in cols]
+        return _cells_of(rows, cols)
     key = ("cells", id(rows), id(cols))
     hit = sh.get(key)
     if hit is not None and hit[0] is rows and hit[1] is cols:
         return hit[2]
-    vs = [r.get(c) for r in rows for c in cols]
+    vs = _cells_of(rows, cols)
     sh[key] = (rows, cols, vs)
     return vs
 
 
+def _cells_of(rows: Any, cols: list[Any]) -> list[Any]:
+    if len(cols) > 1:
+        try:   # rows with every column: one C call per row
+            return list(chain.from_iterable(map(operator.itemgetter(*cols), rows)))
+        except (KeyError, TypeError, AttributeError):
+            pass
+    return [r.get(c) for r in rows for c in cols]
+
+
 def fused_rows(general: Fn, coll: Any, cost: int, cols: list[Any], vcheck: Callable[[list[Any]], bool],
-               inner_cost: int, slot: int, body: Fn) -> Fn:
+               inner_cost: int, slot: int, body: Fn, rec_cells: Any = None) -> Fn:
     """``all r in ROWS: all c in CONST: P(r[c])``: every cell of every row in one list; when that
-    cannot vouch for all, row by row (only the doubtful rows run the body)."""
+    cannot vouch for all, row by row (only the doubtful rows run the body).
+
+    ``rec_cells`` = (want present?, slot of ``c``, binders) when ``P`` is ``present(r[c])`` or its
+    negation and ``ROWS`` reads nothing (``rows(static path)``): a recording run then records the
+    very reads and evidence of the general loops in one pass."""
     src = _iter_source(coll)
     per_row = cost + inner_cost * len(cols)
     row_charge = inner_cost * len(cols)
+    tails = ["/" + escape(c) for c in cols]
+
+    def record(ctx: Ctx) -> Any:
+        rows, ptrs, _prefix = src(ctx)
+        if type(rows) is Unknown or ptrs is None or len(ptrs) != len(rows) or not rows \
+                or not set(map(type, rows)) <= _DICT_ONLY or not set(map(type, ptrs)) <= _STR_ONLY:
+            return general(ctx)
+        want, cslot, binders = rec_cells
+        _charge(ctx, cost * len(rows))
+        vals, pv, ev, reads = ctx.vals, ctx.ptrs, ctx.ev, ctx.reads
+        res = True
+        s = ctx.steps + row_charge * len(rows)
+        if s <= ctx.budget:
+            # every row fits the budget: all the cells' reads at once, then the failing cells
+            cells = _row_cells(ctx, rows, cols)
+            cps = _cell_ptrs(ctx, rows, ptrs, tails)
+            ctx.steps = s
+            reads.extend(cps)
+            n = len(cols)
+            bad = [i for i, v in enumerate(cells) if v is None] if want \
+                else [i for i, v in enumerate(cells) if v is not None]
+            for i in bad:
+                k = i // n
+                vals[slot] = rows[k]
+                pv[slot] = ptrs[k]
+                vals[cslot] = cols[i - k * n]
+                pv[cslot] = None
+                ev.append(Evidence({name: _display(vals[j], pv[j]) for name, j in binders},
+                                   None, None, None, [cps[i]], None, None))
+            vals[slot] = rows[-1]
+            pv[slot] = ptrs[-1]
+            vals[cslot] = cols[-1]
+            pv[cslot] = None
+            ctx.lop = None
+            return not bad
+        for it, p in zip(rows, ptrs, strict=True):
+            vals[slot] = it
+            pv[slot] = p
+            s = ctx.steps + row_charge
+            ctx.steps = s
+            if s > ctx.budget:
+                raise budget_fail(ctx)
+            cps = [p + t for t in tails]
+            reads.extend(cps)
+            for c, cp in zip(cols, cps, strict=True):
+                if (it.get(c) is not None) is not want:
+                    res = False
+                    vals[cslot] = c
+                    pv[cslot] = None
+                    ev.append(Evidence({name: _display(vals[k], pv[k]) for name, k in binders},
+                                       None, None, None, [cp], None, None))
+        vals[cslot] = cols[-1]
+        pv[cslot] = None
+        ctx.lop = None
+        return res
 
     def fast(ctx: Ctx, it: Any, _p: Any) -> Any:
         if type(it) is dict:
@@ -1609,7 +1863,23 @@ def fused_rows(general: Fn, coll: Any, cost: int, cols: list[Any], vcheck: Calla
                     if s <= ctx.budget and vcheck(_row_cells(ctx, rows, cols)):
                         ctx.steps = s
                         return True
+                    if s <= ctx.budget and rec_cells is not None and cols:
+                        # present/absent is exact per cell: the first bad cell's row decides (the general
+                        # loop stops there too, having charged up to and including that row)
+                        cells = _row_cells(ctx, rows, cols)
+                        want = rec_cells[0]
+                        i = cells.index(None) if want else next(j for j, v in enumerate(cells) if v is not None)
+                        k = i // len(cols)
+                        ctx.steps += cost * len(rows) + row_charge * (k + 1)
+                        vals = ctx.vals
+                        vals[slot] = rows[k]
+                        if ptrs is not None:
+                            ctx.ptrs[slot] = ptrs[k]
+                        vals[rec_cells[1]] = cols[i - k * len(cols)]
+                        return False
                 return _items_loop(ctx, rows, ptrs, prefix, slot, body, cost, fast)
+        elif rec_cells is not None and cols:
+            return record(ctx)
         return general(ctx)
     return fn
 
@@ -1725,6 +1995,18 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
     return fn
 
 
+def len_keys_fn(f: Fn) -> Fn:
+    """``len(keys(x))``: the object's size, without building its list of keys."""
+    def fn(ctx: Ctx) -> Any:
+        v = f(ctx)
+        if type(v) is dict:
+            return len(v)
+        if type(v) is Unknown:
+            return v
+        return f_len(f_keys(v))   # raises keys()'s type error
+    return fn
+
+
 def has_list_fn(tfn: Fn, needles: list[Any]) -> Fn:
     """``has(TEXT, ["a", "b", …])``; with the engine's per-document cache the answer for one text
     is found once (a failing rule's recording re-run, several rules over one section)."""
@@ -1732,6 +2014,12 @@ def has_list_fn(tfn: Fn, needles: list[Any]) -> Fn:
         t = tfn(ctx)
         if type(t) is Unknown:
             return t
+        if type(t) is str and len(t) < 200:
+            # a short text (a label): searching it costs less than the cache would
+            for n in needles:
+                if n in t:
+                    return True
+            return False
         sh = ctx.shared
         if sh is None or type(t) is not str:
             return f_has(t, needles)

@@ -33,6 +33,14 @@ EXPRS = [
     "all r in rows(requests): all c in columns: is_int(r[c]) and r[c] < 5",
     "all r in rows(requests): all c in columns: present(r[c]) or r[c] > 1",
     "all r in rows(requests): all c in applicant_columns: r[c] <= r.total",
+    # value-first lookups (the pointer only when needed) and presence tests on them
+    "all b in review_blocks: present(review[b]) and (all k in keys(review[b]): not present(review[b][k]) or review[b][k] >= 0)",
+    'all g in ["withheld", "granted", "total", "new"]: not present(requests.results[g].subtotal) '
+    "or requests.results[g].subtotal.total >= 0",
+    'all r in keys(requests): r == "results" or len(keys(requests[r])) == 7 or (all c in columns: c in keys(requests[r]))',
+    "all r in rows(requests): present(r.total) or r.natural_person == null",
+    "all b in review_blocks: all k in review_columns: review[b][k] != null or review[b] == null",
+    "all c in columns: present(requests.new[c]) or requests.carried_over[c] == null",
 ]
 CELL = st.one_of(
     st.integers(-2, 6), st.integers(-2, 6), st.none(), st.sampled_from([1.0, 2.5, -0.0, math.nan, "3", True, False]),
