@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -192,10 +193,20 @@ def f_abs(x: Any) -> Any:
     return abs(_num(x, "abs"))
 
 
+def _finite(x: Any, fname: str) -> Any:
+    """A number that is not inf or NaN (a document can carry them only by mistake)."""
+    _num(x, fname)
+    if type(x) is float and not math.isfinite(x):
+        raise type_error(f"{fname}() 需要有限的数字，得到 {x!r}", f"{fname}() needs a finite number, got {x!r}")
+    return x
+
+
 def f_round(x: Any, n: Any = 0) -> Any:
-    _num(x, "round")
+    _finite(x, "round")
     if type(n) is not int or not 0 <= n <= 10:
         raise type_error("round() 的位数须为 0 到 10 的整数", "round() digits must be an integer 0..10")
+    if type(x) is float and abs(x) >= 2.0 ** 53:  # no fractional part left to round (and Decimal would overflow)
+        return int(x) if n == 0 else x
     q = Decimal(1).scaleb(-n)
     r = Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
     return int(r) if n == 0 else float(r)
@@ -226,7 +237,7 @@ def f_is_text(x: Any) -> bool:
 
 
 def f_decimals(x: Any) -> int:
-    return decimals_of(_num(x, "decimals"))
+    return decimals_of(_finite(x, "decimals"))
 
 
 def f_keys(x: Any) -> list[str]:

@@ -198,3 +198,18 @@ def test_broken_seed_cell_is_named(seed_documents: list[tuple[str, dict]]) -> No
     doc["requests"]["new"]["natural_person"] = None
     o = compile_expression("requests.new.natural_person + 0 == 1").evaluate(doc)
     assert o.status == "unknown" and o.missing == ["/requests/new/natural_person"]
+
+
+@pytest.mark.parametrize(("src", "amount", "status", "code"), [
+    ("round(facts.fees.collected_amount, 2) == 1", float("inf"), "error", "TYPE"),
+    ("round(facts.fees.collected_amount) == 1", float("nan"), "error", "TYPE"),
+    ("decimals(facts.fees.collected_amount) == 0", float("inf"), "error", "TYPE"),
+    ("round(facts.fees.collected_amount, 2) == facts.fees.collected_amount", 1e308, "pass", None),
+    ("round(facts.fees.collected_amount) == facts.fees.collected_amount", 2.0 ** 60, "pass", None),
+    ("round(facts.fees.collected_amount, 2) == 670.59", 670.5862, "pass", None),
+])
+def test_round_on_huge_and_non_finite_numbers(src: str, amount: float, status: str, code: str | None) -> None:
+    out = compile_expression(src).evaluate({"facts": {"fees": {"collected_amount": amount}}})
+    assert out.status == status
+    if code:
+        assert out.error.code == code and "有限的数字" in out.error.zh  # a rule error the author can act on
