@@ -313,3 +313,18 @@ def test_scan_fast_paths_read_like_tokenize() -> None:
                 assert _read_parts(assemble_requests(fast, fmt)) == _read_parts(assemble_requests(plain, fmt))
                 assert _read_parts(assemble_active(fast, fmt)) == _read_parts(assemble_active(plain, fmt))
             assert _read_parts(assemble_review(fast)) == _read_parts(assemble_review(plain))
+
+
+def test_a_table_three_row_written_twice_with_other_numbers_is_noted(shared_dir: Any) -> None:
+    text = (shared_dir / "seeds" / "000_be94cdfbcf579bbe.txt").read_text(encoding="utf-8")
+    row = "(七)总计 | 57 | 0 | 0 | 0 | 0 | 0 | 57 | ||"
+    assert row in text
+    again = text.replace(row, row + "\n(七)总计 | 58 | 0 | 0 | 0 | 0 | 0 | 58 | ||")
+    loaded = load_bytes(again.encode("utf-8"), "dup.txt")
+    dups = [n for n in loaded.notes if n.code == "DUPLICATE_ROW"]
+    assert [(n.pointer, n.line, n.level) for n in dups] == [("/requests/results/total", 55, "warning")]
+    assert "第一次：57 0 0 0 0 0 57；第二次：58 0 0 0 0 0 58" in dups[0].zh
+    assert loaded.document["requests"]["results"]["total"]["total"] == 57  # the first is used, never a mix
+    # the same row repeated with the same numbers (a page break repeating it) says nothing
+    same = load_bytes(text.replace(row, row + "\n" + row).encode("utf-8"), "same.txt")
+    assert not [n for n in same.notes if n.code == "DUPLICATE_ROW"]

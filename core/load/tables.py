@@ -699,6 +699,8 @@ class TableRead:
     overflow: int = 0
     # value cells that are not numbers ("59件", "+59"): (row path, column index, raw text, start)
     unreadable: list[tuple[str, int, str, int]] = field(default_factory=list)
+    # a row label met again after its row was read: the repeat's own cells (the first one is used)
+    duplicates: list[Row] = field(default_factory=list)
 
 
 def parse_number(text: str, *, money: bool = False) -> int | float | None:
@@ -934,9 +936,10 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     pending_start = -1
     official = _request_specs(fmt).official()
     last: tuple[RowCells, int] | None = None
+    dup: Row | None = None  # the repeat of a row already read, collecting its cells for a note
 
     def label(cell: Cell) -> None:
-        nonlocal cur, pending, pending_start
+        nonlocal cur, pending, pending_start, dup
         text = cell.text
         row = cur
         cnt = -1  # cur.count when cur is a row still being filled cell by cell
@@ -983,7 +986,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
         pending = ""
         if kind in ("group", "context"):
             out.labels.append(text)
-            cur = None
+            cur = dup = None
             return
         assert path is not None
         if out.start < 0:
@@ -993,7 +996,10 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
         out.labels.append(text)
         if path in out.rows:
             cur = None  # a repeated header or a duplicate row never overwrites
+            dup = Row(path, text, start, width)
+            out.duplicates.append(dup)
             return
+        dup = None
         cur = Row(path, text, start, width)
         out.rows[path] = cur
 
@@ -1013,6 +1019,8 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
                 cnt = src[1] if src is not None else len(cur._items)
             if cur is None or cur.run is not None or cnt >= cur.width:
                 out.overflow += len(vals) - vals.count(None)
+                if cur is None and dup is not None:
+                    dup.items.extend(cell.item(i) for i in range(min(dup.width - len(dup.items), len(vals))))
                 continue
             take = min(cur.width - cnt, len(vals))
             if cnt == 0:
@@ -1031,6 +1039,8 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
                 (cur._src[1] if cur._src is not None else len(cur._items)) >= cur.width):  # cur.count
             if kind in (NUM, MARK):
                 out.overflow += 1
+            if cur is None and dup is not None and dup.run is None and len(dup.items) < dup.width:
+                _take_values(dup, cell, False, False)
             continue
         toks = cell.tokens
         if cell.pipe and toks is not None and len(toks) == 1 and kind == NUM:

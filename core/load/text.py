@@ -359,6 +359,10 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         notes.append(Note("UNREADABLE_CELL", f"表三单元格“{raw}”不是数字，按空格处理（{label_of(ptr)}）",
                           f"table 3 cell '{raw}' is not a number; read as blank ({label_of(ptr, 'en')})",
                           pointer=ptr))
+    for dup in read3.duplicates:
+        note = _duplicate_note(read3.rows.get(dup.path), dup, loc)
+        if note is not None:
+            notes.append(note)
     if requests is not None:
         doc["requests"] = requests
     review = _build_review(read4, facts, loc, locations, notes) if t4 else None
@@ -406,6 +410,31 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
 
 
 # ------------------------------------------------------------------ table → document
+
+def _duplicate_note(kept: tables.Row | None, dup: tables.Row, loc: _Locator) -> Note | None:
+    """A table-三 row written twice with different numbers: the first is used, and the clerk is
+    told so (a repeat with the same numbers, e.g. across a page break, says nothing)."""
+    if kept is None or kept.run is not None or dup.run is not None:
+        return None
+    first = [c[0] for c in kept.cells()]
+    again = [i.value for i in dup.items]
+    if all(v is None for v in again):
+        return None
+    n = max(len(first), len(again))
+    first += [None] * (n - len(first))
+    again += [None] * (n - len(again))
+    if first == again:
+        return None
+    shown = [("空" if v is None else str(v)) for v in first], [("空" if v is None else str(v)) for v in again]
+    ptr = pointer(dup.path)
+    return Note("DUPLICATE_ROW",
+                f"表三“{dup.label}”一行出现两次且数字不同（第一次：{' '.join(shown[0])}；"
+                f"第二次：{' '.join(shown[1])}），按第一次读取，请核对",
+                f"table 3 row '{dup.label}' appears twice with different numbers (first: "
+                f"{' '.join(shown[0]).replace('空', '-')}; again: {' '.join(shown[1]).replace('空', '-')}); "
+                f"the first is used — please check",
+                pointer=ptr, line=loc.loc(dup.start, dup.start + len(dup.label)).line)
+
 
 class _TooLong:
     """Stands in for a Recovery when a run is too long to be table cells."""
