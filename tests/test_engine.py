@@ -64,6 +64,23 @@ def test_column_balance_finding_names_column_values_and_cells(packs, seed_doc) -
     assert "国办公开办函〔2021〕30号" in rs.basis
 
 
+def test_finding_locations_carry_exactly_what_the_loader_located(packs, seed_doc) -> None:  # type: ignore[no-untyped-def]
+    # the engine builds a plain cell's location without calling Location.to_json(): both must agree
+    doc = copy.deepcopy(seed_doc)
+    doc["requests"]["results"]["total"]["natural_person"] = 58
+    doc["requests"]["results"]["total"]["total"] = 58
+    plain = Location(line=53, col=12, text="58")
+    rich = Location(line=54, col=3, text="62", recovered=True, page=2, where="表格2 第3行", extra={"x": 1.5})
+    locs = {"/requests/results/total/natural_person": plain, "/requests/results/total/total": rich}
+    (bal,) = evaluate(LoadedReport(doc, locations=locs), packs, only=["T3-COL-BALANCE"]).findings
+    got = {loc["pointer"]: loc for loc in bal.locations}
+    for ptr, src in locs.items():
+        loc = got[ptr]
+        assert list(loc)[:3] == ["pointer", "label", "value"] and loc["value"] == 58
+        assert {k: v for k, v in loc.items() if k not in ("pointer", "label", "value")} == src.to_json()
+    assert got["/requests/results/total/total"]["where"] == "表格2 第3行" and got["/requests/results/total/total"]["x"] == 1.5
+
+
 def test_english_messages_and_labels(packs, seed_doc) -> None:  # type: ignore[no-untyped-def]
     doc = copy.deepcopy(seed_doc)
     doc["review"]["reconsideration"]["total"] = 11

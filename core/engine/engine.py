@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +15,7 @@ from gipcheck.document import canon
 from gipcheck.engine.model import Finding, NotEvaluated, Problem, ReportResult
 from gipcheck.engine.packs import Pack, Rule
 from gipcheck.lang.values import Unknown
-from gipcheck.load.base import LoadedReport
+from gipcheck.load.base import LoadedReport, Location
 
 MAX_MESSAGE_PARTS = 6
 MAX_LOCATIONS = 60
@@ -107,7 +107,7 @@ def _resolve(doc: Any, prev: Any, pointer: str) -> Any:
     is_prev, parts = _pointer_parts(pointer)
     cur = prev if is_prev else doc
     for part in parts:
-        if isinstance(cur, dict):
+        if type(cur) is dict or isinstance(cur, dict):
             cur = cur.get(part)
         elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
             cur = cur[int(part)]
@@ -149,8 +149,13 @@ def fmt_value(v: Any, lang: str = "zh") -> str:
 
 
 def _jsonable(v: Any) -> Any:
-    if type(v) in _SCALARS:
+    t = type(v)
+    if t in _SCALARS:
         return v
+    if t is dict:  # a fact or a row: its members are mostly plain values, converted without a call
+        return {k if type(k) is str else str(k): x if type(x) in _SCALARS else _jsonable(x) for k, x in v.items()}
+    if t is list:
+        return [x if type(x) in _SCALARS else _jsonable(x) for x in v]
     if _is_unknown(v):
         return None
     if isinstance(v, (_dt.date, _dt.datetime)):
@@ -162,11 +167,18 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def _context_of(reads: list[str]) -> str | None:
+@lru_cache(maxsize=8192)
+def _table_of(pointer: str) -> str | None:
+    root = pointer[5:] if pointer.startswith("prev:") else pointer
+    seg = root.strip("/").split("/", 1)[0]
+    return seg if seg in ("active", "requests", "review") else None
+
+
+def _context_of(reads: Sequence[str]) -> str | None:
+    """The table (``active``, ``requests``, ``review``) of the first read that is in one."""
     for p in reads:
-        root = p[5:] if p.startswith("prev:") else p
-        seg = root.strip("/").split("/", 1)[0]
-        if seg in ("active", "requests", "review"):
+        seg = _table_of(p)
+        if seg is not None:
             return seg
     return None
 
@@ -195,6 +207,7 @@ def _render_binding(v: Any, lang: str, context: str | None) -> str:
     return fmt_value(v, lang)
 
 
+_ABSENT = object()  # a placeholder an evidence does not bind
 _PH = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -213,17 +226,22 @@ def _template_parts(template: str) -> tuple[tuple[str, str | None], ...]:
 def render_message(template: str, values: dict[str, str]) -> tuple[str, set[str]]:
     """Fill ``{name}`` placeholders; returns the text and the names that had no value."""
     unresolved: set[str] = set()
-    parts: list[str] = []
-    for text, name in _template_parts(template):
-        parts.append(text)
+    return _fill(_template_parts(template), values, unresolved), unresolved
+
+
+def _fill(parts: tuple[tuple[str, str | None], ...], values: dict[str, str], unresolved: set[str]) -> str:
+    """The text of parsed ``parts`` with ``values`` filled in; names without a value go to ``unresolved``."""
+    out: list[str] = []
+    for text, name in parts:
+        out.append(text)
         if name is not None:
             v = values.get(name)
             if v is None and name not in values:
                 unresolved.add(name)
-                parts.append("{" + name + "}")
+                out.append("{" + name + "}")
             else:
-                parts.append(v)  # type: ignore[arg-type]
-    return "".join(parts), unresolved
+                out.append(v)  # type: ignore[arg-type]
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ applies
@@ -305,17 +323,35 @@ def _selected(rule: Rule, only: list[str] | None) -> bool:
 
 
 # ------------------------------------------------------------------ findings
-def _let_values(rule: Rule, names: Iterable[str], doc: Any, prev: Any, lang: str,
-                shared: dict[Any, Any] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in names:
-        if name not in rule.all_lets:
-            continue
-        try:
-            out[name] = fmt_value(rule.let_expression(name).compute(doc, prev=prev, shared=shared), lang)
-        except Exception:  # a message value must never break the finding
-            out[name] = "?"
-    return out
+class _RuleText:
+    """What :func:`build_finding` needs of a rule's message in one language, worked out once."""
+
+    __slots__ = ("template", "parts", "wanted", "names", "per_ev", "want_value", "lets")
+
+    def __init__(self, rule: Rule, template: str) -> None:
+        self.template = template
+        self.parts = _template_parts(template)
+        self.names = tuple(dict.fromkeys(name for _text, name in self.parts if name is not None))
+        self.wanted = frozenset(self.names)
+        # the comparison's own values make every evidence's message its own
+        self.per_ev = tuple(n for n in ("left", "right", "diff") if n in self.wanted)
+        self.want_value = "value" in self.wanted
+        lets: list[tuple[str, Any]] = []
+        for name in rule.placeholders:
+            if name in rule.all_lets:
+                try:
+                    lets.append((name, rule.let_expression(name)))
+                except Exception:  # shown as "?", as a let that fails at run time
+                    lets.append((name, None))
+        self.lets = tuple(lets)
+
+
+def _rule_text(rule: Rule, lang: str) -> _RuleText:
+    template = rule.message.get(lang) or rule.message["zh"]
+    rt = rule.render_memo.get(lang)
+    if rt is None or rt.template is not template:
+        rt = rule.render_memo[lang] = _RuleText(rule, template)
+    return rt
 
 
 def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
@@ -330,103 +366,209 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
                 break
         except Exception:
             break
-    evidence = list(outcome.evidence or [])
-    lets = _let_values(rule, [p for p in rule.placeholders if p in rule.all_lets], doc, prev, lang, shared)
-    template = rule.message.get(lang) or rule.message["zh"]
+    rt = _rule_text(rule, lang)
+    lets: dict[str, str] = {}
+    for name, cexpr in rt.lets:
+        try:
+            lets[name] = fmt_value(cexpr.compute(doc, prev=prev, shared=shared), lang)  # type: ignore[union-attr]
+        except Exception:  # a message value must never break the finding
+            lets[name] = "?"
+    tparts = rt.parts
+    wanted = rt.wanted
+    per_ev = rt.per_ev
+    want_value = rt.want_value
     parts: list[str] = []
     unresolved: set[str] = set()
-    values: dict[str, Any] = {}
     reads: list[str] = []
     seen: set[str] = set()
     failing: list[dict[str, Any]] = []
-    wanted = {name for _text, name in _template_parts(template) if name is not None}
-    for ev in evidence or [None]:
-        ctx_reads = list(getattr(ev, "reads", []) or [])
-        vals = dict(lets)
-        if ev is not None:
-            # only the placeholders the message shows are formatted
-            if "left" in wanted:
-                vals["left"] = fmt_value(ev.left, lang)
-            if "right" in wanted:
-                vals["right"] = fmt_value(ev.right, lang)
-            if "diff" in wanted:
-                vals["diff"] = fmt_value(ev.diff, lang)
-            entry = {"left": _jsonable(ev.left), "right": _jsonable(ev.right), "diff": _jsonable(ev.diff)}
-            if ev.bindings:
+    base: str | None = None  # the message from the lets alone, when an evidence adds nothing it shows
+    by_binding: dict[Any, str] = {}  # the shown bound names' values → that message
+    bound_labels: dict[str | None, dict[str, str]] = {}
+    evidence = outcome.evidence
+    if not evidence:
+        parts.append(_fill(tparts, lets, unresolved))
+    for ev in evidence or ():
+        ctx_reads = getattr(ev, "reads", None) or ()
+        left, right, diff = ev.left, ev.right, ev.diff
+        entry = {"left": left if type(left) in _SCALARS else _jsonable(left),
+                 "right": right if type(right) in _SCALARS else _jsonable(right),
+                 "diff": diff if type(diff) in _SCALARS else _jsonable(diff)}
+        bindings = ev.bindings
+        rendered = None
+        if bindings:
+            # the table of the first read that is in one (usually the very first)
+            context = _table_of(ctx_reads[0]) if ctx_reads else None
+            if context is None:
                 context = _context_of(ctx_reads)
-                rendered = {k: _render_binding(b, lang, context) for k, b in ev.bindings.items()}
+            shown = bound_labels.get(context)  # a bound row or column recurs across evidence: label it once
+            if shown is None:
+                shown = bound_labels[context] = {}
+            rendered = {}
+            for k, b in bindings.items():
+                if type(b) is str:
+                    label = shown.get(b)
+                    if label is None:
+                        label = shown[b] = _render_text_binding(b, lang, context)
+                    rendered[k] = label
+                else:
+                    rendered[k] = _render_binding(b, lang, context)
+            entry.update(rendered)
+        failing.append(entry)
+        for r in ctx_reads:
+            if r not in seen:
+                seen.add(r)
+                reads.append(r)
+        if not per_ev and not (want_value and ctx_reads) and rendered is not None \
+                and not wanted.isdisjoint(rendered):
+            # only bound names vary (T3-EMPTY: one row, many cells): one message per distinct row
+            names = rt.names
+            key = rendered.get(names[0], _ABSENT) if len(names) == 1 else \
+                tuple([rendered.get(n, _ABSENT) for n in names])
+            if key in by_binding:
+                continue
+            vals = dict(lets)
+            vals.update(rendered)
+            text = by_binding[key] = _fill(tparts, vals, unresolved)
+        elif per_ev or (want_value and ctx_reads) or (rendered is not None and not wanted.isdisjoint(rendered)):
+            vals = dict(lets)
+            # only the placeholders the message shows are formatted
+            if per_ev:
+                if "left" in per_ev:
+                    vals["left"] = fmt_value(left, lang)
+                if "right" in per_ev:
+                    vals["right"] = fmt_value(right, lang)
+                if "diff" in per_ev:
+                    vals["diff"] = fmt_value(diff, lang)
+            if rendered is not None:
                 vals.update(rendered)
-                entry.update(rendered)
-            if ctx_reads and "value" in wanted:
+            if ctx_reads and want_value:
                 vals["value"] = fmt_value(_resolve(doc, prev, ctx_reads[0]), lang)
-            failing.append(entry)
-            for r in ctx_reads:
-                if r not in seen:
-                    seen.add(r)
-                    reads.append(r)
-        text, miss = render_message(template, vals)
-        unresolved |= miss
+            text = _fill(tparts, vals, unresolved)
+        else:
+            if base is None:
+                base = _fill(tparts, lets, unresolved)
+            text = base
         if text not in parts:
             parts.append(text)
+    values: dict[str, Any] = {}
     if failing:
         values.update(failing[0])
         if len(failing) > 1:
             values["failing"] = failing
-    values.update({k: v for k, v in lets.items() if k not in values})
+    for k, v in lets.items():
+        if k not in values:
+            values[k] = v
     sep = "；" if lang == "zh" else "; "
-    message = sep.join(parts[:MAX_MESSAGE_PARTS])
-    if len(parts) > MAX_MESSAGE_PARTS:
-        more = len(parts) - MAX_MESSAGE_PARTS
-        message += f"{sep}……另有 {more} 处" if lang == "zh" else f"{sep}… and {more} more"
-    locs: list[dict[str, Any]] = []
-    where = locations if locations is not None else {}
-    for p in reads[:MAX_LOCATIONS]:
-        if shared is not None:
-            # the same cell is often quoted by several findings (X-SCOPE repeats the X-NARR-* cells)
-            lkey = ("loc", p, lang, id(where))
-            hit = shared.get(lkey)
-            if hit is not None:
-                locs.append(dict(hit))
-                continue
-        value = _resolve(doc, prev, p)
-        label = pointer_label(p, lang)
-        if isinstance(value, dict) and "number" in value and "text" in value:
-            # a whole section: name it by its own number and keep the location small (not its full text)
-            n = value.get("number")
-            label = (f"第{_ZH_NUM.get(n, n) if isinstance(n, int) else n}部分" if lang == "zh" else f"section {n}")
-            value = {"number": n, "title": value.get("title")}
-        elif isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
-            value = value[: MAX_VALUE_CHARS - 1] + "…"
-        loc: dict[str, Any] = {"pointer": p, "label": label, "value": _jsonable(value)}
-        src = where[p] if p in where else None   # `in` first: a missing key must not cost a KeyError
-        if src is not None:
-            loc.update(src.to_json() if hasattr(src, "to_json") else dict(src))
-        locs.append(loc)
-        if shared is not None:
-            shared[lkey] = dict(loc)
+    if len(parts) == 1:
+        message = parts[0]
+    else:
+        message = sep.join(parts[:MAX_MESSAGE_PARTS])
+        if len(parts) > MAX_MESSAGE_PARTS:
+            more = len(parts) - MAX_MESSAGE_PARTS
+            message += f"{sep}……另有 {more} 处" if lang == "zh" else f"{sep}… and {more} more"
+    locs = _locations(reads[:MAX_LOCATIONS], doc, prev, lang, locations, shared) if reads else []
     section = rule.section
     if section is None:
         section = _section_from(reads, doc)
+    # positional: half the cost of keywords, and a Finding is built per failing rule
     title = rule.title.get(lang) or rule.title["zh"]
-    return (Finding(rule=rule.id, severity=severity, message=message, title=title, basis=rule.basis,
-                    values=values, locations=locs, section=section, pack=rule.pack), unresolved)
+    return Finding(rule.id, severity, message, title, rule.basis, values, locs, section, rule.pack), unresolved
+
+
+@lru_cache(maxsize=8192)
+def _location_of(pointer: str, lang: str) -> tuple[bool, tuple[str, ...], str]:
+    """What a location needs of its pointer alone: (previous year?, path parts, label)."""
+    is_prev, parts = _pointer_parts(pointer)
+    return is_prev, parts, pointer_label(pointer, lang)
+
+
+def _locations(reads: list[str], doc: Any, prev: Any, lang: str, locations: dict[str, Any] | None,
+               shared: dict[Any, Any] | None) -> list[dict[str, Any]]:
+    """The cells and sentences a finding cites, with their labels, values and source positions."""
+    locs: list[dict[str, Any]] = []
+    where = locations if locations is not None else {}
+    # the same cell is often quoted by several findings (X-SCOPE repeats the X-NARR-* cells)
+    memo: dict[str, dict[str, Any]] | None = None
+    if shared is not None:
+        mkey = ("locations", lang, id(where))
+        memo = shared.get(mkey)
+        if memo is None:
+            memo = shared[mkey] = {}
+    for p in reads:
+        if memo is not None:
+            hit = memo.get(p)
+            if hit is not None:
+                locs.append(dict(hit))
+                continue
+        is_prev, parts, label = _location_of(p, lang)
+        value = prev if is_prev else doc
+        for part in parts:  # _resolve, inlined: a finding may cite dozens of cells
+            if type(value) is dict or isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            else:
+                value = None
+                break
+        tv = type(value)
+        if tv is str:
+            if len(value) > MAX_VALUE_CHARS:
+                value = value[: MAX_VALUE_CHARS - 1] + "…"
+        elif tv in _SCALARS:
+            pass
+        elif isinstance(value, dict) and "number" in value and "text" in value:
+            # a whole section: name it by its own number and keep the location small (not its full text)
+            n = value.get("number")
+            label = (f"第{_ZH_NUM.get(n, n) if isinstance(n, int) else n}部分" if lang == "zh" else f"section {n}")
+            value = {"number": _jsonable(n), "title": _jsonable(value.get("title"))}
+        elif isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+            value = _jsonable(value[: MAX_VALUE_CHARS - 1] + "…")
+        else:
+            value = _jsonable(value)
+        src = where[p] if p in where else None   # `in` first: a missing key must not cost a KeyError
+        loc: dict[str, Any]
+        if src is None:
+            loc = {"pointer": p, "label": label, "value": value}
+        elif type(src) is Location and not (src.recovered or src.page is not None or src.where is not None
+                                            or src.extra):
+            # Location.to_json() of a plain cell, without the call and the merge (tests/test_engine.py)
+            loc = {"pointer": p, "label": label, "value": value, "line": src.line, "col": src.col, "text": src.text}
+        else:
+            loc = {"pointer": p, "label": label, "value": value,
+                   **(src.to_json() if hasattr(src, "to_json") else dict(src))}
+        locs.append(loc)
+        if memo is not None:
+            memo[p] = loc  # only read while this report is evaluated: a copy is made per use
+    return locs
+
+
+@lru_cache(maxsize=8192)
+def _section_source(p: str) -> tuple[int | None, str | None]:
+    """How a read pointer tells its section: (a fixed section or None, the pointer of the cell that
+    holds it or None); (None, None) when it does not."""
+    if p.startswith("prev:"):
+        return None, None
+    parts = p.strip("/").split("/")
+    if parts[0] in _POINTER_ROOT_SECTION:
+        return _POINTER_ROOT_SECTION[parts[0]], "fixed"
+    if parts[0] == "sections" and len(parts) > 1 and parts[1].isdigit():
+        return None, f"/sections/{parts[1]}/number"
+    if parts[0] == "facts" and len(parts) > 1:
+        return None, f"/facts/{parts[1]}/section"
+    return None, None
 
 
 def _section_from(reads: list[str], doc: Any) -> int | None:
     for p in reads:
-        if p.startswith("prev:"):
+        fixed, cell = _section_source(p)
+        if cell is None:
             continue
-        parts = p.strip("/").split("/")
-        if parts[0] in _POINTER_ROOT_SECTION:
-            return _POINTER_ROOT_SECTION[parts[0]]
-        if parts[0] == "sections" and len(parts) > 1 and parts[1].isdigit():
-            s = _resolve(doc, None, f"/sections/{parts[1]}/number")
-            if isinstance(s, int):
-                return s
-        if parts[0] == "facts" and len(parts) > 1:
-            s = _resolve(doc, None, f"/facts/{parts[1]}/section")
-            if isinstance(s, int):
-                return s
+        if cell == "fixed":
+            return fixed
+        s = _resolve(doc, None, cell)
+        if isinstance(s, int):
+            return s
     return None
 
 
@@ -445,13 +587,18 @@ def _not_evaluated(rule: Rule, missing: list[str], reasons: list[str], lang: str
                         missing=list(missing), reason=reason)
 
 
+_VALIDATE: list[Any] = []  # gipcheck.validate.validate_document, imported on first use
+
+
 def _violation_notes(doc: Any) -> list[dict[str, Any]]:
+    if not _VALIDATE:
+        try:
+            from gipcheck.validate import validate_document
+        except ImportError:
+            return []
+        _VALIDATE.append(validate_document)
     try:
-        from gipcheck.validate import validate_document
-    except ImportError:
-        return []
-    try:
-        violations = validate_document(doc)
+        violations = _VALIDATE[0](doc)
     except Exception as e:  # a validator bug must not stop the rules
         return [{"code": "SCHEMA_CHECK_FAILED", "level": "warning", "source": "schema",
                  "zh": f"文档结构校验出错：{e}", "en": f"document schema check failed: {e}"}]
@@ -480,6 +627,7 @@ def evaluate(loaded: LoadedReport, packs: list[Pack], *, prev: LoadedReport | No
     result.notes = [{**n.to_json(), "source": "loader"} for n in loaded.notes] + _violation_notes(doc)
     only_list = list(only) if only else None
     shared: dict[Any, Any] = {}  # pack-level lets and rows() computed once for all rules of this report
+    passed = result.passed.append  # most rules pass: one attribute lookup, not one per rule
     for pack in packs:
         for rule, missing_meta in _applicable(pack, meta):
             if only_list and not _selected(rule, only_list):
@@ -490,11 +638,11 @@ def evaluate(loaded: LoadedReport, packs: list[Pack], *, prev: LoadedReport | No
             try:
                 outcome = rule.compiled.check(doc, prev_doc, 100_000, shared)
                 if outcome is None:
-                    result.passed.append(rule.id)
+                    passed(rule.id)
                     continue
                 status = outcome.status
                 if status == "pass":
-                    result.passed.append(rule.id)
+                    passed(rule.id)
                 elif status == "fail":
                     finding, _ = build_finding(rule, outcome, doc, prev_doc, lang, loaded.locations, shared)
                     result.findings.append(finding)

@@ -89,6 +89,8 @@ class Rule:
         return got
 
     all_lets: dict[str, ExprSource] = field(default_factory=dict, repr=False)
+    # lang → what build_finding needs of the message every time (engine.py), worked out once
+    render_memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def describe(self, lang: str = "zh") -> str:
         """A readable account of the rule for ``gipcheck rules show ID``."""
