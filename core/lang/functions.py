@@ -464,7 +464,11 @@ def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int, cu
         return
     for k, v in obj.items():
         if type(v) is dict and k != "labels":
-            _collect_rows(v, ptr + "/" + k if type(k) is str else f"{ptr}/{k}", out, depth + 1, cut)
+            cptr = ptr + "/" + k if type(k) is str else f"{ptr}/{k}"
+            if _NESTED.isdisjoint(map(type, v.values())) and not _COLS.isdisjoint(v):
+                out.append((v, cptr))   # a row child: what the call below would do, without the call
+            else:
+                _collect_rows(v, cptr, out, depth + 1, cut)
 
 
 def _order_key(rp: tuple[Any, str]) -> int:

@@ -1952,6 +1952,9 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
     not depending on ``c`` (``detail_rows(requests.results)``): the rows are fetched once; when
     that cannot vouch for all, column by column (only the doubtful columns run the body)."""
     n = len(items)
+    first: dict[Any, int] = {}
+    for i, c in enumerate(items):
+        first.setdefault(c, i)
 
     def fn(ctx: Ctx) -> Any:
         if not ctx.rec:
@@ -1961,6 +1964,7 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
                 if type(rows) is PList and set(map(type, rows)) <= _DICT_ONLY:
                     col_charge = gen_cost * len(rows)
                     s = ctx.steps + cost * n + n * col_charge
+                    cells: list[Any] | None = None
                     if s <= ctx.budget:
                         want = [b.get(c) for c in items]
                         cells = _row_cells(ctx, rows, items)
@@ -1977,7 +1981,8 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
                         if s <= ctx.budget:
                             w = b.get(c)
                             if type(w) is int:
-                                col = [r.get(c) for r in rows]
+                                # the column from the cells already fetched (row by row, n per row)
+                                col = cells[first[c]::n] if cells is not None else [r.get(c) for r in rows]
                                 tc = set(map(type, col))
                                 if tc <= _INT_ONLY:
                                     if sum(col) == w:
