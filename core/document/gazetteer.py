@@ -18,6 +18,8 @@ _COUNTY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治县|自治旗|县|区|旗|�
 _TOWN = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道办事处|街道|民族乡|乡|镇|苏木)")
 _ANY_PROVINCE = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:省|自治区)")
 _ANY_CITY = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:市|自治州|地区|盟)")
+_SPACES = re.compile(r"\s+")
+_TOWN_GOV = re.compile(r"(?:乡|镇)人民政府$")
 _NATIONAL = ("国务院", "国家", "中华人民共和国", "中国", "中央")
 
 
@@ -81,8 +83,8 @@ def classify_organ(organ: str | None) -> tuple[str | None, str | None, dict[str,
     region: dict[str, str | None] = {"province": None, "city": None, "county": None}
     if not organ:
         return None, None, region
-    name = re.sub(r"\s+", "", organ)
-    kind = "government" if name.endswith("人民政府") or re.search(r"(?:乡|镇)人民政府$", name) else "department"
+    name = _SPACES.sub("", organ)
+    kind = "government" if name.endswith("人民政府") or _TOWN_GOV.search(name) else "department"
     if name.startswith(_NATIONAL):
         return kind, "national", region
     g = gazetteer()

@@ -56,7 +56,9 @@ def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = 
         raise TypeError(f"load_path takes a path, not {type(path).__name__}")
     p = Path(path)
     # one printable line, whatever the file is called (newlines, NUL bytes)
-    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(p))
+    shown = str(p)
+    if not shown.isprintable():
+        shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
     try:
         st = p.stat()
     except FileNotFoundError:

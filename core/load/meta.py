@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from gipcheck.document.gazetteer import classify_organ
@@ -22,7 +23,15 @@ _PERIOD = re.compile(
 )
 _AS_OF = re.compile(r"(?:截至|截止)\s*(?:到)?\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
 # anchored on the bracketed year (or 令第), the issuer's short name is read backwards
-_CITED = re.compile(r"[〔\[(【]\s*((?:19|20)\d{2})\s*[〕\])】]\s*(\d{1,4})\s*号|令\s*第\s*(\d{1,4})\s*号")
+# (one leading class, which the regex engine scans for fast; the lookarounds tell the two forms apart)
+_CITED = re.compile(r"[〔\[(【令](?:(?<!令)\s*((?:19|20)\d{2})\s*[〕\])】]\s*(\d{1,4})\s*号|(?<=令)\s*第\s*(\d{1,4})\s*号)")
+# what a citation holds before its 号 (besides spaces and digits)
+_CITED_CHARS = frozenset("〔[(【〕])】令第")
+_CITED_RUN = 64  # a longer run before a 号 is searched whole
+_SPACES = re.compile(r"\s+")
+_YEAR_ORGAN = re.compile(r"(?:20|19)\d{2}年度?(.+?)(?:政府信息公开|政务公开|信息公开)")
+_ABOUT = re.compile(r"^关于")
+_YEARS = re.compile(r"(20\d{2})\s*年")
 _ISSUER = re.compile(r"[\u4e00-\u9fff]{1,10}$")
 _ORGAN_SUFFIX = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|局|委员会|委|厅|办|中心|院|街道办事处|管委会|管理委员会|公司|所|队|站|部)$"
@@ -36,6 +45,28 @@ def _iso(y: str, m: str, d: str) -> str | None:
     if not (1990 <= yi <= 2100 and 1 <= mi <= 12 and 1 <= di <= 31):
         return None
     return f"{yi:04d}-{mi:02d}-{di:02d}"
+
+
+def _citations(norm: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_CITED`` in ``norm``, in order, without scanning the whole text: each ends
+    at a 号, and everything between its start and that 号 is a space, a digit or one of
+    ``_CITED_CHARS``; so only the run of such characters before each 号 is searched."""
+    prev = -1
+    h = norm.find("号")
+    while h >= 0:
+        lo = h
+        while lo > prev + 1:
+            c = norm[lo - 1]
+            if not (c in _CITED_CHARS or c.isspace() or c.isdecimal()):
+                break
+            lo -= 1
+            if h - lo > _CITED_RUN:
+                lo = prev + 1  # bounded Python work: the regex takes the rest
+                break
+        if lo < h:
+            yield from _CITED.finditer(norm, lo, h + 1)
+        prev = h
+        h = norm.find("号", h + 1)
 
 
 def _header_lines(norm: str, limit: int) -> list[tuple[int, int]]:
@@ -94,7 +125,7 @@ def extract_meta(norm: str, text: str, body_start: int, fmt: str | None
                 tpos = (s, e)
                 break
     if title is not None:
-        title = re.sub(r"\s+", " ", title).strip()  # the source's own spacing, collapsed
+        title = _SPACES.sub(" ", title).strip()  # the source's own spacing, collapsed
     meta["title"] = title
     if tpos:
         where["/meta/title"] = tpos
@@ -107,10 +138,10 @@ def extract_meta(norm: str, text: str, body_start: int, fmt: str | None
         if ym and ym.start() > 1:
             organ = compact[:ym.start()]
         elif ym and ym.start() == 0:
-            m2 = re.match(r"(?:20|19)\d{2}年度?(.+?)(?:政府信息公开|政务公开|信息公开)", compact)
+            m2 = _YEAR_ORGAN.match(compact)
             organ = m2.group(1) if m2 else None
         if organ:
-            organ = re.sub(r"^关于", "", organ).strip()
+            organ = _ABOUT.sub("", organ).strip()
     for key in ("发布机构", "发布机关", "发文机关", "发文单位"):
         if not organ and key in kv:
             organ = kv[key][0]
@@ -189,7 +220,7 @@ def extract_meta(norm: str, text: str, body_start: int, fmt: str | None
             year = int(am.group(1))
             where["/meta/year"] = (am.start(), am.end())
     if year is None:
-        counts = Counter(int(y) for y in re.findall(r"(20\d{2})\s*年", norm[:8000]))
+        counts = Counter(int(y) for y in _YEARS.findall(norm[:8000]))
         if counts:
             pub_year = int(published[:4]) if published else 2100
             cands = [(c, y) for y, c in counts.items() if y <= pub_year]
@@ -199,8 +230,7 @@ def extract_meta(norm: str, text: str, body_start: int, fmt: str | None
 
     # ---- cited document numbers
     cited: list[str] = []
-    # every citation ends with 号: the scan stops at the last one (no match can lie beyond it)
-    for cm in _CITED.finditer(norm, 0, norm.rfind("号") + 1):
+    for cm in _citations(norm):
         im = _ISSUER.search(norm, max(0, cm.start() - 10), cm.start() + (1 if cm.group(3) else 0))
         if im is None:
             continue
