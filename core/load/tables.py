@@ -6,7 +6,8 @@ newlines separate cells, Markdown separators and page furniture are dropped, and
 assemblers walk that stream: a cell matching a canonical row label starts the row, the value
 cells after it (numbers, blanks, markers) fill its columns in order, group headings carry no
 values. The functions take a cell stream and return rows with their raw items, so a province
-plugin can reuse them on its own layout.
+plugin can reuse them on its own layout. :func:`fused_lines` reads a plain region (the common
+case) without the stream, for the fused path of :func:`gipcheck.load.text.parse_text`.
 """
 
 from __future__ import annotations
@@ -1251,3 +1252,332 @@ def blank_review_row(norm: str, start: int, end: int, read: TableRead) -> bool:
         pos = nl + 1
     return False
 
+
+
+# ------------------------------------------------------------------ fused line reader
+# The plain table region (pipe rows of labels, then integers and blank cells; header lines of
+# labels; one cell per line) read in one pass, one light record per line (per run of one-number
+# lines), without a cell stream. :func:`fused_lines` answers None the moment a line is anything
+# else, and the caller (text.parse_text) takes the general path for that table.
+
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+
+
+class LineRow:
+    """One line of a plain table region (starting at ``a``, cut at its pipes into ``segs``): the
+    labels of its first ``k`` cells (spaces removed, as the cell stream has them), then its value
+    cells, an int per number, None per blank cell, the text of a decimal (``dec``). Positions are
+    worked out on demand, as :class:`RowCells` does, so a deferred location can point at
+    ``(line, i)``."""
+
+    __slots__ = ("a", "segs", "k", "labels", "values", "norm", "valued", "dec", "_spans")
+
+    def __init__(self, a: int, segs: list[str], k: int, labels: list[str], values: list[Any],
+                 norm: str, valued: bool, dec: bool) -> None:
+        self.a = a
+        self.segs = segs
+        self.k = k
+        self.labels = labels
+        self.values = values
+        self.norm = norm
+        self.valued = valued
+        self.dec = dec
+        self._spans: list[tuple[int, int]] | None = None
+
+    def start_of(self, j: int) -> int:
+        """Start of label ``j`` (its text without padding)."""
+        x = self.a + sum(len(t) + 1 for t in self.segs[:j])
+        t = self.segs[j]
+        return x + len(t) - len(t.lstrip())
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each value cell: a number without its padding, a blank cell whole."""
+        if self._spans is None:
+            out = []
+            segs = self.segs
+            k = self.k
+            x = self.a + sum(len(t) + 1 for t in segs[:k])
+            for t, v in zip(segs[k:k + len(self.values)], self.values, strict=True):
+                n = len(t)
+                if v is None:
+                    out.append((x, x + n))
+                else:
+                    s0 = x + n - len(t.lstrip())
+                    out.append((s0, s0 + len(t.strip())))
+                x += n + 1
+            self._spans = out
+        return self._spans
+
+    def raw(self, i: int) -> str:
+        if self.values[i] is None:
+            return ""
+        s, e = self.spans()[i]
+        return self.norm[s:e]
+
+    def first(self) -> int:
+        """Start of the line's first cell."""
+        if self.labels:
+            return self.start_of(0)
+        return self.spans()[0][0]
+
+    def last(self) -> int:
+        """End of the line's last cell."""
+        if self.values:
+            segs = self.segs
+            e = self.a + sum(map(len, segs)) + len(segs) - 1  # the end of the last cell's segment
+            if self.values[-1] is None:
+                return e
+            t = segs[-1]
+            return e - (len(t) - len(t.rstrip()))
+        j = self.k - 1
+        return self.start_of(j) + len(self.segs[j].strip())
+
+
+class ColRun(LineRow):
+    """Consecutive lines of one number each (one cell per line, "0 |"): one record, as the cells
+    fill a row the same way whether they stand on one line or on several."""
+
+    __slots__ = ("xs",)
+
+    def __init__(self, x: int, seg: str, value: int, norm: str) -> None:
+        super().__init__(x, [seg], 0, [], [value], norm, True, False)
+        self.xs = [x]  # where each cell's segment starts
+
+    def add(self, x: int, seg: str, value: int) -> None:
+        self.xs.append(x)
+        self.segs.append(seg)
+        self.values.append(value)
+
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            out = []
+            for x, t in zip(self.xs, self.segs, strict=True):
+                s0 = x + len(t) - len(t.lstrip())
+                out.append((s0, s0 + len(t.strip())))
+            self._spans = out
+        return self._spans
+
+    def last(self) -> int:
+        return self.spans()[-1][1]
+
+
+class GapLine(LineRow):
+    """A line of labels and blank cells in any order, without a value ("行政复议 |  | 行政诉讼 |"):
+    ``labels`` are its label texts; ``k`` is its number of cells (labels and blanks)."""
+
+    __slots__ = ()
+
+    def last(self) -> int:
+        segs = self.segs
+        if segs[-1].strip():
+            return super().last()
+        return self.a + sum(map(len, segs)) + len(segs) - 1  # a blank cell: its whole segment
+
+
+def _gap_line(a: int, segs: list[str], norm: str) -> GapLine | None:
+    """``segs`` (the first one a label) as a :class:`GapLine`, or None when one is a value."""
+    labels = []
+    for t in segs:
+        st = t.strip()
+        if st:
+            text = _SEG_LABELS.get(st, _MISS)
+            if text is _MISS:
+                text = _seg_label(st)
+            if not text:
+                return None  # a value (or anything the general path must see)
+            labels.append(text)
+    return GapLine(a, segs, len(segs), labels, [], norm, False, False)  # type: ignore[arg-type]
+
+
+_VALUE = ""  # _seg_label: the cell is a value
+
+
+def _seg_label(st: str) -> str | None:
+    """What the cell stream makes of a stripped non-blank pipe cell before the first value: its
+    label text (spaces removed), :data:`_VALUE` for a number, None for anything the fused reader
+    leaves to the general path (a marker, furniture, spaced text with digits)."""
+    c0 = st[0]
+    if c0 in _NUM_START and ((st.isdigit() and st.isascii()) or _NUM_FULL.fullmatch(st)):
+        return _VALUE
+    if st in MARKERS or (c0 in _FURN_START and _FURNITURE.fullmatch(st)):
+        return None
+    if " " in st:
+        return None if _ANY_DIGIT.search(st) else st.replace(" ", "")
+    return st
+
+
+_MEMO_MAX = 4096  # entries of each memo below (short strings only): bounded memory whatever the input
+_SEG_LABELS: dict[str, str | None] = {}  # _seg_label memo: the official wordings recur in every report
+# a value cell as written between pipes (padding included) → its value, for the common ones
+_SEG_INT: dict[str, int | None] = {p: None for p in ("", " ", "  ", "   ", "    ")}
+_SEG_INT.update((f"{pad}{i}{pad2}", i) for i in range(1000) for pad in ("", " ") for pad2 in ("", " "))
+
+
+# a line of one small number and its pipe, as one-cell-per-line tables write it → (segment, value)
+_LINE_INT: dict[str, tuple[str, int]] = {
+    f"{seg}|": (seg, i) for i in range(1000) for seg in (f"{i} ", f"{i}")
+}
+
+
+# lines without values read before → (offset of the first cell, segments, labels count, labels,
+# values) or None for padding: the official labels and paddings recur in every report
+_PLAIN_LINES: dict[str, tuple[int, list[str], int, list[str], list[Any]] | None] = {}
+
+
+def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | None:
+    """The lines of ``norm[start:end]`` as :class:`LineRow` records, and the number of cells the
+    cell stream of :func:`scan` would have, when every line is plain: blank, page furniture
+    without a pipe, a pipe line of labels followed by value cells (ASCII integers, decimals,
+    blanks), a line of labels and blank cells, with or without a Markdown leading pipe, a
+    Markdown separator row, or one cell per line. None for anything else (free text, headings,
+    markers, signs, commas, a label after a value, …), and for an empty or oversized region."""
+    out: list[LineRow] = []
+    count = 0
+    pos = start
+    mget = _SEG_LABELS.get
+    seg_int = _SEG_INT.get
+    run: ColRun | None = None
+    line_int = _LINE_INT.get
+    line_memo = _PLAIN_LINES.get
+    segs: list[str]
+    labels: list[str]
+    values: list[Any]
+    k: int
+    off: int
+    for line in norm[start:end].split("\n"):
+        a = pos
+        pos += len(line) + 1
+        hit = line_int(line)
+        if hit is not None:  # "0 |": one number on its own line (as below, without the cutting)
+            if run is not None and out[-1] is run:
+                run.xs.append(a)  # run.add, inlined
+                run.segs.append(hit[0])
+                run.values.append(hit[1])
+            else:
+                run = ColRun(a, *hit, norm)
+                out.append(run)
+            count += 1
+            if count >= MAX_CELLS:
+                return None
+            continue
+        seen = line_memo(line, _MISS)
+        if seen is not _MISS:  # a line without values read before (a label line, padding)
+            if seen is None:
+                continue
+            off, segs, k, labels, values = seen  # type: ignore[misc]
+            out.append(LineRow(a + off, segs, k, labels, values, norm, False, False))
+            count += len(segs)
+            if count >= MAX_CELLS:
+                return None
+            continue
+        if "|" not in line:
+            st = line.strip()
+            if not st:
+                continue
+            if st[0] in _FURN_START and _FURNITURE.fullmatch(st):
+                continue  # page furniture: the stream has no cell for it
+            return None
+        segs = line.split("|")
+        st = segs[0].strip()
+        off = 0
+        if not st:
+            if line.replace("|", "").strip():
+                # Markdown: the leading pipe opens no cell (what _pipe_cells does with it)
+                off = len(segs[0]) + 1
+                del segs[0]
+                st = segs[0].strip()
+            elif len(segs) > 3:
+                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                    _PLAIN_LINES[line] = None
+                continue  # blank cells only: padding, no cell
+            else:
+                # one blank cell (one cell per line): the stream keeps it, a Markdown pipe opens none
+                off = 0 if len(segs) == 2 else len(segs[0]) + 1
+                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                    _PLAIN_LINES[line] = (off, [segs[-2]], 0, [], [None])
+                out.append(LineRow(a + off, [segs[-2]], 0, [], [None], norm, False, False))
+                count += 1
+                continue
+        if not segs[-1].strip():
+            segs.pop()
+        if "--" in line:
+            if all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
+                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                    _PLAIN_LINES[line] = None
+                continue  # a Markdown separator row: no cell
+            return None
+        x = a + off
+        nseg = len(segs)
+        labels = []
+        k = 0
+        if st:
+            c0 = st[0]
+            # a heading, or (表…) a line that may be furniture whole: the general path
+            if c0 == "#" or c0 == "表":
+                return None
+            if nseg == 1:
+                v = seg_int(segs[0])
+                if v is not None:  # one number on its own line: the run of such lines is one record
+                    if run is not None and out[-1] is run:
+                        run.add(x, segs[0], v)
+                    else:
+                        run = ColRun(x, segs[0], v, norm)
+                        out.append(run)
+                    count += 1
+                    if count >= MAX_CELLS:
+                        return None
+                    continue
+            while True:
+                text = mget(st, _MISS)
+                if text is _MISS:
+                    text = _seg_label(st)
+                    if len(_SEG_LABELS) < _MEMO_MAX and len(st) < 200:
+                        _SEG_LABELS[st] = text
+                if text is None:
+                    return None
+                if not text:
+                    break  # the first value cell
+                labels.append(text)  # type: ignore[arg-type]
+                k += 1
+                if k == nseg:
+                    break
+                st = segs[k].strip()
+                if not st:
+                    break
+        values = list(map(seg_int, segs[k:], _NOT_SMALL)) if k else list(map(seg_int, segs, _NOT_SMALL))
+        dec = False
+        gap = None
+        if _MISS in values:
+            values = []
+            for t in segs[k:]:
+                st = t.strip()
+                if not st:
+                    values.append(None)
+                elif st.isdigit() and st.isascii():
+                    values.append(int(st))
+                elif _DECIMAL.fullmatch(st):
+                    values.append(st)
+                    dec = True
+                elif k:  # a label after a blank cell: a header line with gaps, or the general path
+                    gap = _gap_line(x, segs, norm)
+                    if gap is None:
+                        return None
+                    break
+                else:
+                    return None
+            if gap is not None:
+                out.append(gap)
+                count += nseg
+                if count >= MAX_CELLS:
+                    return None
+                continue
+        valued = bool(values) and (values[0] is not None or values.count(None) < len(values))
+        if not valued and not dec and len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+            _PLAIN_LINES[line] = (off, segs, k, labels, values)
+        out.append(LineRow(x, segs, k, labels, values, norm, valued, dec))
+        count += nseg
+        if count >= MAX_CELLS:
+            return None
+    if not out:
+        return None
+    return out, count

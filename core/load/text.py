@@ -166,7 +166,7 @@ class _Locator:
         return location
 
 
-_Pending = tuple[int, int, "str | None", bool] | tuple[tables.RowCells, int]
+_Pending = tuple[int, int, "str | None", bool] | tuple["tables.RowCells | tables.LineRow", int]
 
 
 class Locations(MutableMapping[str, Location]):
@@ -176,7 +176,7 @@ class Locations(MutableMapping[str, Location]):
     __slots__ = ("_d", "_loc")
 
     def __init__(self, locator: _Locator) -> None:
-        self._d: dict[str, Location | _Pending] = {}
+        self._d: dict[str, Location | _Pending | tables.LineRow] = {}
         self._loc = locator
 
     def defer(self, ptr: str, start: int, end: int, raw: str | None, recovered: bool = False) -> None:
@@ -188,7 +188,11 @@ class Locations(MutableMapping[str, Location]):
 
     def __getitem__(self, key: str) -> Location:
         v = self._d[key]
-        if type(v) is tuple:
+        if isinstance(v, tables.LineRow):  # a cell of a fused row: its column's value cell
+            i = _PTR_INDEX[key]
+            s, e = v.spans()[i]
+            v = self._d[key] = self._loc.loc(s, e, v.raw(i))
+        elif type(v) is tuple:
             if len(v) == 2:
                 rc, i = v
                 s, e = rc.spans()[i]
@@ -285,9 +289,13 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     if 4 in by_num:
         t4 = (by_num[4].content, next_head(by_num[4].content))
 
-    cells2, count2 = tables.scan(norm, *t2) if t2 else ([], 0)
-    cells3, count3 = tables.scan(norm, *t3) if t3 else ([], 0)
-    cells4, count4 = tables.scan(norm, *t4) if t4 else ([], 0)
+    # the fused path reads plain regions line by line (None: the general cell stream is needed)
+    lines2 = tables.fused_lines(norm, *t2) if FUSED and t2 else None
+    lines3 = tables.fused_lines(norm, *t3) if FUSED and t3 else None
+    lines4 = tables.fused_lines(norm, *t4) if FUSED and t4 else None
+    cells2, count2 = tables.scan(norm, *t2) if t2 and lines2 is None else ([], 0)
+    cells3, count3 = tables.scan(norm, *t3) if t3 and lines3 is None else ([], 0)
+    cells4, count4 = tables.scan(norm, *t4) if t4 and lines4 is None else ([], 0)
 
     body_start = min([h.start for h in heads] + [r[0] for r in (t2, t3) if r] + [n])
     meta, meta_where = extract_meta(norm, text, body_start, None)
@@ -301,18 +309,47 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
             "loader does not guess — install the gipcheck-shanghai plugin",
         )
 
-    lab2 = tables.labels_of(cells2)
-    lab3 = tables.labels_of(cells3)
+    lab2 = _line_labels(lines2[0]) if lines2 is not None else tables.labels_of(cells2)
+    lab3 = _line_labels(lines3[0]) if lines3 is not None else tables.labels_of(cells3)
     fmt = detect_format(lab2, lab3, " ".join(meta.get("cited") or []), meta.get("year"))
     meta["format"] = fmt
+
+    # first and last cell of each table region (the prose of its section lies outside them)
+    edges: dict[int, tuple[int, int]] = {}
+    f2 = f3 = f4 = None
+    if lines2 is not None and t2 is not None:
+        f2 = _fused_active(lines2[0], fmt)
+        edges[2] = (lines2[0][0].first(), lines2[0][-1].last())
+        if f2 is None:  # not plain after all: the general path
+            cells2, count2 = tables.scan(norm, *t2)
+        else:
+            count2 = lines2[1]
+    if lines3 is not None and t3 is not None:
+        f3 = _fused_requests(lines3[0], fmt)
+        edges[3] = (lines3[0][0].first(), lines3[0][-1].last())
+        if f3 is None:  # not plain after all: the general path
+            cells3, count3 = tables.scan(norm, *t3)
+        else:
+            count3 = lines3[1]
+    if lines4 is not None and t4 is not None:
+        f4 = _fused_review(lines4[0])
+        edges[4] = (lines4[0][0].first(), lines4[0][-1].last())
+        if f4 is None:  # not plain after all: the general path
+            cells4, count4 = tables.scan(norm, *t4)
+        else:
+            count4 = lines4[1]
+    for num, cells in ((2, cells2), (3, cells3), (4, cells4)):
+        if cells:
+            edges[num] = (cells[0].start, cells[-1].end)
 
     read2 = tables.assemble_active(cells2, fmt) if cells2 else TableRead()
     read3 = tables.assemble_requests(cells3, fmt) if cells3 else TableRead()
     read4 = tables.assemble_review(cells4) if cells4 else TableRead()
     if t4 and cells4 and not read4.rows:
         tables.blank_review_row(norm, *t4, read4)
+    rows3 = f3.rows if f3 is not None else read3.rows
 
-    has_tables = bool(read2.rows or read3.rows or read4.rows)
+    has_tables = bool(read2.rows or read3.rows or read4.rows or (f2 and f2.rows) or rows3 or (f4 and f4.rows))
     if "信息公开" not in norm or (not has_tables and len(heads) < 3):
         raise LoadError(
             "NOT_A_REPORT",
@@ -325,13 +362,12 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     first = heads[0].start if heads else min([r[0] for r in (t2, t3) if r] + [n])
     if first > 0:
         spans.append((0, first, None))
-    table_cells = {2: cells2, 3: cells3, 4: cells4}
     sections: list[dict[str, Any]] = []
     for h in heads:
-        cells = table_cells.get(h.number)
+        edge = edges.get(h.number)
         pieces: list[tuple[int, int]]
-        if cells and h.content <= cells[0].start < h.end:
-            pieces = [(h.content, cells[0].start), (cells[-1].end, h.end)]
+        if edge is not None and h.content <= edge[0] < h.end:
+            pieces = [(h.content, edge[0]), (edge[1], h.end)]
         else:
             pieces = [(h.content, h.end)]
         for a, b in pieces:
@@ -349,10 +385,16 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     notes: list[Note] = []
     doc: dict[str, Any] = {"meta": meta, "sections": sections}
 
-    active = _build_active(read2, fmt, facts, loc, locations, notes) if t2 or read2.rows else None
+    if f2 is not None:
+        active: dict[str, Any] | None = _fused_build_active(f2, fmt, locations, notes)
+    else:
+        active = _build_active(read2, fmt, facts, loc, locations, notes) if t2 or read2.rows else None
     if active is not None:
         doc["active"] = active
-    requests = _build_requests(read3, fmt, loc, locations, notes) if t3 else None
+    if f3 is not None:
+        requests: dict[str, Any] | None = _fused_build_requests(f3, fmt, loc, locations, notes)
+    else:
+        requests = _build_requests(read3, fmt, loc, locations, notes) if t3 else None
     for path, index, raw, _start in read3.unreadable:
         col = REQUEST_COLUMNS[index] if index < len(REQUEST_COLUMNS) else str(index)
         ptr = pointer(path, col)
@@ -365,15 +407,18 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
             notes.append(note)
     if requests is not None:
         doc["requests"] = requests
-    review = _build_review(read4, facts, loc, locations, notes) if t4 else None
+    if f4 is not None:
+        review: dict[str, Any] | None = _fused_build_review(f4, locations, notes)
+    else:
+        review = _build_review(read4, facts, loc, locations, notes) if t4 else None
     if review is not None:
         doc["review"] = review
     doc["facts"] = facts
     doc["labels"] = {
         "active": lab2,
-        "requests": read3.labels,
-        "review": read4.labels,
-        "notes": read3.notes,
+        "requests": f3.labels if f3 is not None else read3.labels,
+        "review": f4.labels if f4 is not None else read4.labels,
+        "notes": f3.notes if f3 is not None else read3.notes,
     }
     meta["source"] = {k: source.get(k) for k in ("path", "media_type", "encoding", "sha256", "loader")}
 
@@ -382,7 +427,7 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         notes.append(Note("TABLE_MISSING", "未找到表三（收到和处理政府信息公开申请情况）",
                           "table 3 (requests) not found", pointer="/requests"))
     elif t3[1] >= n and (
-        "requests.results.total" not in read3.rows or "requests.carry_forward" not in read3.rows
+        "requests.results.total" not in rows3 or "requests.carry_forward" not in rows3
     ):
         notes.append(Note("TRUNCATED", "文本在表三中途结束（缺少总计、结转等行），年报不完整",
                           "the text ends inside table 3 (total / carry-forward rows missing); the report is incomplete",
@@ -410,6 +455,14 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
 
 
 # ------------------------------------------------------------------ table → document
+
+def _line_labels(lines: list[tables.LineRow]) -> list[str]:
+    """labels_of the cell stream of plain lines."""
+    out: list[str] = []
+    for lr in lines:
+        out += lr.labels
+    return out
+
 
 def _duplicate_note(kept: tables.Row | None, dup: tables.Row, loc: _Locator) -> Note | None:
     """A table-三 row written twice with different numbers: the first is used, and the clerk is
@@ -507,6 +560,11 @@ def _pointers(path: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(pointer(path, c) for c in columns)
 
 
+# a table-三 cell pointer → its column (the value cell of a fused row): every table-三 row has
+# the same columns, so the pointer tells the column whatever the format
+_PTR_INDEX: dict[str, int] = {}
+
+
 @cache
 def _path_parts(path: str) -> tuple[tuple[str, ...], str]:
     parts = path.split(".")[1:]
@@ -566,7 +624,10 @@ def _build_requests(read: TableRead, fmt: str, loc: _Locator, locations: Locatio
 @cache
 def _request_plan(fmt: str) -> tuple[tuple[Any, tuple[str, ...], tuple[str, ...], str], ...]:
     """Per table-三 row of a format: its spec, cell pointers and where it goes in the document."""
-    return tuple((spec, _pointers(spec.path, REQUEST_COLUMNS), *_path_parts(spec.path)) for spec in request_rows(fmt))
+    plan = tuple((spec, _pointers(spec.path, REQUEST_COLUMNS), *_path_parts(spec.path)) for spec in request_rows(fmt))
+    for p in plan:
+        _PTR_INDEX.update(zip(p[1], range(len(REQUEST_COLUMNS)), strict=True))
+    return plan
 
 
 def _active_hints(facts: dict[str, Any], fmt: str) -> dict[str, dict[str, int]]:
@@ -661,3 +722,331 @@ def _build_review(read: TableRead, facts: dict[str, Any], loc: _Locator, locatio
 
 
 __all__ = ["EXTENSIONS", "MEDIA_TYPES", "NAME", "load", "parse_text", "sniff", "Cell", "Item", "BLANK", "MARK"]
+
+
+# ------------------------------------------------------------------ fused path
+# A table region of plain lines (tables.fused_lines) is read straight into the document part,
+# without the cell stream, Row and Item objects: the functions below do what the assemble_* and
+# _build_* pairs do for such lines, and answer None wherever those would do anything more (a
+# label met while a row is short of cells, label text pending for the next cell, a duplicate row,
+# a decimal where table 三 or 四 wants an integer, the blank table 四 template, …), so that
+# parse_text falls back to the general path for that table.
+
+FUSED = True  # module switch: the fused path is taken only when True
+
+
+class _FRow:
+    """A row the fused path found: where its label is, the line(s) its values come from, how many."""
+
+    __slots__ = ("spec", "at", "j", "line", "take", "unit", "parts")
+
+    def __init__(self, spec: Any, at: tables.LineRow | None, j: int) -> None:
+        self.spec = spec
+        self.at = at  # the label is label j of line ``at``
+        self.j = j
+        self.line: tables.LineRow | None = None  # the values are the first ``take`` of ``line``
+        self.take = 0
+        self.unit: str | None = None
+        self.parts: list[tuple[tables.LineRow, int]] | None = None  # or come from several lines
+
+    def fill(self, lr: tables.LineRow, width: int) -> None:
+        """Take the value cells of ``lr`` that the row still has room for."""
+        n = min(width - self.take, len(lr.values))
+        if not self.take:
+            self.line = lr
+        else:
+            if self.parts is None:
+                self.parts = [(self.line, self.take)]  # type: ignore[list-item]
+            self.parts.append((lr, n))
+        self.take += n
+
+    def cells(self) -> tuple[list[Any], list[tuple[tables.LineRow, int]]]:
+        """Values and (line, index) of the cells of a row filled from several lines."""
+        vals: list[Any] = []
+        where: list[tuple[tables.LineRow, int]] = []
+        for lr, n in self.parts or ():
+            vals += lr.values[:n]
+            where += zip(repeat(lr), range(n))
+        return vals, where
+
+
+class _FRead:
+    """What the fused path read of one table: rows by path, labels, note labels, review slots."""
+
+    __slots__ = ("rows", "labels", "notes", "slots")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, _FRow] = {}
+        self.labels: list[str] = []
+        self.notes: list[str] = []
+        self.slots: list[tuple[tables.LineRow, int]] = []
+
+
+# the matcher's answers for other label wordings met before (headers, local variants), per format:
+# (label, group, started) → (kind, path, group after, started after); bounded
+_REQUEST_MATCHES: dict[str, dict[tuple[str, str | None, bool], tuple[str, str | None, str | None, bool]]] = {}
+_ACTIVE_MATCHES: dict[str, dict[str, Any]] = {}
+_MATCH_MEMO_MAX = 4096
+
+
+def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
+    """assemble_requests over plain lines, or None where it would do more than fill fresh rows."""
+    st = tables._T3State(fmt)
+    group: str | None = None  # st.group and st.started, kept in locals between matcher calls
+    started = False
+    official = tables._request_specs(fmt).official()
+    match = tables._match_request_label
+    memo = _REQUEST_MATCHES.setdefault(fmt, {})
+    width = len(REQUEST_COLUMNS)
+    out = _FRead()
+    rows = out.rows
+    labels = out.labels
+    words = out.notes
+    cur: _FRow | None = None
+    for lr in lines:
+        labs = lr.labels
+        if labs:
+            if not lr.valued and len(labs) >= 3:  # a column header: only its note labels count
+                if cur is not None and cur.take < width:
+                    return None
+                words += [t for t in labs if "勾稽" in t or "第一项加第二项" in t or "本列数据" in t]
+                continue  # (its blank cells, if any, find no row to fill)
+            for j, text in enumerate(labs):
+                if cur is not None and cur.take < width:
+                    return None  # a broken label, an unreadable cell or a short row: general path
+                # the official wordings are not note labels: look them up first
+                hit = official.get((text, group, started))
+                if hit is not None:
+                    kind, path, group, started = hit
+                elif "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
+                    words.append(text)
+                    continue
+                else:  # the matcher's answer depends on the label and the state only: kept
+                    key = (text, group, started)
+                    hit = memo.get(key)
+                    if hit is None:
+                        st.group, st.started = group, started
+                        kind, path = match(text, st)
+                        hit = (kind, path, st.group, st.started)
+                        if len(memo) < _MATCH_MEMO_MAX and len(text) < 200:
+                            memo[key] = hit
+                    kind, path, group, started = hit
+                if kind == "row":
+                    labels.append(text)
+                    if path in rows:
+                        return None  # a duplicate row (its note is the general path's)
+                    cur = rows[path] = _FRow(None, lr, j)  # type: ignore[index]
+                elif kind == "none":
+                    if started:
+                        return None  # label text pending for the next cell
+                else:
+                    labels.append(text)
+                    cur = None
+        if cur is not None and cur.take < width and lr.values:
+            if lr.dec:
+                return None
+            if cur.take:
+                cur.fill(lr, width)
+            else:
+                cur.line = lr
+                cur.take = min(width, len(lr.values))
+    return out
+
+
+def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Locations,
+                          notes: list[Note]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    rows = read.rows
+    width = len(REQUEST_COLUMNS)
+    d = locations._d
+    for path, spec, ptrs, parents, last in _fused_request_plan(fmt):
+        row = rows.get(path)
+        if row is None:
+            group = f"{REQUEST_GROUPS[spec.group]} " if spec.group else ""
+            notes.append(Note("ROW_MISSING", f"表三未找到“{group}{spec.label}”行", f"table 3 row not found: {path}",
+                              pointer=pointer(path)))
+            continue
+        count = row.take
+        if count == width and row.parts is None:  # the common row: one line, all seven cells
+            lr = row.line
+            obj: dict[str, Any] = dict(zip(REQUEST_COLUMNS, lr.values))  # type: ignore[union-attr]  # noqa: B905
+            d.update(dict.fromkeys(ptrs, lr))
+        else:
+            if row.parts is not None:
+                vals, where = row.cells()
+                obj = dict(zip(REQUEST_COLUMNS, vals, strict=False))
+                d.update(zip(ptrs, where, strict=False))
+            elif row.line is not None:
+                obj = dict(zip(REQUEST_COLUMNS, row.line.values[:count], strict=False))
+                d.update(dict.fromkeys(ptrs[:count], row.line))
+            else:
+                obj = {}
+            if count < width:
+                s0 = row.at.start_of(row.j) if row.at is not None else 0
+                notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {count} 个单元格",
+                                  f"table 3 row {path} has only {count} cells", pointer=pointer(path),
+                                  line=loc.loc(s0, s0).line))
+        if parents:
+            cur = out
+            for k in parents:
+                cur = cur.setdefault(k, {})
+            cur[last] = obj
+        else:
+            out[last] = obj
+    return out
+
+
+@cache
+def _fused_request_plan(fmt: str) -> tuple[tuple[str, Any, tuple[str, ...], tuple[str, ...], str], ...]:
+    return tuple((spec.path, spec, ptrs, parents, last) for spec, ptrs, parents, last in _request_plan(fmt))
+
+
+def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
+    """assemble_active over plain lines, or None for a line of labels with blank cells among them."""
+    out = _FRead()
+    rows = out.rows
+    labels = out.labels
+    official = tables._active_official(fmt)  # match_active_label, inlined
+    match = tables._match_active_label
+    memo = _ACTIVE_MATCHES.setdefault(fmt, {})
+    miss = tables._MISS
+    cur: _FRow | None = None
+    for lr in lines:
+        labs = lr.labels
+        if not labs:
+            if cur is not None and lr.values:
+                width = len(cur.spec.cells)
+                if cur.take < width:
+                    cur.fill(lr, width)
+            continue
+        if type(lr) is tables.GapLine:
+            return None  # its blank cells could fill a row between its labels: the general path
+        labels += labs
+        header = not lr.valued and len(labs) >= 3
+        for j, text in enumerate(labs):
+            if cur is not None and cur.take and cur.spec.money:
+                um = tables._UNIT_RE.match(text)
+                if um:
+                    cur.unit = um.group(1)
+            if header:
+                continue
+            spec = official.get(text, miss)
+            if spec is miss:
+                spec = memo.get(text, miss)
+                if spec is miss:
+                    spec = match(text, fmt)
+                    if len(memo) < _MATCH_MEMO_MAX and len(text) < 200:
+                        memo[text] = spec
+            if spec is None:
+                if cur is not None and cur.take:
+                    cur = None
+                continue
+            if spec.path in rows:
+                cur = None
+                continue
+            cur = rows[spec.path] = _FRow(spec, lr, j)
+        if cur is not None and lr.values:
+            width = len(cur.spec.cells)
+            if cur.take < width:
+                cur.fill(lr, width)
+    return out
+
+
+@cache
+def _active_plan(fmt: str) -> tuple[tuple[str, Any, tuple[str, ...], tuple[str, ...], tuple[str, ...], str], ...]:
+    """Per table-二 row of a format: its path, spec, columns, cell pointers, where it goes."""
+    out = []
+    for spec in active_rows(fmt):
+        columns = tuple(f for f, _ in spec.cells)
+        out.append((spec.path, spec, columns, _pointers(spec.path, columns), *_path_parts(spec.path)))
+    return tuple(out)
+
+
+def _fused_build_active(read: _FRead, fmt: str, locations: Locations, notes: list[Note]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    rows = read.rows
+    d = locations._d
+    for path, spec, columns, ptrs, parents, last in _active_plan(fmt):
+        row = rows.get(path)
+        if row is None:
+            notes.append(Note("ROW_MISSING", f"表二未找到“{spec.label}”行（{spec.item}）", f"table 2 row not found: {path}",
+                              pointer=pointer(path)))
+            continue
+        lr = row.line
+        count = row.take
+        obj: dict[str, Any]
+        if lr is None:
+            obj = {}
+        elif row.parts is None and not lr.dec:  # the common row: plain numbers on one line
+            obj = dict(zip(columns, lr.values[:count], strict=False))
+            d.update(zip(ptrs, zip(repeat(lr), range(count)), strict=False))
+        else:
+            if row.parts is not None:
+                vals, where = row.cells()
+            else:
+                vals = lr.values[:count]
+                where = list(zip(repeat(lr), range(count)))
+            if any(type(v) is str for v in vals):  # a decimal: what _take_values makes of it
+                vals = [tables.parse_number(v, money=bool(spec.money)) if type(v) is str else v for v in vals]
+            obj = dict(zip(columns, vals, strict=False))
+            d.update(zip(ptrs, where, strict=False))
+        if spec.money and path == "active.procurement" and fmt == "2019":
+            obj["amount_unit"] = row.unit
+        if count < len(columns):
+            notes.append(Note("ROW_INCOMPLETE", f"表二“{spec.label}”行只有 {count} 个单元格",
+                              f"table 2 row {path} has only {count} cells", pointer=pointer(path)))
+        cur = out
+        for k in parents:
+            cur = cur.setdefault(k, {})
+        cur[last] = obj
+    return out
+
+
+def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
+    """assemble_review over plain lines, or None when it finds no value (the blank template)."""
+    out = _FRead()
+    labels = out.labels
+    slots = out.slots
+    total = len(REVIEW_COLUMNS) * len(REVIEW_BLOCKS)
+    words = tables._REVIEW_HEADER_WORDS
+    seen = False
+    for lr in lines:
+        for text in lr.labels:
+            labels.append(text)
+            if not seen and any(k in text for k in words):
+                seen = True
+        # the blank cells of a line without values are padding, not values
+        if not seen or not lr.valued or len(slots) >= total:
+            continue
+        if lr.dec:
+            return None
+        slots.extend(zip(repeat(lr), range(min(len(lr.values), total - len(slots)))))
+    if not slots:
+        return None
+    for k, block in enumerate(REVIEW_BLOCKS):
+        if k * len(REVIEW_COLUMNS) < len(slots):
+            out.rows[f"review.{block}"] = _FRow(None, None, -1)
+    return out
+
+
+def _fused_build_review(read: _FRead, locations: Locations, notes: list[Note]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    width = len(REVIEW_COLUMNS)
+    slots = read.slots
+    d = locations._d
+    for k, b in enumerate(REVIEW_BLOCKS):
+        path = f"review.{b}"
+        items = slots[k * width:(k + 1) * width]
+        if not items:
+            notes.append(Note("ROW_MISSING", f"表四未找到“{REVIEW_BLOCK_LABELS[b]['zh']}”各栏",
+                              f"table 4 block not found: {path}", pointer=pointer(path)))
+            continue
+        obj = {}
+        for col, ptr, (lr, i) in zip(REVIEW_COLUMNS, _pointers(path, REVIEW_COLUMNS), items, strict=False):
+            obj[col] = lr.values[i]
+            d[ptr] = (lr, i)
+        if len(items) < width:
+            notes.append(Note("ROW_INCOMPLETE", f"表四“{REVIEW_BLOCK_LABELS[b]['zh']}”只有 {len(items)} 个单元格",
+                              f"table 4 block {path} has only {len(items)} cells", pointer=pointer(path)))
+        out[b] = obj
+    return out

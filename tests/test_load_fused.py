@@ -1,0 +1,278 @@
+"""The fused table path of the text loader (``text.FUSED``) gives exactly what the general path
+gives: the same document, locations and notes, on the seeds, the examples and damaged variants
+of them (the fused path must notice what it cannot explain and hand the table back)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gipcheck.errors import LoadError
+from gipcheck.load import tables
+from gipcheck.load import text as text_loader
+from gipcheck.load.text import parse_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+SOURCE = {"path": "x.txt", "media_type": "text/plain", "encoding": "utf-8", "sha256": "0", "loader": "text"}
+
+needs_seeds = pytest.mark.skipif(not SEEDS, reason="seeds not found beside the checkout (../shared/seeds)")
+
+
+def _result(text: str, fused: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(text_loader, "FUSED", fused)
+    try:
+        r = parse_text(text, source=SOURCE)
+    except LoadError as e:
+        return ("ERR", e.code, str(e))
+    return (r.document, {k: v.to_json() for k, v in r.locations.items()}, [n.to_json() for n in r.notes])
+
+
+def _variants(text: str, seed: str) -> Iterator[tuple[str, str]]:
+    rnd = random.Random(seed)
+    lines = text.split("\n")
+    yield "orig", text
+    for _ in range(6):
+        cut = rnd.randrange(len(text))
+        yield f"trunc{cut}", text[:cut]
+    yield "crlf", text.replace("\n", "\r\n")
+    yield "md", "\n".join(("| " + ln + " |") if "|" in ln else ln for ln in lines)
+    yield "one_cell_per_line", text.replace(" | ", " |\n")
+    yield "pipe2nl", text.replace("|", "\n")
+    yield "zeros", text.replace("0", "")
+    yield "blank_cells", text.replace("| 0 |", "|  |")
+    yield "commas", text.replace("1", "1,0")
+    yield "marks", text.replace("| 0 |", "| / |")
+    yield "decimals", text.replace("5 |", "5.5 |")
+    yield "units", text.replace("| 1 |", "| 1件 |")
+    yield "dropline", "\n".join(ln for i, ln in enumerate(lines) if i % 7 != 3)
+    yield "blank_rows", "\n".join(ln + ("\n| |" if i % 5 == 2 else "") for i, ln in enumerate(lines))
+    # header lines with a blank cell between labels (PDF tables): table 四 reads them, 二 and 三 hand back
+    yield "gaps", text.replace("行政复议 | 行政诉讼", "行政复议 |  | 行政诉讼").replace(
+        "信息内容 | 本年制发件数", "信息内容 |  | 本年制发件数").replace("自然人 | 法人", "自然人 | | 法人")
+    for k in range(3):
+        ls = list(lines)
+        i, j = rnd.randrange(len(ls)), rnd.randrange(len(ls))
+        ls[i], ls[j] = ls[j], ls[i]
+        yield f"swap{k}", "\n".join(ls)
+    for k in range(3):
+        chars = list(text)
+        for _ in range(15):
+            chars[rnd.randrange(len(chars))] = rnd.choice(["", "|", "\n", " ", "1", "。", "其中", "、", "("])
+        yield f"noise{k}", "".join(chars)
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", SEEDS + EXAMPLES, ids=lambda p: p.name)
+def test_fused_equals_general(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = path.read_text(encoding="utf-8")
+    for name, variant in _variants(text, path.name):
+        general = _result(variant, False, monkeypatch)
+        fused = _result(variant, True, monkeypatch)
+        assert fused == general, f"{path.name}:{name}"
+
+
+# table 二 in the 2019 format (国办公开办函〔2019〕60号), with the money row and its unit line
+TABLE2_2019 = """第二十条第(一)项 | | | |
+信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |
+规章 | 0 | 0 | 0 |
+规范性文件 | 3 | 3 | 25 |
+第二十条第(五)项 | | | |
+信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+行政许可 | 120 | 5 | 3400 |
+其他对外管理服务事项 | 10 | 0 | 25 |
+第二十条第(六)项 | | | |
+信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+行政处罚 | 40 | 2 | 800 |
+行政强制 | 5 | 0 | 12 |
+第二十条第(八)项 | | | |
+信息内容 | 上一年项目数量 | 本年增/减 | |
+行政事业性收费 | 8 | 0 | |
+第二十条第(九)项 | | | |
+信息内容 | 采购项目数量 | 采购总金额 | |
+政府集中采购 | 12 | 345.6 | |
+万元 | | | |
+"""
+
+
+def _report_2019() -> str:
+    """Seed 000 rewritten in the 2019 format: its table 二 and a single (六)其他处理 row."""
+    text = SEEDS[0].read_text(encoding="utf-8")
+    head = "二、主动公开政府信息情况\n"
+    a = text.index(head) + len(head)
+    b = text.index("三、收到和处理政府信息公开申请情况")
+    lines = (text[:a] + TABLE2_2019 + text[b:]).split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("(六)其他处理"))
+    lines[i:i + 3] = ["(六)其他处理 | 3 | 0 | 0 | 0 | 0 | 0 | 3 | ||"]
+    return "\n".join(lines)
+
+
+@needs_seeds
+def test_fused_equals_general_2019_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _report_2019()
+    fused = _result(text, True, monkeypatch)
+    doc = fused[0]
+    assert doc["meta"]["format"] == "2019"
+    assert doc["active"]["procurement"] == {"items": 12, "amount": 345.6, "amount_unit": "万元"}
+    assert doc["requests"]["results"]["other"]["total"] == 3
+    for name, variant in [*_variants(text, "2019"), ("yuan", text.replace("万元 |", "元 |")),
+                          ("no_unit", text.replace("万元 | | | |\n", "")),
+                          ("negative", text.replace("| 5 | 3400", "| -5 | 3400")),
+                          ("integer_amount", text.replace("345.6", "345.0"))]:
+        assert _result(variant, True, monkeypatch) == _result(variant, False, monkeypatch), name
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_fused_path_taken_on_seeds(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeds' tables are plain: with the switch on, the general cell stream is never built,
+    and the result still matches the expected document's table rows."""
+    text = path.read_text(encoding="utf-8")
+    general = _result(text, False, monkeypatch)
+
+    def no_scan(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the general table path was taken")
+
+    monkeypatch.setattr(tables, "scan", no_scan)
+    fused = _result(text, True, monkeypatch)
+    assert fused == general
+    doc = fused[0]
+    assert len(doc["requests"]["results"]["withheld"]) == 8
+    assert set(doc["review"]) == {"reconsideration", "litigation_direct", "litigation_after_reconsideration"}
+
+
+@needs_seeds
+def test_fused_falls_back_on_unplain_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table-三 cell that is not a plain number sends that table to the general path, which
+    notes the unreadable cell; the fused and general results agree."""
+    text = SEEDS[0].read_text(encoding="utf-8")
+    damaged = text.replace("| 59 |", "| 59件 |", 1)
+    assert damaged != text
+    calls: list[int] = []
+    real_scan = tables.scan
+
+    def counting_scan(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "scan", counting_scan)
+    fused = _result(damaged, True, monkeypatch)
+    assert calls, "the damaged table should have gone to the general path"
+    assert any(n["code"] == "UNREADABLE_CELL" for n in fused[2])
+    assert fused == _result(damaged, False, monkeypatch)
+
+
+def test_fused_lines_refuses_what_it_cannot_explain() -> None:
+    for region in ("规章 | 0 | / | 0 |", "### 规章 | 0 |", "| | 规章 | 0 |", "规章 0 0 0", "规章 | -1 |",
+                   "规章 | 1,000 |", "规章 | 0 | 说明 |", "表三: 规章 | 0 |", "规章 | 0 |--|"):
+        norm = tables.normalize(region)
+        assert tables.fused_lines(norm, 0, len(norm)) is None, region
+    norm = tables.normalize("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 0 |  | 12 |\n\n|||\n")
+    got = tables.fused_lines(norm, 0, len(norm))
+    assert got is not None
+    lines, count = got
+    assert count == 8
+    assert [lr.labels for lr in lines] == [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章"]]
+    row = lines[1]
+    assert row.values == [0, None, 12]  # blank is null, never 0
+    assert [norm[s:e] for s, e in row.spans()] == ["0", "  ", "12"]
+    assert row.raw(2) == "12" and row.raw(1) == ""
+
+
+def test_fused_lines_reads_markdown_tables() -> None:
+    """A Markdown table: the leading pipe opens no cell and the separator row has none."""
+    norm = tables.normalize("| 信息内容 | 本年制发件数 |\n|---|:---:|\n| 规章 | 7 |\n|  | 3 |\n")
+    got = tables.fused_lines(norm, 0, len(norm))
+    assert got is not None
+    lines, count = got
+    assert count == 6
+    assert [lr.labels for lr in lines] == [["信息内容", "本年制发件数"], ["规章"], []]
+    assert lines[1].values == [7] and lines[2].values == [None, 3]
+    assert lines[1].start_of(0) == norm.index("规章")
+    assert [norm[s:e] for s, e in lines[1].spans()] == ["7"]
+    assert lines[0].first() == norm.index("信息内容")
+
+
+def test_fused_lines_bounded_on_hostile_input() -> None:
+    norm = "规章 |" + " 1 |" * (tables.MAX_CELLS + 10)
+    assert tables.fused_lines(norm, 0, len(norm)) is None
+    norm = "\n".join(["规章 | 1 | 2 | 3 |"] * (tables.MAX_CELLS // 2))
+    assert tables.fused_lines(norm, 0, len(norm)) is None
+    norm = "规章 |\n" + "0 |\n" * tables.MAX_CELLS
+    assert tables.fused_lines(norm, 0, len(norm)) is None
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", SEEDS + EXAMPLES, ids=lambda p: p.name)
+def test_fused_lines_agree_with_cell_stream(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wherever the line reader takes a region, it sees what the cell stream sees there: the same
+    labels in order (they choose the format before the rows are read), the same number of cells,
+    the same first and last cell."""
+    real = tables.fused_lines
+    checked: list[int] = []
+
+    def checking(norm: str, start: int, end: int) -> Any:
+        got = real(norm, start, end)
+        if got is not None:
+            lines, count = got
+            cells, n = tables.scan(norm, start, end)
+            assert text_loader._line_labels(lines) == tables.labels_of(cells)
+            assert count == n
+            assert (lines[0].first(), lines[-1].last()) == (cells[0].start, cells[-1].end)
+            checked.append(1)
+        return got
+
+    monkeypatch.setattr(tables, "fused_lines", checking)
+    monkeypatch.setattr(text_loader, "FUSED", True)
+    for _name, variant in _variants(path.read_text(encoding="utf-8"), path.name):
+        try:
+            parse_text(variant, source=SOURCE)
+        except LoadError:
+            pass
+    assert checked
+
+
+def test_official_wordings_are_not_note_labels() -> None:
+    """The fused reader looks a table-三 label up among the official wordings before it checks for
+    the header note words; that order is only right while no official wording is a note."""
+    for fmt in ("2019", "2021"):
+        for text, _group, _started in tables._request_specs(fmt).official():
+            assert not any(w in text for w in tables._NOTE_WORDS), text
+
+
+@needs_seeds
+def test_fused_equals_general_on_html_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeds as web pages (merged cells, split runs): the HTML loader's linearised tables are
+    plain, so they take the fused path, and the locations (with the page's line and column) are
+    the general path's."""
+    monkeypatch.syspath_prepend(str(ROOT / "tests"))
+    from formats.render import render_html, seeds  # the format-rendering helpers in tests/formats
+
+    from gipcheck.load import load_bytes
+
+    calls: list[int] = []
+    real_scan = tables.scan
+
+    def counting_scan(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "scan", counting_scan)
+
+    def result(page: bytes, fused: bool) -> Any:
+        monkeypatch.setattr(text_loader, "FUSED", fused)
+        r = load_bytes(page, "report.html")
+        return r.document, {k: v.to_json() for k, v in r.locations.items()}, [n.to_json() for n in r.notes]
+
+    for seed in seeds(SHARED):
+        page = render_html(seed, encoding="gbk")
+        calls.clear()
+        fused = result(page, True)
+        assert not calls, seed.name
+        assert fused == result(page, False), seed.name
