@@ -28,6 +28,14 @@ from gipcheck.errors import (
 from gipcheck.load.base import LoadedReport, Note
 
 
+def _source_path(document: Any) -> str | None:
+    from gipcheck.engine.model import meta_of
+
+    src = meta_of(document).get("source")
+    path = src.get("path") if isinstance(src, dict) else None
+    return path if isinstance(path, str) else None
+
+
 class Checker:
     """Plugins, loaders and compiled rule packs for one run.
 
@@ -69,7 +77,7 @@ class Checker:
         from gipcheck.engine import evaluate
 
         name = str(source) if not isinstance(source, LoadedReport) else (
-            (source.document.get("meta") or {}).get("source", {}).get("path") or "<document>")
+            _source_path(source.document) or "<document>")
         try:
             loaded = source if isinstance(source, LoadedReport) else self.load(source)
         except GipcheckError as e:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from gipcheck.engine.model import Problem, RenderedReport, ReportResult, RunResult
+from gipcheck.engine.model import Problem, RenderedReport, ReportResult, RunResult, meta_of
 from gipcheck.errors import GipcheckError
 
 # Files a directory walk picks up; an explicitly named file is always tried, whatever its name.
@@ -84,7 +84,7 @@ def slim(result: ReportResult, keep_text: bool = True) -> ReportResult:
     if not keep_text:
         result.text = None
     if result.document is not None:
-        result.document = {"meta": result.document.get("meta") or {}}
+        result.document = {"meta": meta_of(result.document)}
     if result.locations:
         used: dict[str, None] = {}  # ordered, for a deterministic result
         for f in result.findings:  # each pointer and its ancestors (a sentence's section, a cell's row)
@@ -110,7 +110,7 @@ def _finish(result: ReportResult) -> ReportResult:
 
 
 def _pair_key(document: dict[str, Any] | None) -> PairKey | None:
-    meta = (document or {}).get("meta") or {}
+    meta = meta_of(document)
     organ, year = meta.get("organ"), meta.get("year")
     if isinstance(organ, str) and organ and isinstance(year, int) and not isinstance(year, bool):
         return organ, year

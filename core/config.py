@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gipcheck.engine.model import SEVERITIES, Problem, ReportResult, RunResult
+from gipcheck.engine.model import SEVERITIES, Problem, ReportResult, RunResult, meta_of
 from gipcheck.errors import ConfigError
 
 CONFIG_NAMES = ("gipcheck.toml", "pyproject.toml")
@@ -173,7 +173,7 @@ class Settings:
         """Drop disabled rules, override severities and mark suppressed findings, in place."""
         if not self.changes_results:
             return result
-        meta = (result.document or {}).get("meta") or {}
+        meta = meta_of(result.document)
         organ = meta.get("organ") if isinstance(meta.get("organ"), str) else None
         kept = []
         for f in result.findings:

@@ -60,3 +60,23 @@ def test_text_location_for_pdf_and_word_is_page_table_cell_not_an_internal_line(
     text_file = {"line": 31, "col": 40}
     assert _where(text_file, _T["zh"], "zh") == "第 31 行"
     assert _where(text_file, _T["en"], "en") == "line 31"
+
+
+@pytest.mark.parametrize("document", [{"meta": 5}, {"meta": [1], "sections": "x", "requests": 5},
+                                      {"meta": {"organ": 3, "year": "x", "source": 7}}, [], None])
+def test_every_format_renders_a_document_whose_meta_is_not_an_object(document) -> None:
+    # a hand-made document through the library API, or a plugin's slip, must not crash a reporter
+    from gipcheck import api
+    from gipcheck.batch import rule_catalog
+    from gipcheck.engine.model import RunResult
+    from gipcheck.load.base import LoadedReport
+
+    checker = api.checker()
+    result = checker.check(LoadedReport(document))
+    assert result.source == "<document>"
+    run = RunResult(reports=[result], problems=[], rules=rule_catalog(checker.packs))
+    for fmt in ("text", "json", "sarif", "junit", "html", "csv"):
+        assert api.render(run, fmt)
+    out = json.loads(api.render(run, "json"))
+    jsonschema.validate(out, json.loads((schemas_dir() / "report.schema.json").read_text(encoding="utf-8")))
+    assert out["reports"][0]["organ"] is None

@@ -17,6 +17,7 @@ from typing import Any
 from lark import Lark, Token, Tree
 
 from gipcheck.engine.engine import applies_to, evaluate, fmt_value, pointer_label
+from gipcheck.engine.model import meta_of
 from gipcheck.errors import EXIT_USAGE, GipcheckError
 from gipcheck.load.base import LoadedReport
 
@@ -262,7 +263,7 @@ def explain_data(checker: Any, rule_id: str, path: str | Path | LoadedReport, *,
                             exit_code=EXIT_USAGE)
     loaded = path if isinstance(path, LoadedReport) else checker.load(path)
     prev_loaded = prev if isinstance(prev, LoadedReport) or prev is None else checker.load(prev)
-    meta = loaded.document.get("meta") or {}
+    meta = meta_of(loaded.document)
     ok, missing_meta = applies_to(rule, meta)
     result = evaluate(loaded, [pack], prev=prev_loaded, lang=lang, only=[rule_id])
     if not ok:

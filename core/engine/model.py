@@ -10,6 +10,17 @@ SEVERITIES = ("error", "warning", "info")
 JSON_VERSION = "1.0"  # of the --format json output (schemas/report.schema.json)
 
 
+def meta_of(document: Any) -> dict[str, Any]:
+    """The document's ``meta`` object, or an empty one when the document or its meta is not an
+    object (a hand-made document, a plugin's slip): reporting must never break on it."""
+    meta = document.get("meta") if isinstance(document, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def _typed(value: Any, kind: type) -> Any:
+    return value if type(value) is kind else None
+
+
 @dataclass
 class Finding:
     """One rule that failed on one report.
@@ -105,12 +116,13 @@ class ReportResult:
         return dump_compact(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
-        meta = (self.document or {}).get("meta") or {}
+        meta = meta_of(self.document)
         return {
             "source": self.source,
-            "organ": meta.get("organ"),
-            "year": meta.get("year"),
-            "format": meta.get("format"),
+            # as schemas/report.schema.json types them, whatever a hand-made document holds
+            "organ": _typed(meta.get("organ"), str),
+            "year": _typed(meta.get("year"), int),
+            "format": _typed(meta.get("format"), str),
             "findings": [f.to_json() for f in self.findings],
             "not_evaluated": [n.to_json() for n in self.not_evaluated],
             "passed": self.passed,
@@ -138,7 +150,7 @@ class RenderedReport(ReportResult):
 
     @classmethod
     def of(cls, result: ReportResult, pieces: dict[str, str]) -> RenderedReport:
-        meta = (result.document or {}).get("meta") or {}
+        meta = meta_of(result.document)
         return cls(source=result.source, document=None if result.document is None else {"meta": meta},
                    not_evaluated=result.not_evaluated, problems=result.problems, pieces=pieces,
                    tally=result.counts())

@@ -68,5 +68,7 @@ def finding_locations(result: Any, finding: Any) -> list[dict[str, Any]]:
 
 
 def meta_of(result: Any) -> dict[str, Any]:
-    m = (result.document or {}).get("meta") if result.document else None
-    return m if isinstance(m, dict) else {}
+    """The ``meta`` of a result's document (an empty one when it is not an object)."""
+    from gipcheck.engine.model import meta_of as document_meta
+
+    return document_meta(result.document)

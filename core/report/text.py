@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gipcheck.document.canon import SECTION_TITLES
+from gipcheck.engine.model import meta_of
 
 NAME = "text"
 MEDIA_TYPE = "text/plain"
@@ -66,7 +67,7 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
     lang, c = _options(options)
     t = _T[lang]
     out: list[str] = []
-    meta = (rep.document or {}).get("meta") or {}
+    meta = meta_of(rep.document)
     title = meta.get("title") or meta.get("organ") or rep.source
     out.append(c("bold", f"{title}") + c("dim", f"  ({rep.source})"))
     if not rep.readable:
