@@ -1510,23 +1510,7 @@ class CompiledExpression:
         """:meth:`evaluate` without recording, but ``None`` for a pass (no outcome is built: the
         engine's hot path, where most rules pass)."""
         rec = self.record_first
-        ctx = Ctx()
-        ctx.doc = document
-        ctx.prev = prev
-        n = self._nslots
-        if n:
-            ctx.vals = [None] * n
-            ctx.ptrs = [None] * n
-        else:
-            ctx.vals = ctx.ptrs = _EMPTY
-        ctx.reads = []
-        ctx.ev = []
-        ctx.steps = 0
-        ctx.budget = budget
-        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
-        ctx.shared = shared
-        ctx.lop = ctx.left = ctx.right = ctx.tol = None
-        ctx.rec = rec
+        ctx = self._ctx(document, prev, budget, shared, rec)
         try:
             v = self._fn(ctx)
         except Exception as e:  # never let a rule take the run down
@@ -1544,26 +1528,10 @@ class CompiledExpression:
         records nothing; when the rule fails (or ``record`` is set) it is run again recording
         every read and the evidence, so passing rules stay cheap.
         """
-        # _ctx and _run inlined: this is called once per rule and document
-        ctx = Ctx()
-        ctx.doc = document
-        ctx.prev = prev
-        n = self._nslots
-        if n:
-            ctx.vals = [None] * n
-            ctx.ptrs = [None] * n
-        else:
-            ctx.vals = ctx.ptrs = _EMPTY
-        ctx.reads = []
-        ctx.ev = []
-        ctx.steps = 0
-        ctx.budget = budget
-        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
-        ctx.shared = shared
-        ctx.lop = ctx.left = ctx.right = ctx.tol = None
         # Without loops over the document, recording costs about what the fast run does: record
         # from the start, so that a failing rule is not run twice (as check() does).
-        rec = ctx.rec = record or self.record_first
+        rec = record or self.record_first
+        ctx = self._ctx(document, prev, budget, shared, rec)
         try:
             v = self._fn(ctx)
         except Exception as e:  # never let a rule take the run down
