@@ -25,6 +25,19 @@ SOURCE = {"path": "x.txt", "media_type": "text/plain", "encoding": "utf-8", "sha
 needs_seeds = pytest.mark.skipif(not SEEDS, reason="seeds not found beside the checkout (../shared/seeds)")
 
 
+
+def _count_scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Calls of the general path's tokeniser, counted from now on (one entry per call)."""
+    calls: list[int] = []
+    real_scan = tables.scan
+
+    def counting_scan(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "scan", counting_scan)
+    return calls
+
 def _result(text: str, fused: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(text_loader, "FUSED", fused)
     try:
@@ -154,14 +167,7 @@ def test_fused_falls_back_on_unplain_table(monkeypatch: pytest.MonkeyPatch) -> N
     text = SEEDS[0].read_text(encoding="utf-8")
     damaged = text.replace("| 59 |", "| 59件 |", 1)
     assert damaged != text
-    calls: list[int] = []
-    real_scan = tables.scan
-
-    def counting_scan(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real_scan(*args, **kwargs)
-
-    monkeypatch.setattr(tables, "scan", counting_scan)
+    calls = _count_scans(monkeypatch)
     fused = _result(damaged, True, monkeypatch)
     assert calls, "the damaged table should have gone to the general path"
     assert any(n["code"] == "UNREADABLE_CELL" for n in fused[2])
@@ -256,14 +262,7 @@ def test_fused_equals_general_on_html_pages(monkeypatch: pytest.MonkeyPatch) -> 
 
     from gipcheck.load import load_bytes
 
-    calls: list[int] = []
-    real_scan = tables.scan
-
-    def counting_scan(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real_scan(*args, **kwargs)
-
-    monkeypatch.setattr(tables, "scan", counting_scan)
+    calls = _count_scans(monkeypatch)
 
     def result(page: bytes, fused: bool) -> Any:
         monkeypatch.setattr(text_loader, "FUSED", fused)

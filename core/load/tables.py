@@ -87,6 +87,21 @@ class Cell:
 ROW = "R"
 
 
+
+def _value_spans(segs: list[str], values: list[Any], x: int) -> list[tuple[int, int]]:
+    """(start, end) of each value cell of pipe segments starting at ``x``: a number without its
+    padding, a blank cell whole."""
+    out = []
+    for t, v in zip(segs, values, strict=True):
+        n = len(t)
+        if v is None:
+            out.append((x, x + n))
+        else:
+            s0 = x + n - len(t.lstrip())
+            out.append((s0, s0 + len(t.strip())))
+        x += n + 1
+    return out
+
 class RowCells(Cell):
     """A whole pipe row of label cells followed by plain integers and blank cells (the common
     table row), kept as one stream element of kind R by :func:`scan`: its value cells become
@@ -121,17 +136,7 @@ class RowCells(Cell):
     def spans(self) -> list[tuple[int, int]]:
         """(start, end) of each value cell: a number without its padding, a blank cell whole."""
         if self._spans is None:
-            out = []
-            x = self.x0
-            for t, v in zip(self.segs, self.values, strict=True):
-                n = len(t)
-                if v is None:
-                    out.append((x, x + n))
-                else:
-                    s0 = x + n - len(t.lstrip())
-                    out.append((s0, s0 + len(t.strip())))
-                x += n + 1
-            self._spans = out
+            self._spans = _value_spans(self.segs, self.values, self.x0)
         return self._spans
 
     def end_of(self, i: int) -> int:
@@ -1293,19 +1298,9 @@ class LineRow:
     def spans(self) -> list[tuple[int, int]]:
         """(start, end) of each value cell: a number without its padding, a blank cell whole."""
         if self._spans is None:
-            out = []
-            segs = self.segs
-            k = self.k
-            x = self.a + sum(len(t) + 1 for t in segs[:k])
-            for t, v in zip(segs[k:k + len(self.values)], self.values, strict=True):
-                n = len(t)
-                if v is None:
-                    out.append((x, x + n))
-                else:
-                    s0 = x + n - len(t.lstrip())
-                    out.append((s0, s0 + len(t.strip())))
-                x += n + 1
-            self._spans = out
+            segs, k = self.segs, self.k
+            self._spans = _value_spans(segs[k:k + len(self.values)], self.values,
+                                       self.a + sum(len(t) + 1 for t in segs[:k]))
         return self._spans
 
     def raw(self, i: int) -> str:

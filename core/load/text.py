@@ -316,28 +316,21 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
 
     # first and last cell of each table region (the prose of its section lies outside them)
     edges: dict[int, tuple[int, int]] = {}
-    f2 = f3 = f4 = None
-    if lines2 is not None and t2 is not None:
-        f2 = _fused_active(lines2[0], fmt)
-        edges[2] = (lines2[0][0].first(), lines2[0][-1].last())
-        if f2 is None:  # not plain after all: the general path
-            cells2, count2 = tables.scan(norm, *t2)
-        else:
-            count2 = lines2[1]
-    if lines3 is not None and t3 is not None:
-        f3 = _fused_requests(lines3[0], fmt)
-        edges[3] = (lines3[0][0].first(), lines3[0][-1].last())
-        if f3 is None:  # not plain after all: the general path
-            cells3, count3 = tables.scan(norm, *t3)
-        else:
-            count3 = lines3[1]
-    if lines4 is not None and t4 is not None:
-        f4 = _fused_review(lines4[0])
-        edges[4] = (lines4[0][0].first(), lines4[0][-1].last())
-        if f4 is None:  # not plain after all: the general path
-            cells4, count4 = tables.scan(norm, *t4)
-        else:
-            count4 = lines4[1]
+
+    def fused(num: int, lines: Any, region: tuple[int, int] | None, read: Callable[[Any], Any],
+              cells: list[Any], count: int) -> tuple[Any, list[Any], int]:
+        """The fused reading of a plain region, or None and the general path's cell stream."""
+        if lines is None or region is None:
+            return None, cells, count
+        got = read(lines[0])
+        edges[num] = (lines[0][0].first(), lines[0][-1].last())
+        if got is None:  # not plain after all: the general path
+            return None, *tables.scan(norm, *region)
+        return got, cells, lines[1]
+
+    f2, cells2, count2 = fused(2, lines2, t2, lambda ls: _fused_active(ls, fmt), cells2, count2)
+    f3, cells3, count3 = fused(3, lines3, t3, lambda ls: _fused_requests(ls, fmt), cells3, count3)
+    f4, cells4, count4 = fused(4, lines4, t4, _fused_review, cells4, count4)
     for num, cells in ((2, cells2), (3, cells3), (4, cells4)):
         if cells:
             edges[num] = (cells[0].start, cells[-1].end)
