@@ -327,28 +327,31 @@ def find_config(start: str | Path | None = None) -> tuple[Path, dict[str, Any], 
 def _read_toml(path: Path) -> dict[str, Any]:
     tomllib = _toml()
     try:
-        with open(path, "rb") as fh:
-            return dict(tomllib.load(fh))
-    except tomllib.TOMLDecodeError as e:
-        raise _toml_error(path, str(e)) from None
+        raw = path.read_bytes()
     except OSError as e:
         raise ConfigError("CONFIG_IO", f"无法读取配置文件 {path}：{e.strerror}",
                           f"cannot read configuration file {path}: {e.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")  # TOML is UTF-8; a BOM from Notepad is forgiven
+    except UnicodeDecodeError as e:
+        raise ConfigError("CONFIG_ENCODING", f"配置文件 {path} 不是 UTF-8 编码（TOML 只能用 UTF-8），请以 UTF-8 保存",
+                          f"configuration file {path} is not UTF-8 ({e.reason} at byte {e.start}); "
+                          "TOML must be saved as UTF-8") from None
+    try:
+        return dict(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as e:
+        raise _toml_error(path, str(e), text) from None
 
 
-def _toml_error(path: Path, message: str) -> ConfigError:
+def _toml_error(path: Path, message: str, source: str) -> ConfigError:
     """``file:line:col: message``, the line and a caret under the column, as for rule files."""
     from gipcheck.parsemsg import toml_error
     from gipcheck.textwidth import caret_line
 
-    try:
-        source: str | None = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        source = None
     zh, en, line, col = toml_error(message, source)
     where = ":".join(str(x) for x in (path, line, col) if x is not None)
     shown = ""
-    if line is not None and col is not None and source is not None:
+    if line is not None and col is not None:
         lines = source.split("\n")
         if 0 < line <= len(lines):
             src = lines[line - 1].rstrip("\r")

@@ -105,6 +105,19 @@ def test_toml_syntax_error_names_line_col_in_chinese_with_a_caret(tmp_path, text
     assert e.value.exit_code == EXIT_USAGE
 
 
+
+def test_config_not_in_utf8_is_a_config_error_and_a_bom_is_forgiven(tmp_path, capsys):
+    cfg = tmp_path / "gipcheck.toml"
+    cfg.write_bytes('[severity]\n"T3-EMPTY" = "error"\n# 省级配置\n'.encode("gbk"))
+    with pytest.raises(ConfigError) as e:
+        load_config(cfg)
+    assert e.value.code == "CONFIG_ENCODING" and "UTF-8" in e.value.zh and str(cfg) in e.value.zh
+    assert main(["config", "show", "--config", str(cfg)]) == EXIT_USAGE  # one line, never a traceback
+    assert "内部错误" not in capsys.readouterr().err
+    cfg.write_bytes(b"\xef\xbb\xbf" + '[severity]\n"T3-EMPTY" = "error"\n# 省级配置\n'.encode())
+    assert [s[:2] for s in load_config(cfg).severity] == [("T3-EMPTY", "error")]
+
+
 # ------------------------------------------------------------------ suppression lifecycle
 def test_missing_reason_is_rejected_with_file_and_key(tmp_path, capsys, seed001):
     cfg = write(tmp_path / "gipcheck.toml", '[[suppressions]]\nrule = "T3-EMPTY"\n')
