@@ -1403,15 +1403,47 @@ def _seg_label(st: str) -> str | None:
 
 _MEMO_MAX = 4096  # entries of each memo below (short strings only): bounded memory whatever the input
 _SEG_LABELS: dict[str, str | None] = {}  # _seg_label memo: the official wordings recur in every report
-# a value cell as written between pipes (padding included) → its value, for the common ones
-_SEG_INT: dict[str, int | None] = {p: None for p in ("", " ", "  ", "   ", "    ")}
-_SEG_INT.update((f"{pad}{i}{pad2}", i) for i in range(1000) for pad in ("", " ") for pad2 in ("", " "))
+_SMALL_SEG = re.compile(r" ?(0|[1-9][0-9]{0,2}) ?")  # a small integer cell: at most one space of padding
+_SMALL_LINE = re.compile(r"((?:0|[1-9][0-9]{0,2}) ?)\|")  # such a cell alone on its line, with its pipe
 
 
-# a line of one small number and its pipe, as one-cell-per-line tables write it → (segment, value)
-_LINE_INT: dict[str, tuple[str, int]] = {
-    f"{seg}|": (seg, i) for i in range(1000) for seg in (f"{i} ", f"{i}")
-}
+class _SegInts(dict):  # type: ignore[type-arg]
+    """A value cell as written between pipes (padding included) → its value, for the common ones
+    (a blank of up to 4 spaces, an integer below 1000 with at most one space each side); anything
+    else → the miss marker. Filled as cells are met (bounded), not at import: start-up stays cheap
+    and the cells every report writes (0, 1, 2 …) are a dict hit after the first."""
+
+    def __missing__(self, seg: str) -> Any:
+        if len(seg) > 5:
+            return _MISS
+        m = _SMALL_SEG.fullmatch(seg)
+        if m is None:
+            if seg.strip(" ") or len(seg) > 4:
+                return _MISS
+            value: int | None = None
+        else:
+            value = int(m.group(1))
+        if len(self) < _MEMO_MAX:
+            self[seg] = value
+        return value
+
+
+class _LineInts(dict):  # type: ignore[type-arg]
+    """A line of one small number and its pipe, as one-cell-per-line tables write it →
+    (segment, value); None for any other line. Filled as met (bounded), like :class:`_SegInts`."""
+
+    def __missing__(self, line: str) -> Any:
+        if len(line) > 5:
+            return None
+        m = _SMALL_LINE.fullmatch(line)
+        hit = None if m is None else (m.group(1), int(m.group(1)))
+        if len(self) < _MEMO_MAX:
+            self[line] = hit
+        return hit
+
+
+_SEG_INT = _SegInts()
+_LINE_INT = _LineInts()
 
 
 # lines without values read before → (offset of the first cell, segments, labels count, labels,
@@ -1430,9 +1462,9 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
     count = 0
     pos = start
     mget = _SEG_LABELS.get
-    seg_int = _SEG_INT.get
+    seg_int = _SEG_INT.__getitem__  # a miss is the miss marker (see _SegInts)
     run: ColRun | None = None
-    line_int = _LINE_INT.get
+    line_int = _LINE_INT.__getitem__
     line_memo = _PLAIN_LINES.get
     segs: list[str]
     labels: list[str]
@@ -1449,7 +1481,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 run.segs.append(hit[0])
                 run.values.append(hit[1])
             else:
-                run = ColRun(a, *hit, norm)
+                run = ColRun(a, hit[0], hit[1], norm)
                 out.append(run)
             count += 1
             if count >= MAX_CELLS:
@@ -1512,7 +1544,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 return None
             if nseg == 1:
                 v = seg_int(segs[0])
-                if v is not None:  # one number on its own line: the run of such lines is one record
+                if v is not None and v is not _MISS:  # one number on its own line: the run of such lines is one record
                     if run is not None and out[-1] is run:
                         run.add(x, segs[0], v)
                     else:
@@ -1539,7 +1571,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 st = segs[k].strip()
                 if not st:
                     break
-        values = list(map(seg_int, segs[k:], _NOT_SMALL)) if k else list(map(seg_int, segs, _NOT_SMALL))
+        values = list(map(seg_int, segs[k:])) if k else list(map(seg_int, segs))
         dec = False
         gap = None
         if _MISS in values:
