@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import describe as machine_reference
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 
@@ -79,6 +81,7 @@ def main() -> None:
         base = [*gipcheck_cmd(), "check", "--format", "json", "--no-progress"]
         startup = min(timed([*base, "-j", "1", str(one)], root) for _ in range(a.repeat))
         print(f"gipcheck batch benchmark: {a.copies} reports, {env_note}")
+        print(machine_reference())
         print(f"  start-up + 1 report:  {startup:.2f} s")
         for j in a.jobs:
             times = [timed([*base, "-j", str(j), str(d)], root) for _ in range(a.repeat)]

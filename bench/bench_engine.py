@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import describe as machine_reference
+
 from gipcheck.engine import default_pack_dirs, evaluate, load_packs
 from gipcheck.engine import engine as engine_mod
 from gipcheck.engine import packs as packs_mod
@@ -122,6 +124,7 @@ def _split(loaded: LoadedReport, packs: list, n: int) -> dict[str, float]:
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    print(machine_reference())
     runs = 10
     if "--runs" in sys.argv:
         runs = int(sys.argv[sys.argv.index("--runs") + 1])

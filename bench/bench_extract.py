@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import describe as machine_reference
+
 from gipcheck.load import load_path
 from gipcheck.load.decode import decode_bytes
 
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--corpus", action="store_true", help="also time the corpus text files")
     args = ap.parse_args(argv)
+    print(machine_reference())
     files = sorted((SHARED / "seeds").glob("*.txt"))
     if args.corpus:
         files += sorted((SHARED / "corpus").glob("*.txt"))

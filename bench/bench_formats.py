@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from machine import describe as machine_reference
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(REPO / "tests"))  # the seed renderers in tests/formats
@@ -43,6 +45,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", "--runs", type=int, default=15)
     args = ap.parse_args()
+    print(machine_reference())
     if not (SHARED / "seeds").is_dir():
         print("../shared (seeds, corpus) is not beside the checkout", file=sys.stderr)
         return 2

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from machine import describe as machine_reference
+
 from gipcheck.lang import compile_expression
 from gipcheck.lang.compiler import build
 
@@ -93,6 +95,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    print(machine_reference())
     if not SEED.is_file():
         print(f"seed document not found: {SEED}", file=sys.stderr)
         return 2
