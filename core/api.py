@@ -84,6 +84,14 @@ class Checker:
             return ReportResult(source=name, problems=[Problem("load", e.code, e.message(self.lang))])
         prev_loaded: LoadedReport | None = None
         problems: list[Problem] = []
+        same = False
+        if isinstance(prev, (str, os.PathLike)) and isinstance(source, (str, os.PathLike)):
+            try:
+                same = os.path.samefile(source, prev)
+            except (OSError, ValueError):
+                same = False
+        if same:  # the report compared with itself would pass every year-over-year check
+            prev = None
         if prev is not None:
             try:
                 prev_loaded = prev if isinstance(prev, LoadedReport) else self.load(prev)
@@ -94,6 +102,11 @@ class Checker:
                           only=set(only) if only else None)
         result.source = name
         result.problems[:0] = problems
+        if same:
+            result.notes.append({"code": "PREV_SAME", "level": "warning",
+                                 "zh": "上一年度年报就是本年报自身，未作上下年度比较",
+                                 "en": "the previous year's report is this report itself; "
+                                       "no year-over-year comparison was made"})
         return result
 
 
@@ -145,10 +158,12 @@ def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), p
                 lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
                 profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
                 progress: str | None = "auto", settings: Any = None, full: bool = True,
-                keep_text: bool = True, render: tuple[str, dict[str, Any]] | None = None) -> RunResult:
+                keep_text: bool = True, render: tuple[str, dict[str, Any]] | None = None,
+                exclude: Sequence[str] = ()) -> RunResult:
     """Check files, directories and globs as one batch (see :mod:`gipcheck.batch`); configuration
     (``config``/``profile`` or the ``gipcheck.toml``/``pyproject.toml`` found upward) is applied.
-    ``render=(format, options)``: the run is only to be rendered so (reports may come back rendered)."""
+    ``render=(format, options)``: the run is only to be rendered so (reports may come back rendered).
+    ``exclude``: files a folder or glob must not pick up (the run's own output file)."""
     from gipcheck.batch import run_batch
 
     if isinstance(paths, (str, os.PathLike)):
@@ -156,7 +171,7 @@ def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), p
     return run_batch(paths, rule_dirs=rule_dirs, prev=prev, lang=lang, region=region,
                      strict_plugins=strict_plugins, jobs=jobs, profile=profile, config=config,
                      no_suppressions=no_suppressions, progress=progress, settings=settings, full=full,
-                     keep_text=keep_text, render=render)
+                     keep_text=keep_text, render=render, exclude=exclude)
 
 
 def load_settings(*, config: str | None = None, profile: str | None = None, lang: str = "zh") -> Any:
@@ -257,8 +272,21 @@ def explain(rule_id: str, path: str, *, prev: str | None = None, rule_dirs: Sequ
 
 
 def show_config(*, config: str | None = None, profile: str | None = None, lang: str = "zh") -> str:
-    """``gipcheck config show``: the effective configuration and where each value came from."""
-    return load_settings(config=config, profile=profile, lang=lang).describe(lang)
+    """``gipcheck config show``: the effective configuration and where each value came from, then
+    its mistakes that need the rules to see (a misspelt rule id, a mandatory rule disabled, an
+    expired suppression) — found here, not first in a batch run."""
+    settings = load_settings(config=config, profile=profile, lang=lang)
+    text = settings.describe(lang)
+    try:
+        c = checker(rule_dirs=settings.option("rules"), region=settings.option("region"), lang=lang)
+    except GipcheckError:
+        return text  # broken rule packs: `check` reports them; the configuration is still shown
+    settings.known_rules = {r.id for pack in c.packs for r in pack.rules}
+    problems = settings.run_problems(no_suppressions=True)
+    if not problems:
+        return text
+    head = "配置问题：" if lang == "zh" else "configuration problems:"
+    return "\n".join([text, head, *(f"  ! {p.message}" for p in problems)])
 
 
 __all__ = ["Checker", "LoadError", "check", "check_paths", "checker", "describe_plugins", "exit_code",

@@ -12,7 +12,9 @@ from __future__ import annotations
 import gc
 import glob
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,20 +33,67 @@ def _is_doc(name: str) -> bool:
     return name.lower().split(".")[0] in _DOC_NAMES
 
 
-def expand_inputs(args: Sequence[str]) -> list[str]:
-    """Expand directories (recursively, report files only) and globs; keep order, drop repeats.
+def _identity(path: str) -> tuple[Any, ...]:
+    """What makes two names one file: its device and inode (``a.txt``, ``./a.txt``, a link to
+    it), or, for a name that does not exist, its absolute normalised form."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        st = None
+    if st is None or not st.st_ino:  # some file systems (FAT, a few network mounts) report no inode
+        try:
+            return ("path", os.path.normcase(os.path.abspath(path)))
+        except OSError:  # the working directory was deleted under the run
+            return ("path", os.path.normpath(path))
+    return ("file", st.st_dev, st.st_ino)
 
-    A name that matches nothing is kept, so that it is reported as unreadable rather than lost."""
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob`` — except that ``**`` does not descend into symlinked folders: Python's glob
+    follows them, and a link back up (``sub/up -> ..``) makes it run for ever."""
+    if "**" not in pattern:
+        return sorted(glob.glob(pattern, recursive=True))
+    anchor, rest = ("/", pattern.lstrip("/")) if os.path.isabs(pattern) else (".", pattern)
+    def dotted(parts: Sequence[str]) -> bool:
+        return any(part.startswith(".") and part not in (".", "..") for part in parts)
+
+    hidden = dotted(rest.split("/"))
+    out = []
+    try:
+        for m in Path(anchor).glob(rest):  # pathlib (3.11, 3.12) does not follow links at **
+            if hidden or not dotted(m.relative_to(anchor).parts):  # as glob: no dot-names unless asked
+                out.append(str(m))
+    except (OSError, ValueError):  # an unreadable folder on the way, a malformed pattern
+        return sorted(glob.glob(pattern))
+    return sorted(out)
+
+
+def expand_inputs(args: Sequence[str], exclude: Sequence[str] = (),
+                  errors: dict[str, str] | None = None) -> list[str]:
+    """Expand directories (recursively, report files only) and globs; keep order, drop repeats
+    (the same file under two names is checked once). A name that exists is taken as it is, even
+    with glob characters in it (``年报[2023].txt``). ``exclude``: files never to pick up from a
+    folder or glob (the output file of the run).
+
+    A name that matches nothing is kept, so that it is reported as unreadable rather than lost; so
+    is a folder that cannot be listed (its reports would be lost), with why in ``errors``."""
     out: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[Any, ...]] = {_identity(x) for x in exclude if os.path.exists(x)}
 
     def add(p: str) -> None:
-        if p not in seen:
-            seen.add(p)
+        key = _identity(p)
+        if key not in seen:
+            seen.add(key)
             out.append(p)
 
+    def unlistable(e: OSError) -> None:
+        where = e.filename if isinstance(e.filename, str) else str(e.filename)
+        if errors is not None:
+            errors[where] = e.strerror or str(e)
+        add(where)
+
     def walk(directory: str) -> None:
-        for root, dirs, files in os.walk(directory):
+        for root, dirs, files in os.walk(directory, onerror=unlistable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for f in sorted(files):
                 if f.lower().endswith(REPORT_EXTENSIONS) and not f.startswith(".") and not _is_doc(f):
@@ -53,8 +102,8 @@ def expand_inputs(args: Sequence[str]) -> list[str]:
     for arg in args:
         if os.path.isdir(arg):
             walk(arg)
-        elif _GLOB_CHARS & set(arg):
-            matches = sorted(glob.glob(arg, recursive=True))
+        elif _GLOB_CHARS & set(arg) and not os.path.lexists(arg):
+            matches = _glob(arg)
             if not matches:
                 add(arg)
             for m in matches:
@@ -121,6 +170,13 @@ def _unreadable(path: str, code: str, message: str) -> ReportResult:
     return ReportResult(source=path, problems=[Problem("load", code, message)])
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
 def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | None]:
     """Load and check one file (with its previous-year report when paired); never raises."""
     path, prev = task
@@ -136,6 +192,9 @@ def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | No
         return _finish(_unreadable(path, "INTERNAL", f"读取时发生内部错误 / internal error: "
                                                      f"{type(e).__name__}: {e}")), None
     key = _pair_key(loaded.document)
+    same = prev is not None and _same_file(path, prev)
+    if same:
+        prev = None  # a report compared with itself would show every year-over-year check as passed
     try:
         result = checker.check(loaded, prev=prev)
     except GipcheckError as e:  # e.g. a plugin failure under --strict-plugins: this report only
@@ -147,7 +206,12 @@ def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | No
                               problems=[Problem("rule", "INTERNAL", f"检查时发生内部错误 / internal error: "
                                                                     f"{type(e).__name__}: {e}")])
     result.source = path
-    if prev is not None:
+    if same:
+        result.notes.append({"code": "PREV_SAME", "level": "warning",
+                             "zh": "上一年度年报（--prev）就是本年报自身，未作上下年度比较",
+                             "en": "the previous year's report (--prev) is this report itself; "
+                                   "no year-over-year comparison was made"})
+    elif prev is not None and not any(p.kind == "load" for p in result.problems):  # only when it was read
         result.notes.append({"code": "PREV_PAIRED", "level": "info",
                              "zh": f"已与同一机关上一年度年报配对：{prev}",
                              "en": f"paired with the previous year's report {prev}"})
@@ -196,6 +260,21 @@ def _chunks(tasks: list[tuple[str, str | None]], jobs: int) -> list[list[tuple[s
     return out
 
 
+class Terminated(BaseException):
+    """The run was asked to stop (SIGTERM, as a CI job being cancelled) while workers were running."""
+
+
+def _on_sigterm(_signum: int, _frame: Any) -> None:
+    raise Terminated
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group: only the parent handles it (it ends the pool). A
+    # worker that took it would print a traceback and lose its task, and imap would wait for ever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM: just go
+
+
 def _iter_results(tasks: list[tuple[str, str | None]], jobs: int
                   ) -> Iterator[tuple[ReportResult, PairKey | None]]:
     if jobs <= 1 or len(tasks) < 4:
@@ -208,11 +287,28 @@ def _iter_results(tasks: list[tuple[str, str | None]], jobs: int
     # The parent's objects (compiled packs, plugins) stay out of the workers' garbage collections,
     # which would otherwise touch — and so copy — every page of them.
     gc.freeze()
+    main_thread = threading.current_thread() is threading.main_thread()
+    term_set, old_term = False, None
     try:
-        with ctx.Pool(processes=min(jobs, len(tasks))) as pool:
+        # The workers are forked with Ctrl-C ignored from their first instruction (a Ctrl-C while
+        # they start would otherwise kill one with a traceback before its initializer runs); the
+        # parent takes Ctrl-C again as soon as they exist.
+        old_int = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+        try:
+            pool = ctx.Pool(processes=min(jobs, len(tasks)), initializer=_worker_init)
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGINT, old_int if old_int is not None else signal.default_int_handler)
+        # SIGTERM would kill the parent at once and leave each worker a traceback about the broken
+        # pipe back to it: turn it into an exception that ends the pool first.
+        if main_thread:
+            old_term, term_set = signal.signal(signal.SIGTERM, _on_sigterm), True
+        with pool:
             for chunk in pool.imap(_check_many, _chunks(tasks, jobs)):
                 yield from chunk
     finally:
+        if term_set:  # a handler set outside Python reads back as None: the default then
+            signal.signal(signal.SIGTERM, old_term if old_term is not None else signal.SIG_DFL)
         gc.unfreeze()
 
 
@@ -230,12 +326,18 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def max_jobs() -> int:
+    """The most worker processes a run starts: checking is CPU-bound, and ``-j 10000`` must not
+    fork thousands of processes (each a copy of the parent) for no gain."""
+    return 4 * default_jobs()
+
+
 def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), prev: str | None = None,
               lang: str = "zh", region: str | None = None, strict_plugins: bool = False, jobs: int | None = None,
               profile: str | None = None, config: str | None = None, no_suppressions: bool = False,
               progress: str | None = "auto", checker: Any = None, settings: Any = None, full: bool = True,
               keep_text: bool = True, on_result: Callable[[ReportResult], None] | None = None,
-              render: tuple[str, dict[str, Any]] | None = None) -> RunResult:
+              render: tuple[str, dict[str, Any]] | None = None, exclude: Sequence[str] = ()) -> RunResult:
     """Check every input; see the module docstring. ``jobs`` 0 or None: the configuration's
     ``jobs`` or all cores. ``full=False`` keeps only what reporters need of each document
     (:func:`slim`; ``keep_text=False`` drops the report text too, which only HTML shows).
@@ -258,8 +360,9 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
                                  region=region or settings.option("region"), lang=lang)
     settings.known_rules = {r.id for p in checker.packs for r in p.rules}
 
-    paths = expand_inputs(inputs)
-    jobs = jobs or settings.option("jobs") or default_jobs()
+    walk_errors: dict[str, str] = {}
+    paths = expand_inputs(inputs, exclude, walk_errors)
+    jobs = min(jobs or settings.option("jobs") or default_jobs(), max_jobs())
     _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT = checker, not full, keep_text
     _WORKER_RENDER = None
     if render is not None and on_result is None and not settings.changes_results:
@@ -293,6 +396,11 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
         bar.close()
         _WORKER_CHECKER, _WORKER_RENDER = None, None
 
+    for i, path in enumerate(paths):
+        if path in walk_errors:  # a folder that could not be listed: its reports were not seen
+            why = walk_errors[path]
+            results[i] = _unreadable(path, "IO", f"无法列出文件夹中的文件：{path}（{why}）" if lang == "zh"
+                                     else f"cannot list the files of the folder {path} ({why})")
     for r in results:
         for p in r.problems:
             if p.code == "PLUGIN_STRICT":

@@ -33,6 +33,7 @@ EPILOG = """退出码 / exit codes:
   3  有输入文件无法读取为年报（空文件、二进制、过大、损坏、非年报）/ an input could not be read
   4  extract：年报不完整（如表三中途截断）/ extract: a report is incomplete
   70 gipcheck 内部错误（请报告）/ internal error in gipcheck (please report it)
+  130 被 Ctrl-C 中断 / interrupted; 143 被终止（SIGTERM）/ terminated
 """
 
 
@@ -50,7 +51,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"gipcheck: 参数错误 / bad arguments: {message}\n")
+        hint = ""
+        # a report whose name starts with "-" reads as an option: say how to name it
+        dashed = next((a for a in _ARGV if a.startswith("-") and len(a) > 1 and os.path.isfile(a)), None)
+        if dashed:
+            hint = (f"\n提示：文件名以“-”开头时请写成 ./{dashed} 或放在 -- 之后 / "
+                    f"hint: name it ./{dashed} or put it after --")
+        self.exit(EXIT_USAGE, f"gipcheck: 参数错误 / bad arguments: {message}{hint}\n")
+
+
+_ARGV: list[str] = []  # the arguments being parsed, for the hint above
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language")
+        # default None: for check, the configuration's lang applies unless --lang is given
+        sp.add_argument("--lang", choices=("zh", "en"), default=None, help="消息语言 / message language")
         sp.add_argument("--strict-plugins", action="store_true", help="插件出错即失败 / fail on any plugin problem")
         sp.add_argument("--region", help="按地区套用省级插件（如 shanghai）/ apply a province plugin")
 
@@ -78,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "默认 text 或配置中的 format）")
     ck.add_argument("--rules", action="append", default=[], metavar="DIR", help="额外规则包目录 / extra rule pack")
     ck.add_argument("--prev", metavar="FILE", help="同一机关上一年度年报 / previous year's report")
-    ck.add_argument("-o", "--output", metavar="FILE", help="写入文件而非标准输出 / write to a file")
+    ck.add_argument("-o", "--output", metavar="FILE", help="写入文件而非标准输出（- 即标准输出）/ write to a file (- is standard output)")
     ck.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认全部核心）/ parallel jobs")
     ck.add_argument("--profile", help="配置中的检查方案 / configuration profile")
     ck.add_argument("--config", metavar="FILE", help="配置文件（gipcheck.toml 或 pyproject.toml）")
@@ -119,11 +130,117 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _emit(text: str, output: str | None = None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+def _emit(text: str, output: str | None = None, *, kind: str = "data") -> None:
+    """Write the result to ``output`` or standard output.
+
+    ``kind``: ``"terminal"`` — text for a person whose control and bidi characters (from a report or
+    a file name) are still to be shown as escapes; ``"text"`` — text for a person, already escaped
+    (the text reporter); both go out in the terminal's encoding, anything it cannot encode (✗ on a
+    GBK console) as an escape. ``"json"`` and ``"data"`` — a file format (JSON, SARIF, XML, HTML,
+    CSV with its BOM), always UTF-8 as it declares; lone surrogates (a non-UTF-8 file name) are
+    written out visibly, inside the JSON string for ``"json"``."""
+    from gipcheck.report._common import json_safe, no_surrogates, visible
+
+    if kind == "terminal":
+        text = visible(text, keep="\t\n")
+    text = json_safe(text) if kind == "json" else no_surrogates(text)
+    if output and output != "-":  # "-": standard output, as for most tools
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise GipcheckError("OUTPUT_WRITE", f"无法写入输出文件 {visible(output)}：{e.strerror or e}",
+                                f"cannot write the output file {visible(output)}: {e.strerror or e}") from None
+        return
+    if not text.endswith("\n"):
+        text += "\n"
+    out = sys.stdout
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+    buffer = getattr(out, "buffer", None)
+    data: str | bytes = text
+    if kind in ("json", "data") and buffer is not None and encoding not in ("utf-8", "utf8"):
+        data = text.encode("utf-8")
+    elif _codec(encoding):
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError:
+            data = text.encode(encoding, "backslashreplace").decode(encoding, "replace")
+    try:
+        if isinstance(data, bytes):
+            out.flush()
+            buffer.write(data)  # type: ignore[union-attr]
+            buffer.flush()  # type: ignore[union-attr]
+        else:
+            out.write(data)
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # a full disk, an I/O error: the run's result could not be delivered
+        _discard(out)
+        raise GipcheckError("OUTPUT_WRITE", f"无法写入标准输出：{e.strerror or e}",
+                            f"cannot write to standard output: {e.strerror or e}") from None
+
+
+def _codec(encoding: str) -> bool:
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def _discard(out: Any) -> None:
+    """Point the failed stream at nothing, so that Python's flush at exit does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _check_prev(prev: str | None) -> None:
+    """A ``--prev`` that does not exist is a mistyped argument: say so once, before the run,
+    rather than in every report of it."""
+    if prev is None:
+        return
+    from gipcheck.report._common import visible
+
+    if not os.path.exists(prev):
+        raise GipcheckError("PREV_MISSING", f"--prev 指定的上一年度年报不存在：{visible(prev)}",
+                            f"the previous year's report given with --prev does not exist: {visible(prev)}")
+    if os.path.isdir(prev):
+        raise GipcheckError("PREV_MISSING", f"--prev 应指定一份年报文件，而不是目录：{visible(prev)}",
+                            f"--prev names one report file, not a directory: {visible(prev)}")
+
+
+def _check_output(output: str | None, inputs: Sequence[str]) -> None:
+    """Refuse before the run, not after it, an output file that cannot be written or that is named
+    as a report to check (it would be overwritten with the result)."""
+    if not output or output == "-":
+        return
+    from gipcheck.report._common import visible
+
+    p = Path(output)
+    shown = visible(output)
+    if p.is_dir():
+        raise GipcheckError("OUTPUT_DIR", f"输出路径是目录，不是文件：{shown}",
+                            f"the output path is a directory, not a file: {shown}")
+    if not p.parent.is_dir():
+        raise GipcheckError("OUTPUT_DIR", f"输出文件所在的目录不存在：{shown}",
+                            f"the output file's directory does not exist: {shown}")
+    if not os.access(p if p.exists() else p.parent, os.W_OK):
+        raise GipcheckError("OUTPUT_DENIED", f"没有写入输出文件的权限：{shown}",
+                            f"no permission to write the output file: {shown}")
+    if p.exists():
+        for name in inputs:
+            try:
+                same = os.path.samefile(name, p)
+            except OSError:
+                continue
+            if same:
+                raise GipcheckError("OUTPUT_IS_INPUT", f"输出文件 {shown} 正是要检查的年报，会被覆盖；请换一个文件名",
+                                    f"the output file {shown} is one of the reports being checked and would "
+                                    "be overwritten; choose another name")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -134,7 +251,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for path, res in zip(args.files, results, strict=True):
         if isinstance(res, GipcheckError):
-            print(f"{path}: {res.message(args.lang)}", file=sys.stderr)
+            print(_shown(f"{path}: {res.message(args.lang)}"), file=sys.stderr)
             code = max(code, EXIT_INPUT)
             continue
         item: dict[str, Any] = dict(res.document)
@@ -143,7 +260,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                     "notes": [n.to_json() for n in res.notes]}
         for note in res.notes:
             if note.level == "error":
-                print(f"{path}: {note.zh if args.lang == 'zh' else note.en}", file=sys.stderr)
+                print(_shown(f"{path}: {note.zh if args.lang == 'zh' else note.en}"), file=sys.stderr)
                 code = max(code, EXIT_INCOMPLETE) if code != EXIT_INPUT else code
         out.append(item)
     if len(args.files) == 1 and not out:
@@ -154,7 +271,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
         _emit(yaml.safe_dump(payload, allow_unicode=True, sort_keys=False))
     else:
-        _emit(json.dumps(payload, ensure_ascii=False, indent=1))
+        _emit(json.dumps(payload, ensure_ascii=False, indent=1), kind="json")
     return code
 
 
@@ -162,7 +279,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from gipcheck import api
     from gipcheck.report import BUILTIN_NAMES
 
-    settings = api.load_settings(config=args.config, profile=args.profile, lang=args.lang)
+    settings = api.load_settings(config=args.config, profile=args.profile, lang=args.lang or "zh")
+    if args.lang is None:  # no --lang: the configuration's (default zh)
+        args.lang = settings.option("lang")
+        settings.lang = args.lang
     fmt = args.format or settings.option("format")
     if args.jobs is not None and args.jobs < 0:
         raise GipcheckError("BAD_JOBS", "-j 应为非负整数", "-j must be a non-negative integer")
@@ -171,14 +291,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
                                                 region=args.region or settings.option("region"),
                                                 lang=args.lang)) is None:
         api.render(api.RunResult(reports=[]), fmt)  # unknown format: exit 2 before the run, not after it
-    color = args.output is None and sys.stdout.isatty()
+    _check_prev(args.prev)
+    _check_output(args.output, [*args.files, *([args.prev] if args.prev else [])])
+    # colour only on a terminal that can show it (NO_COLOR: https://no-color.org, TERM=dumb: an editor's shell)
+    color = (args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+             and os.environ.get("TERM") != "dumb")
     run = api.check_paths(
         args.files, rule_dirs=args.rules, prev=args.prev, lang=args.lang, region=args.region,
         strict_plugins=args.strict_plugins, jobs=args.jobs, no_suppressions=args.no_suppressions,
         progress=None if args.no_progress else "auto", settings=settings, full=fmt not in BUILTIN_NAMES,
         keep_text=fmt not in BUILTIN_NAMES or fmt == "html", render=(fmt, {"lang": args.lang, "color": color}),
+        exclude=[args.output] if args.output not in (None, "-") else (),  # last run's output in the folder is not a report
     )
-    _emit(api.render(run, fmt, lang=args.lang, color=color), args.output)
+    # the text reporter escapes what it shows itself (and adds its own colours): not escaped again
+    _emit(api.render(run, fmt, lang=args.lang, color=color), args.output, kind="text" if fmt == "text" else "data")
     return api.exit_code(run)
 
 
@@ -189,12 +315,12 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if action == "list":
         rows = api.list_rules(rule_dirs=getattr(args, "rules", []), lang=getattr(args, "lang", "zh"))
         if getattr(args, "format", "text") == "json":
-            _emit(json.dumps(rows, ensure_ascii=False, indent=1))
+            _emit(json.dumps(rows, ensure_ascii=False, indent=1), kind="json")
         else:
-            _emit("\n".join(f"{r['id']:<20} {r['severity']:<8} {r['title']}" for r in rows))
+            _emit("\n".join(f"{r['id']:<20} {r['severity']:<8} {r['title']}" for r in rows), kind="terminal")
         return EXIT_OK
     if action == "show":
-        _emit(api.show_rule(args.rule_id, rule_dirs=args.rules, lang=args.lang))
+        _emit(api.show_rule(args.rule_id, rule_dirs=args.rules, lang=args.lang), kind="terminal")
         return EXIT_OK
     results = api.test_rules([Path(d) for d in args.dirs] or None, rule_dirs=args.rules)
     failed = [r for r in results if not r["ok"]]
@@ -217,28 +343,37 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
 
     info = api.describe_plugins(strict=args.strict_plugins)
     if args.format == "json":
-        _emit(json.dumps(info, ensure_ascii=False, indent=1))
+        _emit(json.dumps(info, ensure_ascii=False, indent=1), kind="json")
     else:
         from gipcheck.plugins.manager import format_plugins_text
 
         text = format_plugins_text(info.get("plugins", []), args.lang)
         problems = [f"! {p.get('message')}" for p in info.get("problems", [])]
-        _emit("\n".join([text, *problems]))
+        _emit("\n".join([text, *problems]), kind="terminal")
     return EXIT_OK
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     from gipcheck import api
 
-    _emit(api.explain(args.rule_id, args.file, prev=args.prev, rule_dirs=args.rules, lang=args.lang, fmt=args.format))
+    _check_prev(args.prev)
+    _emit(api.explain(args.rule_id, args.file, prev=args.prev, rule_dirs=args.rules, lang=args.lang, fmt=args.format),
+          kind="json" if args.format == "json" else "terminal")
     return EXIT_OK
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
     from gipcheck import api
 
-    _emit(api.show_config(config=args.config, profile=args.profile, lang=args.lang))
+    _emit(api.show_config(config=args.config, profile=args.profile, lang=args.lang), kind="terminal")
     return EXIT_OK
+
+
+def _shown(message: str) -> str:
+    """A message for the terminal: a file name in it may carry escape sequences."""
+    from gipcheck.report._common import visible
+
+    return visible(message, keep="\n")
 
 
 COMMANDS = {"extract": _cmd_extract, "check": _cmd_check, "rules": _cmd_rules, "plugins": _cmd_plugins,
@@ -247,19 +382,27 @@ COMMANDS = {"extract": _cmd_extract, "check": _cmd_check, "rules": _cmd_rules, "
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # A closed standard stream (`gipcheck check … >&-`) is None in Python: write into nothing instead.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 — lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     lang = _lang_of(argv)
+    _ARGV[:] = argv
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    if getattr(args, "lang", "zh") is None and args.command != "check":
+        args.lang = "zh"
     try:
         return COMMANDS[args.command](args)
     except RuleError as e:
-        print(e.render(lang), file=sys.stderr)
+        print(_shown(e.render(lang)), file=sys.stderr)
         return e.exit_code
     except GipcheckError as e:
-        print(f"gipcheck: {e.message(lang)}", file=sys.stderr)
+        print(f"gipcheck: {_shown(e.message(lang))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("gipcheck: 已中断 / interrupted", file=sys.stderr)
@@ -272,6 +415,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gipcheck: 内部错误，请将此信息报告给维护者 / internal error, please report it: "
               f"{type(e).__name__}: {e}（设置 GIPCHECK_DEBUG=1 可查看详细信息）", file=sys.stderr)
         return EXIT_INTERNAL
+    except BaseException as e:  # SIGTERM during a parallel batch: the pool is ended, then this
+        from gipcheck.batch import Terminated
+
+        if not isinstance(e, Terminated):
+            raise
+        print("gipcheck: 已终止 / terminated", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -97,7 +97,16 @@ def _match(pattern: str, rule_id: str) -> bool:
 
 
 def _path_match(source: str, pattern: str) -> bool:
-    """A file glob matches the path as given, its absolute form, or (no ``/`` in the glob) its name."""
+    """A file glob matches the path as given, its absolute form, or (no ``/`` in the glob) its name.
+    ``**/`` matches any number of folders, none included (``reports/**/*.txt`` → ``reports/a.txt``)."""
+    if "**/" in pattern:
+        variants = {pattern, pattern.replace("/**/", "/"), pattern.removeprefix("**/")}
+        if len(variants) > 1:
+            return any(_path_match(source, v) for v in variants if v != pattern) or _path_match_one(source, pattern)
+    return _path_match_one(source, pattern)
+
+
+def _path_match_one(source: str, pattern: str) -> bool:
     src = source.replace(os.sep, "/")
     if fnmatch.fnmatchcase(src, pattern) or fnmatch.fnmatchcase(src.removeprefix("./"), pattern):
         return True
@@ -226,6 +235,19 @@ class Settings:
                 self._unknown(pattern, origin, op)
             for pattern, _s, origin in self.severity:
                 self._unknown(pattern, origin, "severity")
+            for pattern, origin in self.mandatory:
+                self._unknown(pattern, origin, "mandatory")
+        unknown = set()
+        if self.known_rules is not None:
+            for s in self.suppressions:
+                if not any(_match(s.rule, r) for r in self.known_rules):
+                    unknown.add(id(s))  # a misspelt id: say so, not merely "matched nothing"
+                    hint = self._hint(s.rule)
+                    self._problem("SUPPRESSION_UNMATCHED", s.rule, s.origin,
+                                  f"豁免的规则 {s.rule} 不存在（{s.origin}），该豁免不会生效"
+                                  + (f"；是否应为 {hint}？" if hint else ""),
+                                  f"suppression at {s.origin}: no rule matches {s.rule}, so it never applies"
+                                  + (f"; did you mean {hint}?" if hint else ""))
         for s in self.suppressions:
             exp = s.expires.isoformat() if s.expires else ""
             if s.expired(self.today):
@@ -234,7 +256,7 @@ class Settings:
                               + (f"，{s.blocked} 处问题重新显示" if s.blocked else ""),
                               f"suppression expired ({exp}): {s.origin} rule {s.rule} no longer applies"
                               + (f"; {s.blocked} finding(s) shown again" if s.blocked else ""))
-            elif not no_suppressions and s.matched == 0 and s.blocked == 0:
+            elif not no_suppressions and s.matched == 0 and s.blocked == 0 and id(s) not in unknown:
                 self._problem("SUPPRESSION_UNMATCHED", s.rule, s.origin,
                               f"豁免未匹配任何问题：{s.origin} 规则 {s.rule}（可删除）",
                               f"suppression matched no finding: {s.origin} rule {s.rule} (can be removed)")
@@ -243,12 +265,16 @@ class Settings:
     def _unknown(self, pattern: str, origin: str, what: str) -> None:
         if self.known_rules is None or any(_match(pattern, r) for r in self.known_rules):
             return
+        hint = self._hint(pattern)
+        self._problem("CONFIG_UNKNOWN_RULE", pattern, origin,
+                      f"配置 {origin} 中的规则 {pattern} 不存在" + (f"，是否应为 {hint}？" if hint else ""),
+                      f"{origin}: no rule matches {pattern}" + (f"; did you mean {hint}?" if hint else ""))
+
+    def _hint(self, pattern: str) -> str | None:
         import difflib  # only for a mistake's hint: not worth its import at every start
 
-        hint = difflib.get_close_matches(pattern, sorted(self.known_rules), n=1)
-        self._problem("CONFIG_UNKNOWN_RULE", pattern, origin,
-                      f"配置 {origin} 中的规则 {pattern} 不存在" + (f"，是否应为 {hint[0]}？" if hint else ""),
-                      f"{origin}: no rule matches {pattern}" + (f"; did you mean {hint[0]}?" if hint else ""))
+        got = difflib.get_close_matches(pattern, sorted(self.known_rules or ()), n=1)
+        return got[0] if got else None
 
     # ------------------------------------------------------------ options and display
     def option(self, name: str) -> Any:
@@ -312,7 +338,10 @@ class Settings:
 # ------------------------------------------------------------------ reading
 def find_config(start: str | Path | None = None) -> tuple[Path, dict[str, Any], str] | None:
     """The first ``gipcheck.toml`` or ``pyproject.toml`` with ``[tool.gipcheck]`` from ``start`` up."""
-    here = Path(start or os.getcwd()).resolve()
+    try:
+        here = Path(start or os.getcwd()).resolve()
+    except FileNotFoundError:  # run from a folder that has since been deleted: nothing to find upward
+        return None
     for d in (here, *here.parents):
         for name in CONFIG_NAMES:
             p = d / name
@@ -364,6 +393,9 @@ def _table_of(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any] | None, 
     tool = data.get("tool")
     if isinstance(tool, dict) and isinstance(tool.get("gipcheck"), dict):
         return tool["gipcheck"], "tool.gipcheck"
+    if isinstance(tool, dict) and "gipcheck" in tool:  # `tool.gipcheck = "…"`: a slip, not "no configuration"
+        raise ConfigError("CONFIG_TYPE", f"配置错误 {path.name}：tool.gipcheck 应为表（[tool.gipcheck]）",
+                          f"configuration error {path.name}: tool.gipcheck must be a table ([tool.gipcheck])")
     if path.name == "pyproject.toml":
         return None, "tool.gipcheck"
     return {k: v for k, v in data.items() if k != "tool"}, ""
@@ -511,6 +543,9 @@ def load_config(config: str | Path | None = None, *, profile: str | None = None,
     settings = Settings(today=today or _dt.date.today(), lang=lang)
     if config is not None:
         path = Path(config)
+        if path.is_dir():
+            raise ConfigError("CONFIG_MISSING", f"--config 应指定配置文件，而不是目录：{path}",
+                              f"--config names a configuration file, not a directory: {path}")
         if not path.is_file():
             raise ConfigError("CONFIG_MISSING", f"配置文件不存在：{path}", f"configuration file not found: {path}")
         table, prefix = _table_of(path, _read_toml(path))
@@ -555,7 +590,10 @@ def load_config(config: str | Path | None = None, *, profile: str | None = None,
                               f"extended profile {current} is not defined")
             chain.append(current)
             ext = profiles[current].get("extends")
-            current = ext if isinstance(ext, str) else None
+            if ext is not None and not isinstance(ext, str):
+                raise r.error("CONFIG_TYPE", ("profiles", current, "extends"), "应为检查方案名称（文字）",
+                              "expected the name of a profile (text)")
+            current = ext
         for name in reversed(chain):
             r.layer(profiles[name], ("profiles", name))
     settings.profile = chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -9,6 +10,49 @@ SEVERITY_LABEL = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示"},
     "en": {"error": "error", "warning": "warning", "info": "info"},
 }
+
+
+# What a terminal or a reader must not receive raw from report text or a file name: C0 controls,
+# DEL, C1 controls (0x9b is a CSI), bidi overrides and isolates (they reorder what is shown), line
+# and paragraph separators, and lone surrogates (a file name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown(ch: str) -> str:
+    o = ord(ch)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    if 0xDC80 <= o <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape): show the byte
+        return f"\\x{o - 0xDC00:02x}"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def visible(s: Any, keep: str = "") -> str:
+    """``s`` with every control, bidi and separator character (except those in ``keep``) written
+    out as an escape (``\\x1b``, ``\\u202e``), so that text from a report cannot drive a terminal
+    or disguise itself."""
+    t = "" if s is None else str(s)
+    if not _UNSAFE.search(t):
+        return t
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _shown(m.group()), t)
+
+
+def json_safe(text: str) -> str:
+    """Rendered JSON (``ensure_ascii=False``) without lone surrogates, which UTF-8 cannot carry:
+    each is written as a visible escape inside its string (``bad\\\\xff.txt`` reads back ``bad\\xff.txt``)."""
+    if not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub(lambda m: _shown(m.group()).replace("\\", "\\\\"), text)
+
+
+def no_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written out visibly (``\\xff``), so that it can be encoded."""
+    if not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub(lambda m: _shown(m.group()), text)
 
 
 def lang_of(options: dict[str, Any]) -> str:

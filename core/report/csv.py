@@ -8,7 +8,7 @@ import csv
 import io
 from typing import Any
 
-from gipcheck.report._common import SEVERITY_ORDER, lang_of, meta_of
+from gipcheck.report._common import SEVERITY_ORDER, lang_of, meta_of, visible
 
 NAME = "csv"
 MEDIA_TYPE = "text/csv"
@@ -26,9 +26,11 @@ _STATUS = {"zh": {"ok": "通过", "findings": "有问题", "unreadable": "无法
 
 
 def _cell(v: Any) -> Any:
-    # Report text is untrusted: a cell starting with = + - @ would run as a formula in Excel.
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
+    if isinstance(v, str):
+        v = visible(v, keep="\t\n\r")  # controls and lone surrogates (a non-UTF-8 file name) shown
+        # Report text is untrusted: a cell starting with = + - @ would run as a formula in Excel.
+        if v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + v
     return "" if v is None else v
 
 

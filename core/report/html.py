@@ -12,7 +12,14 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from gipcheck.report._common import SEVERITY_LABEL, SEVERITY_ORDER, finding_locations, lang_of, meta_of
+from gipcheck.report._common import (
+    SEVERITY_LABEL,
+    SEVERITY_ORDER,
+    finding_locations,
+    lang_of,
+    meta_of,
+    visible,
+)
 
 NAME = "html"
 MEDIA_TYPE = "text/html"
@@ -78,8 +85,9 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri '
 
 
 def e(s: Any) -> str:
-    """Escape any value for HTML text and attributes."""
-    return escape("" if s is None else str(s), quote=True)
+    """Escape any value for HTML text and attributes; controls, bidi overrides and lone surrogates
+    are shown as escapes (they would reorder or hide what the reader sees, or break UTF-8)."""
+    return escape(visible(s, keep="\t\n\r"), quote=True)
 
 
 class _Marks:

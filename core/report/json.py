@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gipcheck.engine.model import JSON_VERSION, dump_compact
+from gipcheck.report._common import json_safe
 
 NAME = "json"
 MEDIA_TYPE = "application/json"
@@ -25,7 +26,8 @@ def _block(lines: list[str]) -> str:
 
 
 def render(run: Any, options: dict[str, Any]) -> str:
-    return (f'{{\n "version": {dump_compact(JSON_VERSION)},\n'
-            f' "reports": {_block([r.json_text() for r in run.reports])},\n'
-            f' "summary": {dump_compact(run.summary())},\n'
-            f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}')
+    out = (f'{{\n "version": {dump_compact(JSON_VERSION)},\n'
+           f' "reports": {_block([r.json_text() for r in run.reports])},\n'
+           f' "summary": {dump_compact(run.summary())},\n'
+           f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}')
+    return json_safe(out)  # a non-UTF-8 file name must not make the output unwritable

@@ -12,23 +12,27 @@ import re
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from gipcheck.report._common import SEVERITY_LABEL, finding_locations, lang_of, meta_of, rule_info
+from gipcheck.report._common import SEVERITY_LABEL, finding_locations, lang_of, meta_of, rule_info, visible
 
 NAME = "junit"
 MEDIA_TYPE = "application/xml"
 EXTENSION = ".xml"
 
-# Characters XML 1.0 cannot carry at all (control characters from a broken file): dropped.
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Noncharacters XML 1.0 cannot carry: dropped. Controls and lone surrogates (which it cannot
+# carry either) are written out visibly by visible().
+_XML_BAD = re.compile("[\ufffe\uffff]")
+
+
+def _clean(s: Any) -> str:
+    return _XML_BAD.sub("", visible(s, keep="\t\n\r"))
 
 
 def _text(s: Any) -> str:
-    t = _XML_BAD.sub("", str(s))
-    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _clean(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(s: Any) -> str:
-    return quoteattr(_XML_BAD.sub("", str(s)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return quoteattr(_clean(s), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _where(loc: dict[str, Any], lang: str) -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from gipcheck.report._common import SEVERITY_ORDER, finding_locations, lang_of, meta_of, rule_info
+from gipcheck.report._common import SEVERITY_ORDER, finding_locations, json_safe, lang_of, meta_of, rule_info
 
 NAME = "sarif"
 MEDIA_TYPE = "application/sarif+json"
@@ -26,15 +27,18 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://gipcheck.invalid/"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _SRCROOT = "SRCROOT"
+_NOT_A_BYTE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 def _artifact_location(source: str) -> dict[str, Any]:
     """A relative path stays relative to ``SRCROOT`` (the working directory); an absolute one
     becomes a ``file:`` URI. Non-ASCII names are percent-encoded, as URIs require."""
-    p = Path(source)
+    # a surrogate that is not a file name byte (surrogateescape keeps those) cannot be encoded at all
+    p = Path(_NOT_A_BYTE.sub("\ufffd", source))
     if p.is_absolute():
         return {"uri": p.as_uri()}
-    return {"uri": quote(p.as_posix(), safe="/-._~"), "uriBaseId": _SRCROOT}
+    # surrogateescape: a name that is not UTF-8 keeps its own bytes (%FF), as a file: URI would
+    return {"uri": quote(p.as_posix(), safe="/-._~", errors="surrogateescape"), "uriBaseId": _SRCROOT}
 
 
 def _region(loc: dict[str, Any]) -> dict[str, Any] | None:
@@ -86,6 +90,16 @@ def _notification(message: str, level: str, artifact: dict[str, Any] | None = No
     if properties:
         n["properties"] = properties
     return n
+
+
+def _base_ids() -> dict[str, Any]:
+    """``SRCROOT``: the working directory relative names are relative to (left for the consumer to
+    define when that directory has been deleted under the run)."""
+    try:
+        cwd = os.getcwd()
+    except FileNotFoundError:
+        return {}
+    return {_SRCROOT: {"uri": Path(cwd).as_uri().rstrip("/") + "/"}}
 
 
 def build(run: Any, options: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +186,7 @@ def build(run: Any, options: dict[str, Any]) -> dict[str, Any]:
             "rules": rules,
         }},
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "originalUriBaseIds": {_SRCROOT: {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": _base_ids(),
         "artifacts": artifacts,
         "results": results,
         "columnKind": "unicodeCodePoints",
@@ -182,4 +196,4 @@ def build(run: Any, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(run: Any, options: dict[str, Any]) -> str:
-    return json.dumps(build(run, options), ensure_ascii=False, indent=1)
+    return json_safe(json.dumps(build(run, options), ensure_ascii=False, indent=1))

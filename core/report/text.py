@@ -8,6 +8,7 @@ from typing import Any
 
 from gipcheck.document.canon import SECTION_TITLES
 from gipcheck.engine.model import meta_of
+from gipcheck.report._common import visible as v
 
 NAME = "text"
 MEDIA_TYPE = "text/plain"
@@ -48,7 +49,7 @@ def _section_heading(n: int | None, lang: str) -> str:
 
 
 def _clip(s: str, n: int = 60) -> str:
-    s = " ".join(str(s).split())
+    s = v(" ".join(str(s).split()))
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
@@ -57,7 +58,8 @@ def _options(options: dict[str, Any]) -> tuple[str, Callable[[str, str], str]]:
     color = bool(options.get("color"))
 
     def c(kind: str, s: str) -> str:
-        return f"{_COLOR[kind]}{s}{_RESET}" if color else s
+        code = _COLOR.get(kind)  # a plugin's own severity name has no colour: shown plain
+        return f"{code}{s}{_RESET}" if color and code else s
 
     return lang, c
 
@@ -69,19 +71,21 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
     out: list[str] = []
     meta = meta_of(rep.document)
     title = meta.get("title") or meta.get("organ") or rep.source
-    out.append(c("bold", f"{title}") + c("dim", f"  ({rep.source})"))
+    # Every piece of report text or file name goes through v(): escapes and bidi controls in a
+    # hostile report are shown, never sent to the terminal.
+    out.append(c("bold", v(title)) + c("dim", f"  ({v(rep.source)})"))
     if not rep.readable:
         for p in rep.problems:
-            out.append("  " + c("error", f"✗ {t['unreadable']}: {p.message}"))
+            out.append("  " + c("error", f"✗ {t['unreadable']}: {v(p.message)}"))
         out.append("")
         return "\n".join(out)
-    out.append(c("dim", f"  {t['organ']}{t['colon']}{meta.get('organ') or '—'} · {t['year']}{t['colon']}"
-                        f"{meta.get('year') or '—'} · {t['format']}{t['colon']}{meta.get('format') or '—'}"))
+    out.append(c("dim", f"  {t['organ']}{t['colon']}{v(meta.get('organ') or '—')} · {t['year']}{t['colon']}"
+                        f"{v(meta.get('year') or '—')} · {t['format']}{t['colon']}{v(meta.get('format') or '—')}"))
     for p in rep.problems:
-        out.append("  " + c("warning", f"! {p.message}"))
+        out.append("  " + c("warning", f"! {v(p.message)}"))
     for note in rep.notes:
         if note.get("level") in ("warning", "error"):
-            out.append("  " + c("dim", f"· {t['notes']}: {note.get(lang) or note.get('zh')}"))
+            out.append("  " + c("dim", f"· {t['notes']}: {v(note.get(lang) or note.get('zh'))}"))
     groups: dict[int | None, list[Any]] = {}
     for f in rep.findings:
         groups.setdefault(f.section, []).append(f)
@@ -92,21 +96,21 @@ def render_report(rep: Any, options: dict[str, Any]) -> str:
         for f in sorted(groups[sec], key=lambda f: (_ORDER.get(f.severity, 3), f.rule)):
             mark = {"error": "✗", "warning": "!", "info": "i"}.get(f.severity, "·")
             sev = _SEV[lang].get(f.severity, f.severity)
-            sup = f" [{t['suppressed']}: {f.suppressed.get('reason')}]" if f.suppressed else ""
-            out.append(f"  {c(f.severity, f'{mark} {sev}')} {c('bold', f.rule)}  {f.title}{c('dim', sup)}")
-            out.append(f"      {f.message}")
+            sup = f" [{t['suppressed']}: {v(f.suppressed.get('reason'))}]" if f.suppressed else ""
+            out.append(f"  {c(f.severity, f'{mark} {v(sev)}')} {c('bold', v(f.rule))}  {v(f.title)}{c('dim', sup)}")
+            out.append(f"      {v(f.message)}")
             for loc in f.locations[:3]:
                 if loc.get("line") is None and not loc.get("where") and not loc.get("page"):
                     continue
-                where = _where(loc, t, lang)
-                label = loc.get("label") or loc.get("pointer") or ""
+                where = v(_where(loc, t, lang))
+                label = v(loc.get("label") or loc.get("pointer") or "")
                 text = _clip(loc.get("text") or "")
                 rec = t["recovered"] if loc.get("recovered") else ""
                 out.append(c("dim", f"      {t['where']}{t['colon']}{where} {label} “{text}”{rec}"))
             if f.basis:
-                out.append(c("dim", f"      {t['basis']}{t['colon']}{f.basis}"))
+                out.append(c("dim", f"      {t['basis']}{t['colon']}{v(f.basis)}"))
     if rep.not_evaluated:
-        names = ", ".join(n.rule for n in rep.not_evaluated[:12])
+        names = ", ".join(v(n.rule) for n in rep.not_evaluated[:12])
         more = f" …(+{len(rep.not_evaluated) - 12})" if len(rep.not_evaluated) > 12 else ""
         out.append("  " + c("dim", f"{t['not_eval']}: {names}{more}"))
     out.append("  " + t["subtotal"].format(**rep.counts()))
@@ -142,5 +146,5 @@ def render(run: Any, options: dict[str, Any]) -> str:
     if run.problems:
         out.append(c("warning", f"{t['problems']}:"))
         for p in run.problems:
-            out.append(c("warning", f"  ! {p.message}"))
+            out.append(c("warning", f"  ! {v(p.message)}"))
     return "\n".join(out)
