@@ -80,8 +80,20 @@ class RuleError(GipcheckError):
         where = ":".join(str(x) for x in (self.file or "<rule>", self.line, self.col) if x is not None)
         out = [f"{where}: {self.message(lang)}"]
         if self.source_line is not None and self.col is not None:
-            out.append("    " + self.source_line)
-            out.append("    " + caret_line(self.source_line, self.col))
+            line, prefix = self.source_line, self.source_line[:max(self.col - 1, 0)]
+            if len(line) > 120:  # a very long line: show the stretch around the fault
+                start = max(0, len(prefix) - 60)
+                cut = line[start:start + 120]
+                line = ("..." if start else "") + cut + ("..." if start + 120 < len(line) else "")
+                prefix = ("..." if start else "") + prefix[start:]
+            try:  # the terminal shows control/bidi characters escaped: measure the caret on what is shown
+                from gipcheck.report._common import visible
+
+                line, prefix = visible(line, keep="\t"), visible(prefix, keep="\t")
+            except ImportError:  # pragma: no cover
+                pass
+            out.append("    " + line)
+            out.append("    " + caret_line(prefix + " ", len(prefix) + 1))
         hint = self.hint_zh if lang == "zh" else self.hint_en
         if hint:
             out.append(("提示：" if lang == "zh" else "hint: ") + hint)

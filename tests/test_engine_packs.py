@@ -117,8 +117,8 @@ def test_bad_yaml_position(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "line", "col", "zh"), [
     ("- id: X\n\ttitle: t\n", 2, 1, "出现了 Tab 字符（YAML 不允许用 Tab 缩进）"),
-    ("- id: X\n  title: \"未闭合\n", 3, 1, "文件意外结束（引号或括号未闭合）"),
-    ("- id: X\n  tags: [a, b\n", 3, 1, "方括号列表里缺少“,”或“]”（遇到 stream end）"),
+    ("- id: X\n  title: \"未闭合\n", 2, 10, "引号没有闭合"),               # at the opening quote
+    ("- id: X\n  tags: [a, b\n", 2, 9, "此处的“[”没有闭合（缺少“]”）"),   # at the opening bracket
     ("- id: X\n  title: *nope\n", 2, 10, "引用了未定义的锚点 nope"),
 ])
 def test_yaml_parser_problems_are_worded_in_chinese(tmp_path: Path, text: str, line: int, col: int, zh: str) -> None:

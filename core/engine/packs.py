@@ -9,7 +9,9 @@ a duplicate id — is a :class:`~gipcheck.errors.RuleError` pointing at ``file:l
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from gipcheck.engine.yamlpos import PosDict, PosList, TooLarge, load_yaml, node_at, plain, source_line
+from gipcheck.engine.yamlpos import (
+    PosDict,
+    PosList,
+    TooLarge,
+    load_yaml,
+    node_at,
+    plain,
+    scalar_point,
+    source_line,
+)
 from gipcheck.errors import RuleError
 from gipcheck.resources import rules_dir, schemas_dir
 
@@ -28,6 +39,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+MAX_SCHEMA_ERRORS = 50
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SECTION_TAG = re.compile(r"^section:([1-6])$")
 
@@ -55,6 +67,8 @@ class ExprSource:
     col: int
     indent: int | None
     file_text: str
+    node: Any = None  # the YAML scalar, to map a position in ``text`` back into the file exactly
+    key: Any = None   # the YAML key naming it (a let's name), for errors about the name itself
 
 
 @dataclass
@@ -77,6 +91,7 @@ class Rule:
     severity_compiled: list[tuple[Any, str]] = field(default_factory=list)
     section: int | None = None
     placeholders: tuple[str, ...] = ()
+    col: int = 1  # column of the id's value, for errors that name the rule
     _let_exprs: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def let_expression(self, name: str) -> Any:
@@ -175,6 +190,11 @@ _TYPE_ZH = {"string": "文字", "object": "映射（字段: 值）", "array": "�
             "number": "数字", "null": "空", "boolean": "真/假"}
 
 
+# the Chinese a rule author may write for a keyword the rule file spells in English
+_ZH_WORDS = {"通过": "pass", "合格": "pass", "失败": "fail", "不通过": "fail", "未通过": "fail", "未知": "unknown",
+             "错误": "error", "严重": "error", "警告": "warning", "提示": "info", "信息": "info"}
+
+
 def _type_of(v: Any) -> tuple[str, str]:
     if isinstance(v, bool):
         return "真/假", "boolean"
@@ -189,6 +209,20 @@ def _type_of(v: Any) -> tuple[str, str]:
     if v is None:
         return "空", "null"
     return "文字", "text"
+
+
+def _short(value: Any, limit: int = 40, depth: int = 2) -> str:
+    """A value as an error message quotes it, cut short: a list or mapping (perhaps millions of
+    values through YAML aliases) by its first few items only."""
+    if isinstance(value, list):
+        inner = [_short(v, limit, depth - 1) for v in value[:3]] if depth else ["…"]
+        text = "[" + ", ".join(inner) + (", …" if len(value) > 3 and depth else "") + "]"
+    elif isinstance(value, dict):
+        inner = [f"{k}: {_short(v, limit, depth - 1)}" for k, v in list(value.items())[:3]] if depth else ["…"]
+        text = "{" + ", ".join(inner) + (", …" if len(value) > 3 and depth else "") + "}"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _where(path: list[Any]) -> str:
@@ -212,10 +246,14 @@ def _schema_error(e: ValidationError, root: Any, file: str, text: str, base: lis
     key_node = False
     hint_zh = hint_en = None
     v, inst = e.validator, e.instance
+    if "propertyNames" in e.relative_schema_path:
+        v = "propertyNames"  # jsonschema reports the inner check (pattern…) on the name; the name is at fault
     if v == "required":
         missing = [k for k in e.validator_value if not (isinstance(inst, dict) and k in inst)]
         k = missing[0] if missing else "?"
         zh, en = f"{prefix_zh}缺少必填字段“{k}”", f"{prefix_en}missing required field '{k}'"
+        hint_zh = f"这里必须有：{'、'.join(map(str, e.validator_value))}"
+        hint_en = f"required here: {', '.join(map(str, e.validator_value))}"
     elif v == "additionalProperties":
         allowed = list(e.schema.get("properties", {}))
         extra = [k for k in inst if k not in allowed] if isinstance(inst, dict) else []
@@ -229,11 +267,18 @@ def _schema_error(e: ValidationError, root: Any, file: str, text: str, base: lis
     elif v in ("enum", "const"):
         options = [str(o) for o in (e.validator_value if v == "enum" else [e.validator_value])]
         options = list(dict.fromkeys(options))
-        zh = f"{prefix_zh}“{inst}”不是允许的取值，应为：{'、'.join(options)}"
-        en = f"{prefix_en}{inst!r} is not allowed; expected one of: {', '.join(options)}"
-        s = _suggest(str(inst), options)
+        shown = "（空）" if inst is None else _short(inst)
+        zh = f"{prefix_zh}“{shown}”不是允许的取值，应为：{'、'.join(options)}"
+        en = f"{prefix_en}'{shown}' is not allowed; expected one of: {', '.join(options)}"
+        s = _suggest(shown, options) if not isinstance(inst, (list, dict)) else None
+        s = s or (_ZH_WORDS.get(inst) if isinstance(inst, str) and _ZH_WORDS.get(inst) in options else None)
         if s:
             hint_zh, hint_en = f"是否应为“{s}”？", f"did you mean '{s}'?"
+        elif inst is None:
+            hint_zh = f"冒号后要写值：{'、'.join(options)} 之一"
+            hint_en = f"write a value after the colon: one of {', '.join(options)}"
+        else:
+            hint_zh, hint_en = f"从这几个中选一个：{'、'.join(options)}", f"pick one of: {', '.join(options)}"
     elif v == "type":
         want = e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
         got_zh, got_en = _type_of(inst)
@@ -242,27 +287,72 @@ def _schema_error(e: ValidationError, root: Any, file: str, text: str, base: lis
         if "string" in want and isinstance(inst, (dict, list)):
             hint_zh = "含冒号、方括号或花括号的文字请加引号，或写成块（字段: | 换行后缩进）"
             hint_en = "quote text that contains ':', '[' or '{', or write it as a block (key: |)"
+        elif "string" in want and isinstance(inst, bool):
+            hint_zh = "YAML 把 yes/no/on/off/true/false 读作真/假；要写文字请加引号，表达式可写成块（expr: |）"
+            hint_en = "YAML reads yes/no/on/off/true/false as booleans: quote text, or write an expression as a block"
+        elif "string" in want and isinstance(inst, (int, float)):
+            hint_zh, hint_en = f"写成文字请加引号：\"{inst}\"", f"quote it to make it text: \"{inst}\""
+        elif inst is None:
+            hint_zh, hint_en = "冒号后不能留空：写出内容，或删去这一行", "nothing follows the colon: fill it in, or drop the line"
+        elif "array" in want and not isinstance(inst, list):
+            key = path[-1] if path and isinstance(path[-1], str) else "…"
+            hint_zh, hint_en = f"写成列表：{key}: [甲, 乙]，或每项一行以“- ”开头", f"write a list: {key}: [a, b], or one '- ' line each"
+        elif "object" in want and path and path[-1] in ("title", "message"):
+            hint_zh = f"中英文各写一份：{path[-1]}: {{zh: 中文…, en: English…}}"
+            hint_en = f"give both languages: {path[-1]}: {{zh: …, en: …}}"
+        elif "object" in want and len(path) >= 2 and path[-2] == "examples":
+            hint_zh = "每个示例写成映射：- {expect: pass, doc: {…}}"
+            hint_en = "write each example as a mapping: - {expect: pass, doc: {…}}"
+        elif "object" in want and path and isinstance(path[-1], str):
+            props = list(e.schema.get("properties", {}))
+            shape = "{" + ", ".join(f"{p}: …" for p in props) + "}" if props else "{…: …}"
+            shape_zh = shape_en = shape
+            if path[-1] == "let":
+                shape_zh, shape_en = "{名称: 表达式}（每行一个）", "{name: expression} (one per line)"
+            hint_zh, hint_en = f"写成映射：{path[-1]}: {shape_zh}", f"write a mapping: {path[-1]}: {shape_en}"
     elif v in ("minLength", "minItems", "minProperties"):
         zh, en = f"{prefix_zh}不能为空", f"{prefix_en}must not be empty"
+        hint_zh, hint_en = "写出内容；可选字段不用时整行删去", "fill it in; drop the line of an optional field you do not use"
     elif v == "pattern":
         if path and path[-1] == "id":
             zh = f"{prefix_zh}规则编号“{inst}”格式不对：应由大写字母、数字和连字符组成"
             en = f"{prefix_en}rule id {inst!r} is malformed: use capital letters, digits and hyphens"
             hint_zh = hint_en = "例 / e.g. T3-COL-BALANCE"
+            if isinstance(inst, str) and re.fullmatch(str(e.validator_value), inst.upper()):
+                hint_zh, hint_en = f"是否应为“{inst.upper()}”？", f"did you mean '{inst.upper()}'?"
+        elif path == ["name"] and not base:  # pack.yaml's name
+            zh = f"{prefix_zh}规则包名称“{inst}”不合法：只能用英文字母、数字和“.”“-”“_”"
+            en = f"{prefix_en}pack name {inst!r} is invalid: use letters, digits, '.', '-' and '_'"
+            fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(inst)).strip("-")
+            if fixed:
+                hint_zh, hint_en = f"例：{fixed}（中文说明写在 description 里）", f"e.g. {fixed}"
+            else:
+                hint_zh, hint_en = "例：shanghai-local（中文说明写在 description 里）", "e.g. shanghai-local"
         else:
             zh = f"{prefix_zh}“{inst}”格式不对（应匹配 {e.validator_value}）"
             en = f"{prefix_en}{inst!r} does not match {e.validator_value}"
     elif v == "contains" and "x-message-zh" in e.schema:
         zh, en = f"{prefix_zh}{e.schema['x-message-zh']}", f"{prefix_en}{e.schema['x-message-en']}"
+        wanted = next((w for w in ("fail", "pass", "unknown") if f"expect: {w}" in zh), None)
+        if wanted:
+            hint_zh = f"在 examples 下加一条：- {{expect: {wanted}, doc: {{…}}}}（规则对它应得 {wanted}）"
+            hint_en = f"add one under examples: - {{expect: {wanted}, doc: {{…}}}} (the rule must give {wanted})"
     elif v == "uniqueItems":
-        zh, en = f"{prefix_zh}有重复项", f"{prefix_en}has repeated items"
+        rep = next((j for j, x in enumerate(inst) if x in inst[:j]), None) if isinstance(inst, list) else None
+        shown = f"“{inst[rep]}”" if rep is not None else ""
+        zh = f"{prefix_zh}有重复项{shown}"
+        en = f"{prefix_en}has repeated items" + (f" {inst[rep]!r}" if rep is not None else "")
+        if rep is not None:
+            path = path + [rep]  # at the repetition, not the start of the list
     elif v == "propertyNames":
-        zh = f"{prefix_zh}名称“{inst}”不合法：只能用字母、数字和下划线，且不以数字开头"
+        zh = f"{prefix_zh}名称“{inst}”不合法：只能用英文字母、数字和下划线，且不以数字开头"
         en = f"{prefix_en}name {inst!r} is invalid: letters, digits and underscores, not starting with a digit"
         path = path + [inst]
         key_node = True
+        hint_zh, hint_en = "例：new_total、t3_sum", "e.g. new_total, t3_sum"
     else:
         zh, en = f"{prefix_zh}不符合规则文件格式：{e.message}", f"{prefix_en}does not fit the rule file schema: {e.message}"
+        hint_zh = hint_en = "schemas/rule.schema.json, docs/language.md"
     node = node_at(root, base + path, key=key_node)
     line = node.start_mark.line + 1 if node is not None else None
     col = node.start_mark.column + 1 if node is not None else None
@@ -275,12 +365,16 @@ def _first_error(kind: str, data: Any, root: Any, file: str, text: str, base: li
     if fast is not None and fast(data):
         return None
     validator = _rule_validator() if kind == "rule" else _pack_validator()
-    errors = list(validator.iter_errors(data))
+    # the first few errors are enough to find the earliest; an alias bomb would yield millions
+    errors = list(itertools.islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS))
     if not errors:
         return None
-    made = [_schema_error(e, root, file, text, base) for e in errors]
-    made.sort(key=lambda r: (r.line or 0, r.col or 0))
-    return made[0]
+    # "missing expr" and "needs an expect: fail example" are often the echo of a misspelling
+    # (`Expr:`, `expect: 失败`): the misspelling, at its own place, goes first
+    rank = {"required": 1, "contains": 2}
+    made = [(rank.get(str(e.validator), 0), _schema_error(e, root, file, text, base)) for e in errors]
+    made.sort(key=lambda m: (m[0], m[1].line or 0, m[1].col or 0))
+    return made[0][1]
 
 
 # ------------------------------------------------------------------ expression sources
@@ -303,7 +397,7 @@ def _expr_source(container: PosDict, key: Any, file: str, text: str) -> ExprSour
         line, col = first + 1, indent + 1
     elif style in ('"', "'"):
         col += 1
-    return ExprSource(str(value), file, line, col, indent, text)
+    return ExprSource(str(value), file, line, col, indent, text, node, container.members[key][0])
 
 
 # ------------------------------------------------------------------ compiling
@@ -338,9 +432,77 @@ def _compile_source(src: ExprSource, lets: dict[str, ExprSource]) -> Any:
 
     lets = _lets_used(src.text, lets)
     let_args = {k: {"expr": v.text, "origin": (v.file, v.line, v.col), "indent": v.indent} for k, v in lets.items()}
-    return _lang().compile_expression(src.text, lets=let_args, functions=engine_functions(),
-                                      origin=(src.file, src.line, src.col), indent=src.indent,
-                                      source_text=src.file_text)
+    try:
+        return _lang().compile_expression(src.text, lets=let_args, functions=engine_functions(),
+                                          origin=(src.file, src.line, src.col), indent=src.indent,
+                                          source_text=src.file_text)
+    except RuleError as e:
+        raise _with_hint(_relocated(e, src, lets)) from None
+
+
+# a word for the compiler's errors that come without one (by code), so no rule error is bare
+_FALLBACK_HINTS = {
+    "SYNTAX": ("检查括号、引号是否成对，运算符两边是否都有内容；文字要加引号",
+               "check that brackets and quotes pair up and every operator has both sides; quote text"),
+    "BAD_REGEX": ("正则中的 [ ( { 要成对；要匹配这些字符本身，请在前面加反斜杠",
+                  "brackets in a regular expression must pair up; put a backslash before one meant literally"),
+    "TYPE": ("检查两边的值是否同类（数字与数字、文字与文字）", "check that both sides are of one kind (numbers, or texts)"),
+}
+
+
+def _with_hint(e: RuleError) -> RuleError:
+    if e.hint_zh and e.hint_en:
+        return e
+    zh, en = e.hint_zh, e.hint_en
+    if e.code == "UNKNOWN_FUNCTION":
+        from gipcheck.engine.functions import engine_functions
+        from gipcheck.lang import BUILTINS
+
+        names = sorted({*BUILTINS, *engine_functions()})
+        m = re.search(r"“([^”]+)”", e.zh)
+        close = _suggest(m.group(1), names) if m else None
+        e.hint_zh = (f"是否应为 {close}()？" if close else "") + f"可用函数：{'、'.join(names)}"
+        e.hint_en = (f"did you mean {close}()? " if close else "") + f"functions: {', '.join(names)}"
+    elif e.code in _FALLBACK_HINTS:
+        e.hint_zh, e.hint_en = _FALLBACK_HINTS[e.code]
+    e.hint_zh, e.hint_en = zh or e.hint_zh, en or e.hint_en  # the compiler's own words win
+    return e
+
+
+def _relocated(e: RuleError, src: ExprSource, lets: dict[str, ExprSource]) -> RuleError:
+    """Put an expression error at its exact place in the file. The compiler counts lines and
+    columns in the expression's value; only a ``|`` block or a one-line plain scalar has the
+    same shape in the file, so for folded, quoted and multi-line plain scalars the offset is
+    mapped back through the scalar's own folding and escaping rules."""
+    eline, ecol = getattr(e, "expr_line", None), getattr(e, "expr_col", None)
+    if eline is None or ecol is None:
+        return e
+    let = getattr(e, "let", None)
+    candidates = [lets[let]] if let in lets else [src, *lets.values()]
+    from gipcheck.lang.errors import SourceMap
+
+    for cand in candidates:
+        if cand.node is None:
+            continue
+        sm = SourceMap(cand.file, cand.line, cand.col, cand.text, cand.indent, cand.file_text)
+        if let not in lets and (cand.file, *sm.locate(eline, ecol)[:2]) != (e.file, e.line, e.col):
+            continue  # the error is not in this source
+        if let is None and cand is not src and cand.key is not None:
+            # about a let but not inside it (errors inside a let name it): the let's name is at fault
+            e.line, e.col = cand.key.start_mark.line + 1, cand.key.start_mark.column + 1
+            e.source_line = source_line(cand.file_text, e.line)
+            return e
+        rows = cand.text.split("\n")
+        if not 0 < eline <= len(rows):
+            return e
+        offset = sum(len(r) + 1 for r in rows[:eline - 1]) + ecol - 1
+        point = scalar_point(cand.file_text, cand.node, min(offset, len(cand.text)))
+        if point is None:
+            return e
+        e.line, e.col = point
+        e.source_line = source_line(cand.file_text, e.line)
+        return e
+    return e
 
 
 # ------------------------------------------------------------------ loading
@@ -350,6 +512,14 @@ def _pos_error(code: str, zh: str, en: str, file: str, text: str, node: yaml.Nod
     col = node.start_mark.column + 1 if node is not None else None
     return RuleError(code, zh, en, file=file, line=line, col=col,
                      source_line=source_line(text, line) if line else None, hint_zh=hint_zh, hint_en=hint_en)
+
+
+def _root_node(text: str) -> yaml.Node | None:
+    """The top node of a YAML text that loaded as a plain value (which keeps no position)."""
+    try:
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
 
 
 def _display(path: Path) -> str:
@@ -363,17 +533,34 @@ def _read_pack_yaml(directory: Path) -> tuple[str, str, str, dict[str, ExprSourc
     path = directory / "pack.yaml"
     file = _display(path)
     if not path.is_file():
+        near = sorted(p.name for p in directory.iterdir() if p.name.lower() in ("pack.yaml", "pack.yml")
+                      and p.name != "pack.yaml") if directory.is_dir() else []
+        subs = sorted(_display(p.parent) for p in directory.glob("*/pack.yaml")) if directory.is_dir() else []
+        if near:
+            hint_zh, hint_en = f"把 {near[0]} 改名为 pack.yaml（全小写，扩展名 .yaml）", f"rename {near[0]} to pack.yaml"
+        elif subs:  # a folder of packs, not a pack
+            hint_zh = f"这里是放规则包的目录；请指向其中的规则包：{'、'.join(subs)}（可写多个 --rules）"
+            hint_en = f"this folder holds packs; name them instead: {', '.join(subs)} (--rules may repeat)"
+        else:
+            hint_zh = "在目录中新建 pack.yaml，至少写 name: 和 version:"
+            hint_en = "create pack.yaml with at least name: and version:"
         raise RuleError("NO_PACK", f"规则包目录缺少 pack.yaml：{_display(directory)}",
                         f"rule pack directory has no pack.yaml: {_display(directory)}", file=file,
-                        hint_zh="在目录中新建 pack.yaml，至少写 name: 和 version:",
-                        hint_en="create pack.yaml with at least name: and version:")
+                        hint_zh=hint_zh, hint_en=hint_en)
     data, text = load_yaml(path, display=file)
     if not isinstance(data, PosDict):
-        raise _pos_error("SCHEMA", "pack.yaml 应为映射（name、version、description…）",
-                         "pack.yaml must be a mapping (name, version, description…)", file, text,
-                         getattr(data, "node", None))
+        empty = data is None
+        raise _pos_error("SCHEMA", "pack.yaml 是空的" if empty else "pack.yaml 应为映射（name、version、description…）",
+                         "pack.yaml is empty" if empty else "pack.yaml must be a mapping (name, version, description…)",
+                         file, text,
+                         getattr(data, "node", None) or _root_node(text),
+                         "至少写两行：name: my-pack（英文字母、数字、-）与 version: \"1.0\"",
+                         "write at least name: my-pack and version: \"1.0\"")
     err = _first_error("pack", data, data, file, text, [])
     if err:
+        if "rules" in data.members and "“rules”" in err.zh:
+            err.hint_zh = "规则不写在 pack.yaml 里：放在同一目录的其他 .yaml 文件中（每个文件一个规则列表）"
+            err.hint_en = "rules do not go in pack.yaml: put them in other .yaml files of the same directory"
         raise err
     lets = {}
     if isinstance(data.get("let"), PosDict):
@@ -407,6 +594,8 @@ def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, 
         examples.append(Example(doc=doc, prev=prev, expect=ex["expect"],
                                 index=i, line=node.start_mark.line + 1 if node is not None else None,
                                 note=ex.get("note")))
+        for part in ("doc", "prev"):
+            _check_fragment(ex.get(part), raw, ["examples", i, part], file, text)
     sev_when = []
     for i, sw in enumerate(raw.get("severity_when", [])):
         sev_when.append((_expr_source(raw["severity_when"][i], "if", file, text), sw["severity"]))
@@ -417,7 +606,8 @@ def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, 
     id_node = raw.members["id"][1]
     rule = Rule(id=raw["id"], title=plain(raw["title"]), severity=raw["severity"], basis=raw["basis"],
                 expr=_expr_source(raw, "expr", file, text), message=plain(raw["message"]), file=file,
-                line=id_node.start_mark.line + 1, pack=pack.name, applies=applies, lets=lets, tags=tags,
+                line=id_node.start_mark.line + 1, col=id_node.start_mark.column + 1, pack=pack.name,
+                applies=applies, lets=lets, tags=tags,
                 examples=examples, severity_when=sev_when, section=_section_of(tags))
     rule.placeholders = tuple(dict.fromkeys(PLACEHOLDER.findall(rule.message["zh"] + " " + rule.message["en"])))
     overlap = set(pack.lets) & set(lets)
@@ -435,6 +625,46 @@ def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, 
     return rule
 
 
+def _check_fragment(fragment: Any, raw: PosDict, base: list[Any], file: str, text: str) -> None:
+    """An example document may hold only what a document can: a misspelt name (``requets``) would
+    make the example test nothing, silently. ``x_`` names are extensions and open."""
+    if not fragment or not isinstance(fragment, dict):  # most `prev`s are absent, many docs tiny
+        return
+    from gipcheck.lang.paths import ANY, LEAF, document_shape
+
+    todo: list[tuple[Any, Any, list[Any]]] = [(fragment, document_shape(), [])]
+    while todo:
+        value, shape, path = todo.pop()
+        if shape is LEAF and isinstance(value, dict) and path:
+            where = ".".join(str(p) for p in path)
+            raise _pos_error(
+                "UNKNOWN_PATH", f"示例文档的 {where} 是一个值（单元格），下面不能再分层",
+                f"example document: {where} is a single value (a cell), with nothing below it",
+                file, text, node_at(raw, [*base, *path]),
+                f"直接写值：{path[-1]}: 3（空白写 null）", f"write the value itself: {path[-1]}: 3 (null when blank)")
+        if shape is ANY or not isinstance(value, dict) or not isinstance(shape, dict) or not shape:
+            continue
+        for key, sub in value.items():
+            if isinstance(key, str) and key.startswith("x_"):
+                continue
+            if key in shape:
+                todo.append((sub, shape[key], [*path, key]))
+                continue
+            options = sorted(shape)
+            hint = _suggest(str(key), options)
+            where = ".".join(str(p) for p in path) or base[-1]
+            parts = str(key).split(".")
+            if len(parts) > 1 and parts[0] in shape:  # a path written as one key: requests.new.total: 3
+                nested = "".join(f"{p}: {{" for p in parts[:-1]) + f"{parts[-1]}: …" + "}" * (len(parts) - 1)
+                hint_zh, hint_en = f"示例文档要逐层写：{nested}", f"write the document level by level: {nested}"
+            else:
+                hint_zh = (f"是否应为“{hint}”？" if hint else "") + f"可用：{'、'.join(options)}"
+                hint_en = (f"did you mean '{hint}'? " if hint else "") + f"allowed: {', '.join(options)}"
+            raise _pos_error(
+                "UNKNOWN_PATH", f"示例文档的 {where} 下没有“{key}”", f"example document: {where} has no '{key}'",
+                file, text, node_at(raw, [*base, *path, key], key=True), hint_zh, hint_en)
+
+
 _BOUND = re.compile(r"\b(?:all|any|for)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b")
 _ENGINE_VALUES = ("left", "right", "diff", "value")  # what the engine fills from the deciding comparison
 
@@ -448,25 +678,70 @@ def _check_message(rule: Rule, raw: PosDict, file: str, text: str) -> None:
     msg, msg_node = raw["message"], raw.members["message"][1]
     for lang in ("zh", "en"):
         template = rule.message.get(lang, "")
-        stray = PLACEHOLDER.sub("", template)
-        bad = next((c for c in stray if c in "{}"), None)
-        names = [n for n in PLACEHOLDER.findall(template) if n not in allowed]
-        if bad is None and not names:
+        # a brace outside any {name} (its offset in the template), and the first unknown {name}
+        spans = [m.span() for m in PLACEHOLDER.finditer(template)]
+        bad_at = next((i for i, c in enumerate(template) if c in "{}" and not any(a <= i < b for a, b in spans)),
+                      None)
+        unknown = next((m for m in PLACEHOLDER.finditer(template) if m.group(1) not in allowed), None)
+        if bad_at is None and unknown is None:
             continue
         where = msg.members[lang][1] if isinstance(msg, PosDict) and lang in msg.members else msg_node
         choices = "、".join(sorted(allowed))
-        if bad is not None:
-            raise _pos_error("MESSAGE", f"消息（{lang}）中有不成对的“{bad}”：占位符应写成 {{名称}}",
-                             f"message ({lang}) has an unpaired '{bad}': placeholders are written {{name}}",
-                             file, text, where, f"可用的占位符：{choices}", f"placeholders available: {choices}")
-        raise _pos_error("MESSAGE", f"消息（{lang}）中的占位符 {{{names[0]}}} 没有对应的值",
-                         f"message ({lang}): placeholder {{{names[0]}}} has no value",
+        if bad_at is not None:
+            bad = template[bad_at]
+            braced = re.compile(r"\{([^{}\n]*)\}").match(template, bad_at)
+            if braced:  # paired, but not a name: {} / { left } / {左}
+                err = _pos_error("MESSAGE", f"消息（{lang}）中的占位符“{braced.group()}”写法不对：花括号里只写一个名称",
+                                 f"message ({lang}): placeholder '{braced.group()}' is malformed: braces hold one name",
+                                 file, text, where, f"名称用英文字母、数字和下划线，不加空格；可用：{choices}",
+                                 f"a name is letters, digits and _, no spaces; available: {choices}")
+            else:
+                err = _pos_error("MESSAGE", f"消息（{lang}）中有不成对的“{bad}”：占位符应写成 {{名称}}",
+                                 f"message ({lang}) has an unpaired '{bad}': placeholders are written {{name}}",
+                                 file, text, where, f"可用的占位符：{choices}", f"placeholders available: {choices}")
+            raise _at_offset(err, text, where, bad_at)
+        assert unknown is not None
+        err = _pos_error("MESSAGE", f"消息（{lang}）中的占位符 {{{unknown.group(1)}}} 没有对应的值",
+                         f"message ({lang}): placeholder {{{unknown.group(1)}}} has no value",
                          file, text, where, f"可用的占位符：{choices}", f"placeholders available: {choices}")
+        raise _at_offset(err, text, where, unknown.start())
+
+
+def _at_offset(err: RuleError, text: str, node: Any, offset: int) -> RuleError:
+    """Move ``err`` from the start of the scalar ``node`` to character ``offset`` of its value."""
+    point = scalar_point(text, node, offset)
+    if point is not None:
+        err.line, err.col = point
+        err.source_line = source_line(text, err.line)
+    return err
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a pack directory, in load order (what every reader of packs should list)."""
+    return _rule_files(Path(directory))
 
 
 def _rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in RULE_FILE_SUFFIXES and p.is_file()
-                  and p.name not in ("pack.yaml", "pack.yml"))
+    # hidden names are not rules: .github/workflows/*.yml of a pack kept in git, macOS ._x.yaml copies
+    # and the suffix in any case: a rule file saved as 规则.YAML must not be skipped without a word
+    # and a sub-directory with its own pack.yaml is a pack of its own, loaded (or not) by itself
+    found: list[Path] = []
+    inner: set[Path] = set()
+    prefix = "" if str(directory) == "." else str(directory) + os.sep  # Path(".").rglob gives "r.yaml"
+    for p in directory.rglob("*"):  # one walk, string tests: this runs on every (cached) load_pack
+        text = str(p)
+        if not text.lower().endswith(RULE_FILE_SUFFIXES):
+            continue
+        rel = text[len(prefix):] if text.startswith(prefix) else text
+        if rel.startswith(".") or (os.sep + ".") in rel:
+            continue
+        name = p.name
+        if name.lower() in ("pack.yaml", "pack.yml"):
+            if name == "pack.yaml" and os.sep in rel:
+                inner.add(p.parent)
+        elif p.is_file():
+            found.append(p)
+    return sorted(p for p in found if not inner or not inner.intersection(p.parents))
 
 
 def _signature(directory: Path) -> tuple[Any, ...]:
@@ -488,8 +763,10 @@ def load_pack(directory: Path) -> Pack:
     """Load, validate and compile one pack directory (cached while its files are unchanged)."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise RuleError("NO_PACK", f"规则目录不存在：{directory}", f"rule directory does not exist: {directory}",
-                        file=str(directory))
+        what = ("是一个文件，不是目录", "is a file, not a directory") if directory.is_file() else ("不存在", "does not exist")
+        raise RuleError("NO_PACK", f"规则目录{what[0]}：{directory}", f"rule directory {what[1]}: {directory}",
+                        file=str(directory), hint_zh="--rules 应指向含 pack.yaml 的目录",
+                        hint_en="--rules takes a directory that holds pack.yaml")
     key = str(directory.resolve())
     sig = _signature(directory)
     hit = _CACHE.get(key)
@@ -517,6 +794,10 @@ def _load_pack_uncached(directory: Path) -> Pack:
     for path in _rule_files(directory):
         file = _display(path)
         data, text = load_yaml(path, display=file)
+        if isinstance(data, PosDict) and "id" not in data and isinstance(data.get("rules"), PosList):
+            raise _pos_error("SCHEMA", "规则文件不需要“rules:”这一层", "a rule file needs no 'rules:' level", file, text,
+                             data.members["rules"][0], "删去“rules:”一行，规则列表顶格写：每条以“- id:”开头",
+                             "drop the 'rules:' line and write the list at the left margin, each rule starting '- id:'")
         if isinstance(data, PosDict):
             items: list[tuple[PosDict, list[Any]]] = [(data, [])]
         elif isinstance(data, PosList) and data:
@@ -526,18 +807,22 @@ def _load_pack_uncached(directory: Path) -> Pack:
         else:
             raise _pos_error("SCHEMA", "规则文件应为一条规则（映射）或规则列表",
                              "a rule file must hold one rule (a mapping) or a list of rules", file, text,
-                             getattr(data, "node", None))
+                             getattr(data, "node", None) or _root_node(text),
+                             "每条规则以“- id: …”开头，下一行起缩进写 title、severity、expr 等字段",
+                             "start each rule with '- id: …' and indent title, severity, expr… below it")
         for raw, base in items:
             if not isinstance(raw, PosDict):
                 node = data.items[base[0]] if base else None
                 raise _pos_error("SCHEMA", "规则应为映射（id: …, title: …）", "a rule must be a mapping (id: …, title: …)",
-                                 file, text, node)
+                                 file, text, node, "每条规则以“- id: …”开头，下一行起缩进写 title、severity、expr 等字段",
+                                 "start each rule with '- id: …' and indent title, severity, expr… below it")
             rule = _build_rule(raw, data, base, file, text, pack)
             if rule.id in seen:
                 other = seen[rule.id]
                 raise _pos_error("DUPLICATE_ID", f"规则编号 {rule.id} 重复：已在 {other.file}:{other.line} 定义",
                                  f"duplicate rule id {rule.id}: already defined at {other.file}:{other.line}",
-                                 file, text, raw.members["id"][1])
+                                 file, text, raw.members["id"][1], "换一个编号：每条规则的编号须唯一",
+                                 "pick another id: every rule needs its own")
             seen[rule.id] = rule
             pack.rules.append(rule)
     return pack
@@ -547,7 +832,9 @@ def load_packs(dirs: Iterable[Path | str], *, include_default: bool = False) -> 
     """Load every pack directory in order (after the bundled packs when ``include_default``);
     a rule id defined in two packs is an error naming both files."""
     all_dirs = [*(default_pack_dirs() if include_default else []), *(Path(d) for d in dirs)]
-    packs = [load_pack(d) for d in all_dirs]
+    # the same directory named twice (``--rules a --rules ./a``) is one pack, not a clash with itself
+    unique = {_same_dir_key(d): d for d in reversed(all_dirs)}
+    packs = [load_pack(d) for d in all_dirs if unique.get(_same_dir_key(d)) is d]
     seen: dict[str, Rule] = {}
     for pack in packs:
         for rule in pack.rules:
@@ -558,12 +845,19 @@ def load_packs(dirs: Iterable[Path | str], *, include_default: bool = False) -> 
                                 f"（规则包 {other.pack}）",
                                 f"duplicate rule id {rule.id}: {rule.file}:{rule.line} and {other.file}:{other.line}"
                                 f" (pack {other.pack})",
-                                file=rule.file, line=rule.line, col=1,
+                                file=rule.file, line=rule.line, col=rule.col,
                                 source_line=source_line(rule.expr.file_text, rule.line),
                                 hint_zh="换一个编号，或不要同时加载两个规则包",
                                 hint_en="rename one of them, or do not load both packs")
             seen[rule.id] = rule
     return packs
+
+
+def _same_dir_key(d: Path) -> str:
+    try:
+        return str(d.resolve())
+    except OSError:
+        return str(d)
 
 
 def default_pack_dirs() -> list[Path]:

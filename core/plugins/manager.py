@@ -782,9 +782,9 @@ def _scan_rule_ids(directory: Path) -> list[str]:
     ids: list[str] = []
     disk_path, disk = _disk_id_cache()
     dirty = False
-    for path in sorted(directory.rglob("*")):
-        if path.suffix not in (".yaml", ".yml") or path.name in ("pack.yaml", "pack.yml") or not path.is_file():
-            continue
+    from gipcheck.engine.packs import rule_files  # the engine's own listing: the same files it will load
+
+    for path in rule_files(directory):
         st = path.stat()
         key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
         if key not in _ID_CACHE:

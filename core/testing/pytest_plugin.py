@@ -186,7 +186,9 @@ def _pack_root(path: Path) -> Path | None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix not in _RULE_SUFFIXES or file_path.name in _PACK_FILES:
+    # as the engine lists rule files: any suffix case, hidden names are not rules
+    if (file_path.suffix.lower() not in _RULE_SUFFIXES or file_path.name.lower() in _PACK_FILES
+            or file_path.name.startswith(".")):
         return None
     config = parent.config
     if not (config.getoption("gipcheck_examples") or config.getini("gipcheck_examples")):
