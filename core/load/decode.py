@@ -58,7 +58,21 @@ def _utf16_kind(head: bytes) -> str | None:
         return "utf-16-le"
     if even >= max(2, pairs // 20) and odd <= even // 8:
         return "utf-16-be"
+    # text of CJK and full-width characters has few NUL bytes (line ends, U+3000): read it both
+    # ways and keep the one that is almost all Chinese, full-width or plain text
+    for kind in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[:n].decode(kind)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(map(_textual, text)) >= 0.95 * len(text):
+            return kind
     return None
+
+
+def _textual(ch: str) -> bool:
+    return ("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+            or " " <= ch <= "~" or ch in "\n\r\t")
 
 
 def _plausible(text: str) -> bool:

@@ -97,9 +97,17 @@ def sentence_bounds(norm: str, a: int, b: int, s: int, e: int) -> tuple[int, int
     return lo, hi
 
 
-def _number(s: str) -> int | float:
-    f = float(s)
-    return int(f) if f.is_integer() and "." not in s else f
+_MAX_DIGITS = 15  # no count or amount a report states has more: a longer digit string is no number
+
+
+def _number(s: str) -> int | float | None:
+    """The number a pattern's ``n`` group matched (thousands commas allowed), or None when it is
+    none a report could state (too long to be exact, not a number at all)."""
+    s = s.replace(",", "")
+    whole, _, frac = s.partition(".")
+    if not whole.isdigit() or len(whole) > _MAX_DIGITS or (frac and not frac.isdigit()):
+        return None
+    return float(s) if frac or s.endswith(".") else int(whole)
 
 
 def _required(items: Any) -> frozenset[str] | None:
@@ -236,8 +244,11 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
         if hit is None:
             continue
         m, (a, b, sec) = hit
+        value = _number(m.group("n"))
+        if value is None:
+            continue  # a digit string too long to be a count (hostile or garbled text): not a fact
         lo, hi = sentence_bounds(norm, a, b, m.start(), m.end())
-        facts[name] = {"value": _number(m.group("n")), "text": text[lo:hi].strip(), "section": sec}
+        facts[name] = {"value": value, "text": text[lo:hi].strip(), "section": sec}
         where["/facts/" + name] = (m.start("n"), m.end("n"))
     totals = _stated_totals(norm, text, spans, patterns)
     if totals:
@@ -281,9 +292,13 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
                     before = norm[pm.start() - 1] if pm.start() > 0 else ""
                     if (after[:1] in patterns.part_units) or before == "第" or after[:1] in ("-", "/"):
                         continue
-                    parts.append(_number(pm.group(0)))
-                if parts:
-                    total = _number(m.group("n"))
+                    v = _number(pm.group(0))
+                    if v is None:
+                        parts = []  # a part no report could state: not a stated total
+                        break
+                    parts.append(v)
+                total = _number(m.group("n"))
+                if parts and total is not None:
                     acc: int | float = 0
                     for i, v in enumerate(parts):
                         acc += v
@@ -332,7 +347,9 @@ def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
         if hit is None:
             continue
         m = hit[0]
-        value: int | float = _number(m.group("n"))
+        value = _number(m.group("n"))
+        if value is None:
+            continue  # not a number a report could state
         if "unit" in m.re.groupindex and m.group("unit") == "万元":
             value = value * 10000
             value = int(value) if float(value).is_integer() else value

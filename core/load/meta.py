@@ -3,6 +3,7 @@ statistical period, cited document numbers, format version."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -44,6 +45,8 @@ def _iso(y: str, m: str, d: str) -> str | None:
     yi, mi, di = int(y), int(m), int(d)
     if not (1990 <= yi <= 2100 and 1 <= mi <= 12 and 1 <= di <= 31):
         return None
+    if di > 28 and di > calendar.monthrange(yi, mi)[1]:
+        return None  # no such day ("2月30日"): not a date, so not written as one
     return f"{yi:04d}-{mi:02d}-{di:02d}"
 
 

@@ -28,8 +28,9 @@ _KEYS_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in _KEYS.items()
 _NOT_SECTION_RE = re.compile("|".join(map(re.escape, _NOT_SECTION)))
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Site chrome and footers that are not part of any section's prose.
+# (\s*+ is possessive: a line of many spaces must not be retried at every split before ".*")
 CHROME = re.compile(
-    r"^\s*(?:主办[:：]|承办[:：]|协办[:：]|版权所有|网站标识码|政府网站标识码|.*ICP备|.*公网安备|打印本页|关闭窗口|"
+    r"^\s*+(?:主办[:：]|承办[:：]|协办[:：]|版权所有|网站标识码|政府网站标识码|.*ICP备|.*公网安备|打印本页|关闭窗口|"
     r"【?打印】?|分享到|扫一扫|选择阅读字号|字号[:：]|责任编辑|相关附件|附件下载|"
     r"[-—–_]{1,3}\s*\d{1,4}\s*[-—–_]{1,3}\s*$|第\s*\d{1,4}\s*页|.*\.(?:docx?|pdf|wps|xlsx?)\s*$)"
 )
@@ -102,6 +103,7 @@ def find_headings(norm: str) -> tuple[list[Heading], list[Heading]]:
 def clean_prose(text: str) -> str:
     """Drop page furniture and site chrome lines, strip the rest."""
     if "\n" not in text:
-        return text.strip(" |")
-    lines = [ln for ln in text.split("\n") if ln.strip(" |") and not CHROME.match(ln)]
+        return text.strip(" |\r\t")
+    # (a CR of CRLF line ends is whitespace: a line of only pipes and a CR is no prose)
+    lines = [ln for ln in text.split("\n") if ln.strip(" |\r\t") and not CHROME.match(ln)]
     return "\n".join(ln.strip() for ln in lines)

@@ -53,7 +53,7 @@ def normalize(text: str) -> str:
     return text
 
 
-MARKERS = frozenset({"/", "-", "—", "——", "–", "无", "\\", "∕", "×", "—/—"})
+MARKERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "\\", "∕", "×", "—/—"})
 
 # ------------------------------------------------------------------ cells
 
@@ -85,6 +85,13 @@ class Cell:
 
 
 ROW = "R"
+
+
+class LoneBlank(Cell):
+    """A blank cell alone on its line ("|" in a one-cell-per-line table): a value cell, where the
+    blank cells of a line of labels or of padding are not."""
+
+    __slots__ = ()
 
 
 
@@ -175,8 +182,17 @@ class RowCells(Cell):
         return out
 
 
-_NUM_FULL = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# at most 15 digits before the point (and after it): a longer digit string is no number a report
+# states (and would not convert exactly), so it is an unreadable cell, never a number
+MAX_DIGITS = 15
+_NUM_FULL = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?")
 _MD_SEP = re.compile(r"\s*:?-{2,}:?\s*")
+
+
+def _md_rule(segs: list[str]) -> bool:
+    """Separator cells that make a Markdown separator row: several cells, or one of three dashes
+    or more; a lone "--" cell (one cell per line) is a null marker, not a table rule."""
+    return len(segs) > 1 or segs[0].count("-") >= 3
 _FURNITURE = re.compile(
     r"\s*(?:[-—–_]{1,3}\s*\d{1,4}\s*[-—–_]{1,3}|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[=]{3,}.*|正文|表[一二三四]\s*[:：]?.{0,20})\s*"
@@ -210,8 +226,9 @@ def _emit_label(out: list[Cell], text: str, start: int, end: int) -> None:
     out.append(Cell(LABEL, text.replace(" ", ""), start, end, pipe=False))
 
 
-def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS) -> None:
-    """Tokenise free text (no pipes) between ``a`` and ``b``."""
+def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS) -> bool:
+    """Tokenise free text (no pipes) between ``a`` and ``b``; True when it stopped at ``cap`` cells
+    (the numbers of a group each count as one)."""
     seg = norm[a:b]
     lab_start = -1
     lab_end = -1
@@ -232,10 +249,12 @@ def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS
                             tokens=list(group), pipe=False))
             group.clear()
 
+    cut = False
     pending_ordinal = ""
     ordinal_pos = -1
     for m in _FREE.finditer(seg):
-        if len(out) >= cap:
+        if len(out) + len(group) >= cap:
+            cut = True
             break  # hostile input: a real table has a few hundred cells
         num, word, space = m.group(1), m.group(2), m.group(3)
         s, e = a + m.start(), a + m.end()
@@ -268,14 +287,14 @@ def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS
             lab_parts.append(pending_ordinal)
             lab_start = ordinal_pos
             pending_ordinal = ""
-        if group and word.strip() in MARKERS and (gap or not lab_parts):
-            # a standalone marker inside a number group ("0 / 0") is a null cell
-            nxt_is_space = m.end() >= len(seg) or seg[m.end()].isspace()
-            if gap and nxt_is_space:
-                flush_group()
-                out.append(Cell(MARK, word.strip(), s, e, pipe=False))
-                gap = False
-                continue
+        if word in MARKERS and (gap or m.start() == 0) and (m.end() >= len(seg) or seg[m.end()].isspace()):
+            # a standalone marker is a null cell: inside a number group ("0 / 0"), after another
+            # marker ("/ / /") or right after a row's label ("…申请数量 / / …"), never label text
+            flush_group()
+            flush_label()
+            out.append(Cell(MARK, word, s, e, pipe=False))
+            gap = False
+            continue
         flush_group()
         if not lab_parts:
             lab_start = s
@@ -284,6 +303,7 @@ def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS
         gap = False
     flush_group()
     flush_label()
+    return cut
 
 
 def tokenize(norm: str, start: int, end: int) -> list[Cell]:
@@ -305,6 +325,15 @@ def scan(norm: str, start: int, end: int, *, fast: bool = True) -> tuple[list[Ce
         a = pos
         b = pos = a + len(line)
         pos += 1
+        room = MAX_CELLS - len(out) - extra
+        if len(line) > room and line.count("|") > room:
+            # one line of more cells than the limit leaves (hostile): read up to it, then stop
+            k = -1
+            for _ in range(room):
+                k = line.index("|", k + 1)
+            line = line[:k + 1]
+            b = a + len(line)
+            extra += MAX_CELLS  # counted as over the limit whatever the cut-off line yields
         if fast:
             pipes = line.count("|")
             if pipes > 2:  # a RowCells is four cells at least
@@ -341,12 +370,14 @@ def scan(norm: str, start: int, end: int, *, fast: bool = True) -> tuple[list[Ce
             for m in re.finditer("。", line):
                 piece_end = a + m.end()
                 if piece_end - pieces_start < _PROSE_MIN and not _has_cjk_prose(norm[pieces_start:piece_end]):
-                    _free_cells(norm, pieces_start, piece_end - 1, out, cap)
+                    if _free_cells(norm, pieces_start, piece_end - 1, out, cap):
+                        extra += MAX_CELLS  # cut off at the limit: counted as over it
                 pieces_start = piece_end
             if pieces_start < b:
-                _free_cells(norm, pieces_start, b, out, cap)
-        else:
-            _free_cells(norm, a, b, out, cap)
+                if _free_cells(norm, pieces_start, b, out, cap):
+                    extra += MAX_CELLS
+        elif _free_cells(norm, a, b, out, cap):
+            extra += MAX_CELLS
         _mark_line(out, first)
     return out, len(out) + extra
 
@@ -390,6 +421,8 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
     for plain digits). With ``fast``, a row of labels, integers and blanks becomes one
     :class:`RowCells`; returns how many cells beyond one that element stands for."""
     segs = line.split("|")
+    if len(segs) > 2 and not line.replace("|", "").strip():
+        return 0  # two blank cells or more and nothing else ("||"): padding, not one blank cell
     lo, hi = 0, len(segs)
     # text after the last pipe is padding when blank; a leading pipe (Markdown) opens no cell
     if not segs[-1].strip():
@@ -402,11 +435,11 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
         return 0
     if lo or hi < len(segs):
         segs = segs[lo:hi]
-    if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
+    if "--" in line and all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs) and _md_rule(segs):
         return 0
     if not "".join(segs).strip():  # only blank cells: one per line is a cell, more are padding
         if len(segs) == 1:
-            out.append(Cell(BLANK, "", x, x + len(segs[0])))
+            out.append(LoneBlank(BLANK, "", x, x + len(segs[0])))
         return 0
     # a lone cell per line is cheaper as a plain Cell; a row without an ASCII digit has no
     # integer cell, so it is never one RowCells (header rows: skip the attempt)
@@ -429,7 +462,7 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
         e0 = s0 + len(st)
         x += n + 1
         c0 = st[0]
-        if c0 in _NUM_START and ((st.isdigit() and st.isascii()) or _NUM_FULL.fullmatch(st)):
+        if c0 in _NUM_START and ((st.isdigit() and st.isascii() and len(st) <= MAX_DIGITS) or _NUM_FULL.fullmatch(st)):
             add(Cell(NUM, st, s0, e0, [(st.replace(",", "") if "," in st else st, s0, e0)]))
             valued = True
         elif st in MARKERS:
@@ -453,12 +486,13 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
             labels += 1
     if not valued and not labels:  # all blank
         if len(cells) == 1:
-            out.append(cells[0])  # one cell per line: a lone blank is a cell
+            c = cells[0]
+            out.append(LoneBlank(BLANK, "", c.start, c.end))  # one cell per line: a lone blank is a cell
         return 0
     if valued:
         for c in cells:
             c.valued = True
-    elif labels >= 3 and cells[0].pipe:
+    elif labels >= 3 and cells[0].pipe and not numbered_row(next(c.text for c in cells if c.kind == LABEL)):
         for c in cells:
             c.header = True
     out.extend(cells)
@@ -498,6 +532,8 @@ def _fast_row(norm: str, x: int, segs: list[str], out: list[Cell]) -> int:
     end = x + len("|".join(tail))
     if not _PLAIN_TAIL.fullmatch(norm, x, end):
         return -1
+    if max(map(len, tail)) > MAX_DIGITS and any(len(t.strip()) > MAX_DIGITS for t in tail):
+        return -1  # a digit string too long to be a number: the cell by cell reading says so
     values = [int(t) if t.strip() else None for t in tail]
     if values.count(None) == len(values):
         return -1
@@ -557,11 +593,22 @@ def _match_row(norm: str, a: int, line: str, m: re.Match[str], out: list[Cell]) 
         x += a
     values: list[Any] = list(map(_SMALL_INT.get, map(str.strip, segs), _NOT_SMALL))
     if _MISS in values:
+        if any(len(t.strip()) > MAX_DIGITS for t in segs):
+            return -1  # a digit string too long to be a number: the cell by cell reading says so
         values = [int(t) if t.strip() else None for t in segs]
     if values.count(None) == len(values):
         return -1
     out.append(RowCells(labels, values, segs, x, x + len("|".join(segs)), norm))
     return len(labels) + len(values) - 1
+
+
+_ROW_NUMBER = re.compile(r"\(?[一二三四五六七八九十]{1,2}[)、]|[1-9][.、]")
+
+
+def numbered_row(text: str) -> bool:
+    """Whether label text starts with a row number ("(六)…", "1.…", "一、…"): a line of such a
+    label, other text and blank cells is a table row whose cells are blank, not a column header."""
+    return _ROW_NUMBER.match(text) is not None
 
 
 def _furniture(st: str) -> bool:
@@ -584,18 +631,18 @@ def _one_cell(a: int, line: str, out: list[Cell]) -> bool:
         return False
     st = t.strip()
     if not st:
-        out.append(Cell(BLANK, "", a, a + len(t)))
+        out.append(LoneBlank(BLANK, "", a, a + len(t)))
         return True
     c0 = st[0]
     if c0 == "#" or " " in st:
         return False
     if c0 in _FURN_START and _furniture(line.strip()):
         return True  # page furniture
-    if "--" in st and _MD_SEP.fullmatch(t):
+    if "--" in st and _MD_SEP.fullmatch(t) and _md_rule([t]):
         return True  # a Markdown separator
     s0 = a + len(t) - len(t.lstrip())
     e0 = s0 + len(st)
-    if c0 in _NUM_START and ((st.isdigit() and st.isascii()) or _NUM_FULL.fullmatch(st)):
+    if c0 in _NUM_START and ((st.isdigit() and st.isascii() and len(st) <= MAX_DIGITS) or _NUM_FULL.fullmatch(st)):
         c = Cell(NUM, st, s0, e0, [(st.replace(",", "") if "," in st else st, s0, e0)])
         c.valued = True
     elif st in MARKERS:
@@ -711,8 +758,8 @@ class TableRead:
 
 def parse_number(text: str, *, money: bool = False) -> int | float | None:
     t = text.replace(",", "").replace("−", "-").strip()
-    if not t:
-        return None
+    if not t or len(t.lstrip("-").partition(".")[0]) > MAX_DIGITS:
+        return None  # blank, or a digit string too long to be a number a report states
     try:
         if "." in t:
             f = float(t)
@@ -738,6 +785,17 @@ def _take_values(row: Row, cell: Cell, money: bool, allow_run: bool) -> list[tup
     for t, s, e in toks[:need]:
         row.items.append(Item(NUM, parse_number(t, money=money), t, s, e))
     return toks[need:]
+
+
+def _unrun(row: Row, mark: Cell, money: bool = False) -> None:
+    """A few numbers taken as a glued digit run, then a standalone marker on their line ("7 1 3 /
+    0 0 74"): they were separate cells, so they become the row's first items again."""
+    run = row.run
+    if run is None or mark.pipe or not run.tokens or len(run.tokens) >= row.width or mark.start < run.end:
+        return
+    row.run = None
+    for t, s, e in run.tokens:
+        row.items.append(Item(NUM, parse_number(t, money=money), t, s, e))
 
 
 # ---- table 三
@@ -925,11 +983,25 @@ _ZERO_LOOKALIKES = frozenset("Oo")
 _CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
-def _looks_like_value(text: str) -> bool:
-    """A cell written where a number belongs: it has a digit of any script, is a number in Chinese
-    numerals (五十九), or is a letter O standing for 0."""
-    return (any(ch.isdigit() for ch in text) or (len(text) == 1 and text in _ZERO_LOOKALIKES)
-            or all(ch in _CJK_NUMERALS for ch in text))
+# words of the column headers (and header notes) of tables 三 and 四: a cell holding one is
+# header text, never a value cell
+_HEADER_WORDS = ("自然人", "法人", "组织", "商业", "企业", "科研", "机构", "公益", "法律", "服务", "其他",
+                 "其它", "总计", "申请人", "情况", "复议", "诉讼", "维持", "纠正", "审结", "结果", "起诉",
+                 "勾稽", "本列数据", "第一项", "尚未", "结转", "办理")
+
+
+def _value_position(text: str, valued: bool, cnt: int) -> bool:
+    """Whether a pipe cell of text that is no row label, met while a row still has cells to fill,
+    stands where a value belongs (an unreadable value: null, its column kept) rather than being
+    label text: it has a digit, or it is short text ("暂无", "不涉及") on a line of values or
+    after the row's first value, and no header word."""
+    if _ANY_DIGIT.search(text) is not None or text in _ZERO_LOOKALIKES:
+        return True
+    if not (valued or cnt > 0):
+        return False
+    if all(ch in _CJK_NUMERALS for ch in text):
+        return True
+    return len(text) <= 4 and not any(w in text for w in _HEADER_WORDS)
 
 
 def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
@@ -943,16 +1015,22 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     official = _request_specs(fmt).official()
     last: tuple[RowCells, int] | None = None
     dup: Row | None = None  # the repeat of a row already read, collecting its cells for a note
+    # row → its last label continuation (the cell, the label before it), to undo if it was a value
+    conts: dict[int, tuple[Row, Cell, int]] = {}
+    on_values = False  # the current row's label cell stands on a line of values
 
     def label(cell: Cell) -> None:
-        nonlocal cur, pending, pending_start, dup
+        nonlocal cur, pending, pending_start, dup, on_values
         text = cell.text
         row = cur
         cnt = -1  # cur.count when cur is a row still being filled cell by cell
         if row is not None and row.run is None:
             src = row._src
             cnt = src[1] if src is not None else len(row._items)
-            if (cnt < row.width and cell.pipe and cell.valued and _looks_like_value(text)
+            # before the row's first value, text is a value only on the row label's own line of
+            # values ("label | 暂无 | 0 …"); at the start of a line it is the label's broken-off end
+            if (cnt < row.width and cell.pipe and not cell.header
+                    and _value_position(text, cell.valued and on_values, cnt)
                     and match_request_label(text, st)[0] == "none"):
                 # a value cell that is not a plain number keeps its column, as null: the cells
                 # after it must not slide one column to the left
@@ -969,6 +1047,8 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
         if cnt == 0 and not _PAREN.search(text) and not _ORDINAL.search(text):
             kind, path = match_request_label(text, st)
             if kind == "none":
+                if cell.pipe:
+                    conts[id(row)] = (row, cell, len(row.label))  # type: ignore[arg-type,union-attr,assignment]
                 row.label += text  # type: ignore[union-attr]  # a label broken across lines
                 return
         else:
@@ -1007,6 +1087,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             return
         dup = None
         cur = Row(path, text, start, width)
+        on_values = cell.valued and cell.pipe
         out.rows[path] = cur
 
     for cell in cells:
@@ -1041,6 +1122,8 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             last = (cell, take - 1)
             continue
         pending = ""
+        if kind == MARK and cur is not None:
+            _unrun(cur, cell)
         if cur is None or cur.run is not None or (
                 (cur._src[1] if cur._src is not None else len(cur._items)) >= cur.width):  # cur.count
             if kind in (NUM, MARK):
@@ -1051,7 +1134,8 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
         toks = cell.tokens
         if cell.pipe and toks is not None and len(toks) == 1 and kind == NUM:
             t, s, e = toks[0]  # hot path of _take_values: one number in its own pipe cell
-            cur.items.append(Item(NUM, int(t) if t.isdigit() and t.isascii() else parse_number(t), t, s, e))
+            cur.items.append(Item(NUM, int(t) if t.isdigit() and t.isascii() and len(t) <= MAX_DIGITS
+                                  else parse_number(t), t, s, e))
         else:
             left = _take_values(cur, cell, False, True)
             if left:
@@ -1063,7 +1147,40 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             out.end = cell.end
     if last is not None:
         out.end = max(out.end, last[0].end_of(last[1]))
+    for row, cell, n in conts.values():
+        if row.run is not None or not _value_position(cell.text, True, 0):
+            continue
+        items = row.items
+        # the "continuation" was the row's first value cell (one cell per line: "暂无 |"), as the
+        # row's six other cells show (then its end: nothing, or the lone blank cell that one-cell
+        # layouts put after each row): null in its own column, not the others shifted
+        if len(items) == width and items[-1].kind == BLANK and any(it.kind == NUM for it in items):
+            items.pop()
+        if len(items) == width - 1:
+            items.insert(0, Item(MARK, None, cell.text, cell.start, cell.end))
+            row.label = row.label[:n]
+            out.unreadable.append((row.path, 0, cell.text, cell.start))
+    if out.duplicates:
+        _prefer_filled(out)
     return out
+
+
+def _all_blank(row: Row) -> bool:
+    """Every cell of ``row`` is blank or a null marker (not unreadable text, not a digit run)."""
+    return row.run is None and all(it.kind == BLANK or (it.kind == MARK and it.text in MARKERS) for it in row.items)
+
+
+def _prefer_filled(out: TableRead) -> None:
+    """A row whose first occurrence is entirely blank and a later one has numbers (a blank template
+    row left above the filled one): the filled occurrence is used, the blank one is kept as the
+    duplicate so that the note names both. Conflicting filled occurrences stay as they are."""
+    for k, dup in enumerate(out.duplicates):
+        kept = out.rows.get(dup.path)
+        if kept is None or dup.run is not None or not _all_blank(kept):
+            continue
+        if any(it.value is not None for it in dup.items):
+            out.rows[dup.path] = dup
+            out.duplicates[k] = kept
 
 
 # ---- table 二
@@ -1094,12 +1211,15 @@ def match_active_label(label: str, fmt: str | None) -> ActiveRow | None:
 
 def _match_active_label(label: str, fmt: str | None) -> ActiveRow | None:
     text = label.replace(" ", "")
+    best: ActiveRow | None = None
+    at = -1
     for spec in _active_specs(fmt):
-        if any(k in text for k in spec.keywords):
-            if spec.path == "active.regulations" and "规范性文件" in text and text.rfind("规章") < text.rfind("规范性文件"):
-                continue
-            return spec
-    return None
+        # several row names in one glued label ("行政许可/第二十条…行政处罚2113"): the numbers
+        # after it belong to the name that ends last, nearest to them
+        end = max((text.rfind(k) + len(k) for k in spec.keywords if k in text), default=-1)
+        if end > at:
+            best, at = spec, end
+    return best
 
 
 _UNIT_RE = re.compile(r"^(万元|元)")
@@ -1111,9 +1231,13 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
     cur: Row | None = None
     cur_spec: ActiveRow | None = None
     last: tuple[RowCells, int] | None = None
+    # row → text met before its first value that may be that value ("规章 |", "暂无 |", "0 |", "0 |")
+    firsts: dict[int, tuple[Row, Cell]] = {}
+    on_values = False  # the current row's label cell stands on a line of values
+    dups: set[int] = set()  # rows that repeat a row already read
 
     def label(cell: Cell) -> None:
-        nonlocal cur, cur_spec
+        nonlocal cur, cur_spec, on_values
         out.labels.append(cell.text)
         if cur is not None and cur_spec is not None and cur_spec.money and (cur.count or cur.run):
             um = _UNIT_RE.match(cell.text)
@@ -1123,17 +1247,36 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
             return
         spec = match_active_label(cell.text, fmt)
         if spec is None:
+            if (cur is not None and cur.run is None and cell.pipe and cur.count < cur.width
+                    and not _UNIT_RE.match(cell.text)
+                    and _value_position(cell.text, cell.valued and (on_values or cur.count > 0), cur.count)):
+                # text where a value belongs ("暂无", "1e5"): null in its own column, noted
+                if id(cur) not in dups:
+                    out.unreadable.append((cur.path, cur.count, cell.text, cell.start))
+                cur.items.append(Item(MARK, None, cell.text, cell.start, cell.end))
+                out.labels.pop()
+                return
             if cur is not None and (cur.count or cur.run):
                 cur = None
+            elif (cur is not None and cell.pipe and not _UNIT_RE.match(cell.text)
+                  and _value_position(cell.text, True, 0)):
+                firsts[id(cur)] = (cur, cell)
             return
         if out.start < 0:
             out.start = cell.start
         if spec.path in out.rows:
-            cur = None
-            return
-        cur = Row(spec.path, cell.text, cell.start, len(spec.cells))
+            if cur is out.rows[spec.path] and not cur.count and cur.run is None:
+                return  # the label again before any value: the same row
+            # a repeat of a row already read: its cells are collected for the note (and used
+            # instead when the first was entirely blank), never mixed into the first
+            cur = Row(spec.path, cell.text, cell.start, len(spec.cells))
+            dups.add(id(cur))
+            out.duplicates.append(cur)
+        else:
+            cur = Row(spec.path, cell.text, cell.start, len(spec.cells))
+            out.rows[spec.path] = cur
+        on_values = cell.valued and cell.pipe
         cur_spec = spec
-        out.rows[spec.path] = cur
 
     for cell in cells:
         if cell.kind == LABEL:
@@ -1152,6 +1295,8 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
                 cur.items.extend(cell.item(i) for i in range(take))
             last = (cell, take - 1)  # its end when needed (as in assemble_requests)
             continue
+        if cell.kind == MARK and cur is not None:
+            _unrun(cur, cell, bool(cur_spec and cur_spec.money))
         if cur is None or cur.full:
             continue
         _take_values(cur, cell, bool(cur_spec and cur_spec.money), True)
@@ -1161,6 +1306,15 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
         out.end = max(out.end, cell.end)
     if last is not None:
         out.end = max(out.end, last[0].end_of(last[1]))
+    for row, cell in firsts.values():
+        if row.run is None and row.count == row.width - 1:
+            # the row is one short and the text stood where its first value belongs: null there
+            row.items.insert(0, Item(MARK, None, cell.text, cell.start, cell.end))
+            if id(row) not in dups:
+                out.unreadable.append((row.path, 0, cell.text, cell.start))
+            out.labels.remove(cell.text)
+    if out.duplicates:
+        _prefer_filled(out)
     return out
 
 
@@ -1173,15 +1327,36 @@ def assemble_review(cells: list[Cell]) -> TableRead:
     five): values fill the blocks in order; a block label seen after values moves the fill on
     to that block."""
     out = TableRead()
-    slots: list[Item] = []
+    slots: list[Item | None] = []  # None: a cell of a block cut short (absent, not blank)
     width = len(REVIEW_COLUMNS)
     total = width * len(REVIEW_BLOCKS)
     run: Cell | None = None
     seen_header = False
+    # the cell just before the first value, when it may be the first value itself (a lone blank or
+    # text cell): taken if the values come one short of the fifteen
+    before: Cell | None = None
+    over: int | None = None  # where a block title says the next block begins, when the fill is past it
     for cell in cells:
+        if over is not None and cell.kind != LABEL and (cell.kind != BLANK or cell.valued or type(cell) is LoneBlank):
+            out.overflow += len(slots) - over  # values of the blocks above beyond their cells: not read
+            del slots[over:]
+            over = None
+        if not slots and cell.kind in (LABEL, BLANK):
+            before = cell if seen_header and not cell.header and (
+                type(cell) is LoneBlank or (cell.kind == LABEL and _value_position(cell.text, True, 0))) else None
         if cell.kind == ROW:  # labels, then plain integers and blanks: their Items directly
             assert isinstance(cell, RowCells)
+            if not slots and not cell.labels and _leading_pipe(cell):
+                before = Cell(BLANK, "", cell.x0 - 1, cell.x0 - 1)  # " | 2 | 2 …": the first cell is blank
             for lab in cell.labels:
+                if (seen_header and run is None and len(slots) < total
+                        and _value_position(lab.text, True, len(slots))):
+                    # text where a value belongs, before the line's numbers: null in its own column
+                    out.unreadable.append((f"review.{REVIEW_BLOCKS[len(slots) // width]}", len(slots) % width,
+                                           lab.text, lab.start))
+                    slots.append(Item(MARK, None, lab.text, lab.start, lab.end))
+                    before = None
+                    continue
                 out.labels.append(lab.text)
                 if not seen_header and any(k in lab.text for k in _REVIEW_HEADER_WORDS):
                     seen_header = True
@@ -1197,15 +1372,38 @@ def assemble_review(cells: list[Cell]) -> TableRead:
                     out.end = it.end
             continue
         if cell.kind == LABEL:
-            out.labels.append(cell.text)
-            if not seen_header and any(k in cell.text for k in _REVIEW_HEADER_WORDS):
+            text = cell.text
+            # (before any value, only a title line of its own counts: "### 行政诉讼（…）", not a header cell)
+            k = _review_block_title(text) if (slots or (seen_header and not cell.pipe)) and not cell.header \
+                and run is None else 0
+            if k and len(slots) < k * width:
+                # a block's own title after the values of the block(s) before it ("### 行政诉讼（未经复议
+                # 直接起诉）"): what follows is that block's, so a short block above stays short
+                slots.extend([None] * (k * width - len(slots)))
+            elif k and len(slots) > k * width:
+                over = k * width  # the blocks above hold too many (a value line twice): cut when values follow
+            if (seen_header and run is None and cell.pipe and not cell.header and len(slots) < total
+                    and _value_position(text, cell.valued, len(slots))):
+                # text where a value belongs ("暂无", "1e5"): null in its own column, noted
+                out.unreadable.append((f"review.{REVIEW_BLOCKS[len(slots) // width]}", len(slots) % width,
+                                       text, cell.start))
+                slots.append(Item(MARK, None, text, cell.start, cell.end))
+                out.end = max(out.end, cell.end)
+                before = None  # taken already
+                continue
+            out.labels.append(text)
+            if not seen_header and any(k in text for k in _REVIEW_HEADER_WORDS):
                 seen_header = True
                 out.start = cell.start
             continue
+        if cell.kind == MARK and run is not None and not cell.pipe and run.tokens and cell.start >= run.end:
+            # numbers then a standalone marker ("0 1 1 / 0 …"): separate cells, not a glued run
+            slots.extend(Item(NUM, parse_number(t), t, s, e) for t, s, e in run.tokens)
+            run = None
         if not seen_header or len(slots) >= total or run is not None:
             continue
-        if cell.kind == BLANK and not cell.valued:
-            continue
+        if cell.kind == BLANK and not cell.valued and (not slots or type(cell) is not LoneBlank):
+            continue  # padding (after the first value, a blank cell alone on its line is a value)
         if cell.kind == NUM and not cell.pipe and not slots and cell.tokens and len(cell.tokens) < total:
             # fewer numbers than cells: a glued run for the digit splitter
             run = cell
@@ -1220,14 +1418,43 @@ def assemble_review(cells: list[Cell]) -> TableRead:
         else:
             slots.append(Item(BLANK, None, "", cell.start, cell.end))
         out.end = max(out.end, cell.end)
+    if run is None and len(slots) == total - 1 and before is not None:
+        if before.kind == LABEL:
+            if before.text in out.labels:
+                out.labels.remove(before.text)
+            out.unreadable.append((f"review.{REVIEW_BLOCKS[0]}", 0, before.text, before.start))
+            slots.insert(0, Item(MARK, None, before.text, before.start, before.end))
+        else:
+            slots.insert(0, Item(BLANK, None, "", before.start, before.end))
     for k, block in enumerate(REVIEW_BLOCKS):
         row = Row(f"review.{block}", "", out.start, width)
-        row.items = slots[k * width:(k + 1) * width]
+        items = slots[k * width:(k + 1) * width]
+        while items and items[-1] is None:  # cells of a block cut short by the next block's title
+            items.pop()
+        row.items = [it for it in items if it is not None]
         if k == 0 and run is not None:
             row.run = run
         if row.items or row.run is not None:
             out.rows[row.path] = row
     return out
+
+
+def _review_block_title(text: str) -> int:
+    """1 or 2 when ``text`` is the title of the second or third block of table 四 (行政诉讼 with
+    its kind: 未经复议直接起诉 / 复议后起诉), else 0."""
+    if "诉讼" not in text:
+        return 0
+    if "直接起诉" in text:
+        return 1
+    return 2 if "复议后起诉" in text else 0
+
+
+def _leading_pipe(rc: RowCells) -> bool:
+    """Whether the line of a label-less :class:`RowCells` starts with a pipe (read as a Markdown
+    leading pipe, which may instead close a blank first cell)."""
+    norm = rc.norm
+    a = norm.rfind("\n", 0, rc.x0) + 1
+    return norm[a:rc.x0].strip() == "|"
 
 
 _BLANK_PIPE_ROW = re.compile(r"[ \t\u3000]*(?:\|[ \t\u3000]*){14,}")
@@ -1265,7 +1492,7 @@ def blank_review_row(norm: str, start: int, end: int, read: TableRead) -> bool:
 # lines), without a cell stream. :func:`fused_lines` answers None the moment a line is anything
 # else, and the caller (text.parse_text) takes the general path for that table.
 
-_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_DECIMAL = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
 
 
 class LineRow:
@@ -1392,7 +1619,7 @@ def _seg_label(st: str) -> str | None:
     label text (spaces removed), :data:`_VALUE` for a number, None for anything the fused reader
     leaves to the general path (a marker, furniture, spaced text with digits)."""
     c0 = st[0]
-    if c0 in _NUM_START and ((st.isdigit() and st.isascii()) or _NUM_FULL.fullmatch(st)):
+    if c0 in _NUM_START and ((st.isdigit() and st.isascii() and len(st) <= MAX_DIGITS) or _NUM_FULL.fullmatch(st)):
         return _VALUE
     if st in MARKERS or (c0 in _FURN_START and _FURNITURE.fullmatch(st)):
         return None
@@ -1517,9 +1744,13 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
                     _PLAIN_LINES[line] = None
                 continue  # blank cells only: padding, no cell
+            elif len(segs) == 3:
+                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                    _PLAIN_LINES[line] = None
+                continue  # "||": two blank cells and nothing else, padding (as _pipe_cells has it)
             else:
-                # one blank cell (one cell per line): the stream keeps it, a Markdown pipe opens none
-                off = 0 if len(segs) == 2 else len(segs[0]) + 1
+                # one blank cell (one cell per line): the stream keeps it
+                off = 0
                 if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
                     _PLAIN_LINES[line] = (off, [segs[-2]], 0, [], [None])
                 out.append(LineRow(a + off, [segs[-2]], 0, [], [None], norm, False, False))
@@ -1528,7 +1759,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
         if not segs[-1].strip():
             segs.pop()
         if "--" in line:
-            if all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs):
+            if all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs) and _md_rule(segs):
                 if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
                     _PLAIN_LINES[line] = None
                 continue  # a Markdown separator row: no cell
@@ -1580,7 +1811,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 st = t.strip()
                 if not st:
                     values.append(None)
-                elif st.isdigit() and st.isascii():
+                elif st.isdigit() and st.isascii() and len(st) <= MAX_DIGITS:
                     values.append(int(st))
                 elif _DECIMAL.fullmatch(st):
                     values.append(st)

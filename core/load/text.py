@@ -228,8 +228,11 @@ class Locations(MutableMapping[str, Location]):
 
 # ------------------------------------------------------------------ layout checks
 
+_LONE_CR = re.compile(r"\r(?!\n)")
 _SHANGHAI_SECTIONS = ("工作机制", "政府信息管理", "平台建设", "主动公开工作情况", "政府信息公开申请情况")
-_TABLE_CAPTION = re.compile(r"(?:^|\n)[#\s]*表[二三四]\s*:")
+# a caption line "表三:" (after "#" or spaces); in-line whitespace only, so that a run of blank
+# lines is not rescanned from every newline in it
+_TABLE_CAPTION = re.compile(r"^(?:[^\S\n]|#)*+表[二三四]\s*:", re.M)
 
 
 def _shanghai_layout(norm: str, organ: str | None, others: list[Heading]) -> bool:
@@ -256,6 +259,9 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     text. Raises ``LoadError`` (``NOT_A_REPORT``, ``NEEDS_PLUGIN``).
     """
     opts = options or {}
+    if "\r" in text:
+        # a lone CR ends a line (old Mac files, some exports); same length, so positions hold
+        text = _LONE_CR.sub("\n", text)
     norm = tables.normalize(text)
     heads, others = find_headings(norm)
     by_num = {h.number: h for h in heads}
@@ -388,16 +394,21 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         requests: dict[str, Any] | None = _fused_build_requests(f3, fmt, loc, locations, notes)
     else:
         requests = _build_requests(read3, fmt, loc, locations, notes) if t3 else None
-    for path, index, raw, _start in read3.unreadable:
-        col = REQUEST_COLUMNS[index] if index < len(REQUEST_COLUMNS) else str(index)
-        ptr = pointer(path, col)
-        notes.append(Note("UNREADABLE_CELL", f"表三单元格“{raw}”不是数字，按空格处理（{label_of(ptr)}）",
-                          f"table 3 cell '{raw}' is not a number; read as blank ({label_of(ptr, 'en')})",
-                          pointer=ptr))
-    for dup in read3.duplicates:
-        note = _duplicate_note(read3.rows.get(dup.path), dup, loc)
-        if note is not None:
-            notes.append(note)
+    for name, en, columns, unreadable in (("表三", "table 3", REQUEST_COLUMNS, read3.unreadable),
+                                          ("表四", "table 4", REVIEW_COLUMNS, read4.unreadable),
+                                          ("表二", "table 2", None, read2.unreadable)):
+        for path, index, raw, _start in unreadable:
+            cols = columns if columns is not None else _active_columns(fmt).get(path, ())
+            col = cols[index] if index < len(cols) else str(index)
+            ptr = pointer(path, col)
+            notes.append(Note("UNREADABLE_CELL", f"{name}单元格“{raw}”不是数字，按空格处理（{label_of(ptr)}）",
+                              f"{en} cell '{raw}' is not a number; read as blank ({label_of(ptr, 'en')})",
+                              pointer=ptr))
+    for name, read in (("表三", read3), ("表二", read2)):
+        for dup in read.duplicates:
+            note = _duplicate_note(read.rows.get(dup.path), dup, loc, name)
+            if note is not None:
+                notes.append(note)
     if requests is not None:
         doc["requests"] = requests
     if f4 is not None:
@@ -406,6 +417,10 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         review = _build_review(read4, facts, loc, locations, notes) if t4 else None
     if review is not None:
         doc["review"] = review
+    if read4.overflow:
+        notes.append(Note("EXTRA_CELLS", f"表四某栏目的数字多于其单元格（如一行数字重复），多出的 {read4.overflow} 个未读取，请核对",
+                          f"table 4: a block has more numbers than cells (e.g. a value line repeated); "
+                          f"{read4.overflow} extra not read — please check", pointer="/review"))
     doc["facts"] = facts
     doc["labels"] = {
         "active": lab2,
@@ -457,29 +472,41 @@ def _line_labels(lines: list[tables.LineRow]) -> list[str]:
     return out
 
 
-def _duplicate_note(kept: tables.Row | None, dup: tables.Row, loc: _Locator) -> Note | None:
-    """A table-三 row written twice with different numbers: the first is used, and the clerk is
-    told so (a repeat with the same numbers, e.g. across a page break, says nothing)."""
+def _duplicate_note(kept: tables.Row | None, dup: tables.Row, loc: _Locator, table: str = "表三") -> Note | None:
+    """A table-三 (or 二) row written twice with different numbers: the first is used, and the clerk is
+    told so (a repeat with the same numbers, e.g. across a page break, says nothing). When the
+    first was entirely blank and the repeat has numbers, the repeat is used (``kept`` lies after
+    ``dup``) and the note says which line that is."""
     if kept is None or kept.run is not None or dup.run is not None:
         return None
-    first = [c[0] for c in kept.cells()]
-    again = [i.value for i in dup.items]
-    if all(v is None for v in again):
+    used = [c[0] for c in kept.cells()]
+    other = [i.value for i in dup.items]
+    later = kept.start > dup.start  # the blank first occurrence was passed over
+    if not later and all(v is None for v in other):
         return None
-    n = max(len(first), len(again))
-    first += [None] * (n - len(first))
-    again += [None] * (n - len(again))
-    if first == again:
+    n = max(len(used), len(other))
+    used += [None] * (n - len(used))
+    other += [None] * (n - len(other))
+    if used == other:
         return None
+    first, again = (other, used) if later else (used, other)
     shown = [("空" if v is None else str(v)) for v in first], [("空" if v is None else str(v)) for v in again]
     ptr = pointer(dup.path)
+    used_line = loc.loc(kept.start, kept.start).line
+    if later:
+        zh_used, en_used = f"第一次全部为空，按第二次（第 {used_line} 行）读取", f"the first is blank; the second (line {used_line}) is used"
+        line = used_line
+    else:
+        zh_used, en_used = "按第一次读取", "the first is used"
+        line = loc.loc(dup.start, dup.start + len(dup.label)).line
+    en_table = "table 2" if table == "表二" else "table 3"
     return Note("DUPLICATE_ROW",
-                f"表三“{dup.label}”一行出现两次且数字不同（第一次：{' '.join(shown[0])}；"
-                f"第二次：{' '.join(shown[1])}），按第一次读取，请核对",
-                f"table 3 row '{dup.label}' appears twice with different numbers (first: "
+                f"{table}“{dup.label}”一行出现两次且数字不同（第一次：{' '.join(shown[0])}；"
+                f"第二次：{' '.join(shown[1])}），{zh_used}，请核对",
+                f"{en_table} row '{dup.label}' appears twice with different numbers (first: "
                 f"{' '.join(shown[0]).replace('空', '-')}; again: {' '.join(shown[1]).replace('空', '-')}); "
-                f"the first is used — please check",
-                pointer=ptr, line=loc.loc(dup.start, dup.start + len(dup.label)).line)
+                f"{en_used} — please check",
+                pointer=ptr, line=line)
 
 
 class _TooLong:
@@ -800,6 +827,8 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
         labs = lr.labels
         if labs:
             if not lr.valued and len(labs) >= 3:  # a column header: only its note labels count
+                if tables.numbered_row(labs[0]):
+                    return None  # a numbered row with text among blank cells, not a header
                 if cur is not None and cur.take < width:
                     return None
                 words += [t for t in labs if "勾稽" in t or "第一项加第二项" in t or "本列数据" in t]
@@ -916,6 +945,8 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
             return None  # its blank cells could fill a row between its labels: the general path
         labels += labs
         header = not lr.valued and len(labs) >= 3
+        if header and tables.numbered_row(labs[0]):
+            return None  # a numbered row with text among blank cells, not a header
         for j, text in enumerate(labs):
             if cur is not None and cur.take and cur.spec.money:
                 um = tables._UNIT_RE.match(text)
@@ -931,18 +962,28 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                     if len(memo) < _MATCH_MEMO_MAX and len(text) < 200:
                         memo[text] = spec
             if spec is None:
+                if (cur is not None and cur.take < len(cur.spec.cells) and not tables._UNIT_RE.match(text)
+                        and tables._value_position(text, lr.valued or not cur.take, cur.take)):
+                    return None  # text where a value belongs: the general path keeps its column, as null
                 if cur is not None and cur.take:
                     cur = None
                 continue
             if spec.path in rows:
-                cur = None
-                continue
+                if cur is not None and cur is rows[spec.path] and not cur.take:
+                    continue  # the label again before any value: the same row
+                return None  # a repeated row: the general path compares the two and notes it
             cur = rows[spec.path] = _FRow(spec, lr, j)
         if cur is not None and lr.values:
             width = len(cur.spec.cells)
             if cur.take < width:
                 cur.fill(lr, width)
     return out
+
+
+@cache
+def _active_columns(fmt: str) -> dict[str, tuple[str, ...]]:
+    """Table-二 row path → its columns, for a format."""
+    return {spec.path: tuple(f for f, _ in spec.cells) for spec in active_rows(fmt)}
 
 
 @cache
@@ -1003,19 +1044,31 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
     total = len(REVIEW_COLUMNS) * len(REVIEW_BLOCKS)
     words = tables._REVIEW_HEADER_WORDS
     seen = False
+    value_position = tables._value_position
+    block_title = tables._review_block_title
+    width = len(REVIEW_COLUMNS)
     for lr in lines:
-        for text in lr.labels:
-            labels.append(text)
-            if not seen and any(k in text for k in words):
-                seen = True
+        labs = lr.labels
+        if labs:
+            n = len(slots)
+            for text in labs:
+                if not seen:
+                    seen = any(k in text for k in words)
+                elif n < total and (value_position(text, lr.valued, n) or (n and n != width * block_title(text) > 0)):
+                    # text where a value belongs, or a block's title after a short block: the
+                    # general path keeps the column (null) or moves the fill on to that block
+                    return None
+            labels += labs
         # the blank cells of a line without values are padding, not values
         if not seen or not lr.valued or len(slots) >= total:
+            if slots and len(slots) < total and not lr.labels and lr.values == [None]:
+                return None  # a lone blank cell between values is a value: the general path's reading
             continue
         if lr.dec:
             return None
         slots.extend(zip(repeat(lr), range(min(len(lr.values), total - len(slots)))))
-    if not slots:
-        return None
+    if not slots or len(slots) == total - 1:
+        return None  # the blank template, or one value short (the general path looks for the first)
     for k, block in enumerate(REVIEW_BLOCKS):
         if k * len(REVIEW_COLUMNS) < len(slots):
             out.rows[f"review.{block}"] = _FRow(None, None, -1)
