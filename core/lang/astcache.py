@@ -137,7 +137,59 @@ def decode(flat: Any, src: str) -> Any:
             raise _Bad
     if len(stack) != 1:
         raise _Bad
+    _check_shape(stack[0])
     return stack[0]
+
+
+# The shapes the grammar gives each rule: "E" an expression tree, "A" the args tree, a terminal's
+# name a token of that type; a tree of any other shape never came from the parser (a corrupt or
+# doctored cache file) and would crash the compiler, so it is refused.
+_BIN = (("E", "E"),)
+_SHAPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    **dict.fromkeys(("or_", "and_", "add", "sub", "mul", "div", "coalesce", "eq", "ne", "lt", "le", "gt", "ge",
+                     "in_", "not_in", "index"), _BIN),
+    "approx": (("E", "E"), ("E", "E", "E")),
+    "not_": (("E",),), "neg": (("E",),), "star": (("E",),),
+    "attr": (("E", "NAME"),),
+    "ifexpr": (("E", "E", "E"),),
+    "all_": (("NAME", "E", "E"),), "any_": (("NAME", "E", "E"),),
+    "number": (("NUMBER",),), "string": (("STRING",),), "name": (("NAME",),),
+    "true": ((),), "false": ((),), "null": ((),),
+    "call": (("NAME",), ("NAME", "A")),
+    "gen": (("NAME", "E", "NAME", "E"), ("NAME", "E", "NAME", "E", "E")),
+    "list_": ((), ("A",)),
+}
+_TOKEN_RX = {"NUMBER": re.compile(r"[0-9]+(\.[0-9]+)?"), "NAME": re.compile(r"[^\W\d]\w*"),
+             "STRING": re.compile(r'"([^"\\\n]|\\.)*"|\'([^\'\\\n]|\\.)*\'')}
+
+
+def _check_shape(root: Any) -> None:
+    todo = [root]
+    if not isinstance(root, Tree) or root.data == "args":
+        raise _Bad
+    while todo:
+        t = todo.pop()
+        kids = t.children
+        if t.data == "args":
+            if not kids or not all(isinstance(k, Tree) and k.data != "args" for k in kids):
+                raise _Bad
+            todo.extend(kids)
+            continue
+        shapes = _SHAPES.get(t.data)
+        if shapes is None or not any(len(sh) == len(kids) for sh in shapes):
+            raise _Bad
+        shape = next(sh for sh in shapes if len(sh) == len(kids))
+        for want, k in zip(shape, kids, strict=True):
+            if want == "E":
+                if not isinstance(k, Tree) or k.data == "args":
+                    raise _Bad
+                todo.append(k)
+            elif want == "A":
+                if not isinstance(k, Tree) or k.data != "args":
+                    raise _Bad
+                todo.append(k)
+            elif not isinstance(k, Token) or k.type != want or not _TOKEN_RX[want].fullmatch(k):
+                raise _Bad
 
 
 # ------------------------------------------------------------------ the persistent store

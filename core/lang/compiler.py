@@ -17,7 +17,13 @@ from gipcheck.document import canon
 from gipcheck.lang import runtime as rt
 from gipcheck.lang.astcache import Store, Token, Tree, from_lark
 from gipcheck.lang.errors import FULLWIDTH_HINTS, LangError, SourceMap
-from gipcheck.lang.functions import BUILTINS, Builtin, FunctionSpec
+from gipcheck.lang.functions import (
+    BUILTINS,
+    Builtin,
+    FunctionSpec,
+    regex_leading_repeat,
+    regex_sequential_repeats,
+)
 from gipcheck.lang.paths import ANY, LEAF, document_shape
 from gipcheck.lang.values import UNKNOWN, Unknown
 
@@ -745,6 +751,8 @@ class Compiler:
             except rt.RuntimeFailure as e:
                 raise self.err(e.error.code if e.error.code != "INTERNAL" else "TYPE", e.error.zh, e.error.en,
                                parts[0].tok) from None
+            except Exception:  # noqa: BLE001 - a slip in a built-in must not escape the loader; run time reports it
+                return n
             c = const_node(v, n.tok)
             c.size = n.size
             return c
@@ -875,6 +883,18 @@ class Compiler:
                                "the regex repeats a repetition or an alternation (like (a+)+ or (a|aa)*), which "
                                "can make a check hang; rewrite it",
                                pat.tok or tok)
+            if regex_sequential_repeats(pat.const):
+                raise self.err("BAD_REGEX", "正则表达式中两个不限次数的重复可匹配同一段文字（如 .*.*、.*，.*），"
+                               "在长段落上可能卡住几分钟",
+                               "two unbounded repetitions in a row can match the same text (like .*.* or .*,.*), "
+                               "which can take minutes on a long section", pat.tok or tok,
+                               hint_zh="用排除分隔符的字符类代替 .*，如 [^，]*", hint_en="use a class without the separator instead of .*, e.g. [^,]*")
+            if regex_leading_repeat(pat.const):
+                raise self.err("BAD_REGEX", "正则表达式以不限次数的重复开头（如 .*X）：查找时每个位置都要重扫，长段落上可能卡住",
+                               "the regex begins with an unbounded repetition (like .*X): searching rescans it from "
+                               "every position, which can hang on a long section", pat.tok or tok,
+                               hint_zh="去掉开头的 .*（matches 本来就在任意位置查找）",
+                               hint_en="drop the leading .* (matches() searches anywhere anyway)")
             args[1] = const_node(rx, pat.tok)
         if isinstance(spec, Builtin):
             self.check_literal_args(name, args)
@@ -888,7 +908,7 @@ class Compiler:
                 return Node(rt.has_list_fn(args[0].fn, args[1].const), size, tok)
             if name == "len" and args[0].lenkeys is not None:   # len(keys(x)): no list is built
                 return Node(rt.len_keys_fn(args[0].lenkeys), size, tok)
-            n = Node(rt.builtin_call(name, spec, args), size, tok)
+            n = Node(rt.builtin_call(name, spec, args, sized=True), size, tok)
             n.fixed = name in ("rows", "detail_rows") and args[0].keys is not None
             if name == "keys" and not args[0].is_const:
                 n.lenkeys = args[0].fn

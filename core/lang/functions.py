@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 from gipcheck.document import canon
@@ -146,6 +147,8 @@ _BLANK = Unknown()   # a None element of a list: missing, but no pointer to name
 def f_sum(xs: Any) -> Any:
     if type(xs) is list and set(map(type, xs)) <= _NUMERIC:
         return sum(xs)   # plain numbers: the common case, in C
+    if type(xs) is Unknown:   # the list itself is missing (no prev, an absent row)
+        return xs
     total = 0
     unks: list[Any] = []
     for x in _list(xs, "sum"):
@@ -175,9 +178,14 @@ def _minmax(name: str, pick: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         return merge_unknown(*xs)
     if not xs:
         return Unknown(frozenset(), frozenset((f"{name}() of an empty list",)))
+    dates = 0
     for x in xs:
-        if type(x) is not _dt.date:
+        if type(x) is _dt.date:
+            dates += 1
+        else:
             _num(x, name)
+    if 0 < dates < len(xs):   # Python cannot order a date against a number
+        raise type_error(f"{name}() 不能同时比较日期和数字", f"{name}() cannot compare dates with numbers")
     return pick(xs)
 
 
@@ -251,17 +259,47 @@ def f_sorted(xs: Any) -> Any:
     xs = _list(xs, "sorted")
     if any(type(x) is Unknown or x is None for x in xs):
         return merge_unknown(*xs)
+    types = set(map(type, xs))
+    if bool in types and len(types) > 1:   # Python would order true among the numbers
+        raise type_error("sorted() 的元素类型不一致", "sorted() needs elements of one type")
     try:
         return sorted(xs)
     except TypeError:
         raise type_error("sorted() 的元素类型不一致", "sorted() needs elements of one type") from None
 
 
+def _hkey(x: Any) -> Any:
+    """A hashable stand-in equal exactly when the language's == is: true is kept apart from 1."""
+    t = type(x)
+    if t is bool:
+        return (_BOOL_TAG, x)
+    if t is list or t is PList:
+        return (_LIST_TAG, tuple(_hkey(e) for e in x))
+    if t is dict:
+        return (_DICT_TAG, frozenset((k, _hkey(v)) for k, v in x.items()))
+    return x
+
+
+_BOOL_TAG, _LIST_TAG, _DICT_TAG = object(), object(), object()
+
+
+_DISTINCT_PLAIN = frozenset((int, float, str, _dt.date))
+
+
 def f_distinct(xs: Any) -> list[Any]:
+    if type(xs) is list and set(map(type, xs)) <= _DISTINCT_PLAIN:
+        return list(dict.fromkeys(xs))   # no true/false among them: Python's == is the language's
     out: list[Any] = []
+    seen: set[Any] = set()
     for x in _list(xs, "distinct"):
-        if x not in out:
-            out.append(x)
+        k = _hkey(x)
+        try:
+            if k in seen:
+                continue
+            seen.add(k)
+        except TypeError:   # an unhashable oddity (a plugin's set): kept, as distinct from all
+            pass
+        out.append(x)
     return out
 
 
@@ -276,6 +314,9 @@ def f_text(x: Any) -> str:
         return x.isoformat()
     if type(x) is float and x.is_integer():
         return str(int(x))
+    if type(x) is float and math.isfinite(x):
+        t = f"{x:.{decimals_of(x)}f}"   # as written, without float noise: 0.1 + 0.2 → "0.3", 1e-07 → "0.0000001"
+        return t[1:] if t[0] == "-" and float(t) == 0 else t
     if type(x) in (int, float):
         return repr(x)
     zh, en = type_name(x)
@@ -295,6 +336,199 @@ def f_has(text: Any, needle: Any) -> bool:
 
 def f_matches(text: Any, pattern: re.Pattern[str]) -> bool:
     return pattern.search(_text(text, "matches")) is not None
+
+
+_CATEGORY_RX = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+                "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
+                "CATEGORY_LINEBREAK": r"\n", "CATEGORY_NOT_LINEBREAK": r"[^\n]"}
+# characters a report's text is made of, to test whether two character sets can meet
+_SAMPLE = "".join(map(chr, range(128))) + "政府信息公开年件申请无第一二三四五六七八九十。，、：；（）“”《》．０１２\u3000\u00a0"
+
+
+_SAMPLE_SET = frozenset(_SAMPLE)
+
+
+def _category_of(name: str, chars: frozenset[str]) -> frozenset[str]:
+    rx = re.compile(_CATEGORY_RX[name])
+    return frozenset(c for c in chars if rx.fullmatch(c))
+
+
+@cache
+def _sample_categories() -> dict[str, frozenset[str]]:
+    return {name: _category_of(name, _SAMPLE_SET) for name in _CATEGORY_RX}
+
+
+def regex_sequential_repeats(pattern: str) -> bool:
+    """Whether the regex has two unbounded repetitions in a row that can share the same text
+    (``.*.*``, ``.*,.*``, ``\\w+\\w+``): Python's re then backtracks in time growing with the cube
+    of the text (minutes on one long section). A separator the first repetition cannot swallow
+    (``\\s*无\\s*``, ``[0-9]+(,[0-9]{3})*``) makes it safe."""
+    try:
+        from re import _parser as sre  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import sre_parse as sre  # type: ignore[no-redef]
+    try:
+        tree = sre.parse(pattern)
+    except Exception:  # noqa: BLE001 - re.compile decides what is a bad regex
+        return False
+    extra = frozenset(ch for ch in pattern if ord(ch) > 127)
+    alphabet = _SAMPLE_SET | extra
+    base = _sample_categories()
+    cat_sets = {name: chars | _category_of(name, extra) for name, chars in base.items()} if extra else base
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT}
+    unbounded_hi = 16   # {m,n} with n - m at least this counts as unbounded
+
+    def cls(items: Any) -> frozenset[str]:
+        out: set[str] = set()
+        neg = False
+        for op, av in items:
+            if op == sre.NEGATE:
+                neg = True
+            elif op == sre.LITERAL:
+                out.add(chr(av))
+            elif op == sre.RANGE:
+                out.update(c for c in alphabet if av[0] <= ord(c) <= av[1])
+            elif op == sre.CATEGORY:
+                out |= cat_sets.get(str(av), alphabet)
+            else:
+                return alphabet
+        return alphabet - out if neg else frozenset(out)
+
+    def info(item: Any) -> tuple[frozenset[str], frozenset[str], bool]:
+        """(characters it may consume, characters it may start with, may match empty)."""
+        op, av = item
+        if op == sre.LITERAL:
+            c = frozenset(chr(av))
+            return c, c, False
+        if op == sre.NOT_LITERAL:
+            c = alphabet - {chr(av)}
+            return c, c, False
+        if op == sre.ANY:
+            return alphabet, alphabet, False
+        if op == sre.IN:
+            c = cls(av)
+            return c, c, False
+        if op in repeats or op == getattr(sre, "POSSESSIVE_REPEAT", None):
+            lo, _hi, sub = av
+            chars, first, empty = seq_info(sub)
+            return chars, first, empty or lo == 0
+        if op == sre.SUBPATTERN:
+            return seq_info(av[-1])
+        if op == getattr(sre, "ATOMIC_GROUP", None):
+            return seq_info(av)
+        if op == sre.BRANCH:
+            parts = [seq_info(b) for b in av[1]]
+            return (frozenset().union(*(p[0] for p in parts)), frozenset().union(*(p[1] for p in parts)),
+                    any(p[2] for p in parts))
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            return frozenset(), frozenset(), True
+        return alphabet, alphabet, False   # back-references and the like: anything
+
+    def seq_info(items: Any) -> tuple[frozenset[str], frozenset[str], bool]:
+        chars: set[str] = set()
+        first: set[str] = set()
+        empty = True
+        for it in items:
+            c, f, e = info(it)
+            chars |= c
+            if empty:
+                first |= f
+            empty = empty and e
+        return frozenset(chars), frozenset(first), empty
+
+    def unbounded(item: Any) -> bool:
+        op, av = item
+        if op == sre.BRANCH:   # (a|b.*) ends like b.* may: count it as a repetition
+            return any(unbounded(x) for b in av[1] for x in flat(b))
+        if op not in repeats:
+            return False
+        lo, hi, _sub = av
+        return hi == sre.MAXREPEAT or hi - lo >= unbounded_hi
+
+    def flat(items: Any) -> list[Any]:
+        # a group is transparent in the sequence it sits in: (x.*)(y.*) is x.*y.*
+        out: list[Any] = []
+        for it in items:
+            if it[0] == sre.SUBPATTERN:
+                out.extend(flat(it[1][-1]))
+            else:
+                out.append(it)
+        return out
+
+    def risky(items: Any) -> bool:
+        reach: frozenset[str] | None = None   # what the repetitions of the current run can swallow
+        for it in flat(items):
+            op, av = it
+            # look inside groups, branches and repetitions for runs of their own
+            if op == sre.SUBPATTERN and risky(av[-1]):
+                return True
+            if op == sre.BRANCH and any(risky(b) for b in av[1]):
+                return True
+            if op in repeats and risky(av[2]):
+                return True
+            chars, first, empty = info(it)
+            if unbounded(it):
+                if reach is not None and reach & first:
+                    return True
+                reach = chars
+            elif empty:
+                continue   # optional or zero-width: the run goes on past it
+            elif reach is not None and reach & first:
+                reach |= chars   # the repetition can swallow it, so the run goes on
+            else:
+                reach = None
+        return False
+
+    return risky(tree)
+
+
+_BROAD = frozenset("政府。，")   # a class with CJK letters and punctuation runs across whole sentences
+
+
+def regex_leading_repeat(pattern: str) -> bool:
+    """Whether an unanchored regex begins with an unbounded repetition of a broad class and goes on
+    (``.*X``, ``[\\s\\S]*?X``): search() restarts it at every character, so a long section costs the
+    square of its length — and matches() searches anywhere anyway, so the leading part adds nothing."""
+    try:
+        from re import _parser as sre  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import sre_parse as sre  # type: ignore[no-redef]
+    try:
+        items = list(sre.parse(pattern))
+    except Exception:  # noqa: BLE001 - re.compile decides what is a bad regex
+        return False
+    while items and items[0][0] == sre.SUBPATTERN and len(items) == 1:
+        items = list(items[0][1][-1])    # ((.*X)) is .*X
+    if len(items) < 2 or items[0][0] not in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+        return False
+    _lo, hi, sub = items[0][1]
+    if hi != sre.MAXREPEAT or len(sub) != 1:
+        return False
+    op, av = sub[0]
+    if op == sre.ANY:
+        return True
+    if op == sre.IN:
+        return all(_class_has(av, c) for c in _BROAD)
+    return op == sre.NOT_LITERAL
+
+
+def _class_has(av: Any, ch: str) -> bool:
+    """Whether the parsed character class ``[...]`` matches the character ``ch``."""
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    neg, hit = False, False
+    for op, a in av:
+        if op == sre.NEGATE:
+            neg = True
+        elif op == sre.LITERAL:
+            hit = hit or chr(a) == ch
+        elif op == sre.RANGE:
+            hit = hit or a[0] <= ord(ch) <= a[1]
+        elif op == sre.CATEGORY:
+            hit = hit or bool(_category_of(str(a), frozenset(ch))) if str(a) in _CATEGORY_RX else True
+        else:
+            return True   # anything else: assume it may match
+    return hit != neg
 
 
 def _bigrams(s: str) -> Counter[str]:
@@ -325,6 +559,9 @@ def f_date(*args: Any) -> Any:
         raise type_error("date() 需要 1 个或 3 个参数", "date() takes 1 or 3 arguments")
     y, m, d = (_num(a, "date") for a in args)
     try:
+        if (type(y) is not int or type(m) is not int or type(d) is not int) \
+                and not (float(y).is_integer() and float(m).is_integer() and float(d).is_integer()):
+            raise ValueError   # date(2024, 2.5, 1) is no day
         return _dt.date(int(y), int(m), int(d))
     except (ValueError, OverflowError):
         raise type_error(f"不是有效日期：{y}-{m}-{d}", f"not a valid date: {y}-{m}-{d}") from None
@@ -395,7 +632,17 @@ def _section_at(ctx: Any, secs: list[Any], n: Any) -> tuple[int, Any] | None:
     return None
 
 
+def _section_no(n: Any, fname: str) -> Any:
+    # as the compiler asks of a literal: a whole number (true is not section 1, "1" not section 1)
+    if type(n) is int or (type(n) is float and n.is_integer()):
+        return n
+    zh, en = type_name(n)
+    raise type_error(f"{fname}() 的章节号须为整数，得到{zh} {n!r}", f"{fname}() needs a whole section number, got {en} {n!r}")
+
+
 def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
+    if type(n) is not int:
+        n = _section_no(n, "section")
     d, prefix = _doc_and_prefix(ctx, doc)
     hit = _section_at(ctx, _sections(d), n)
     if hit is not None:
@@ -408,6 +655,8 @@ def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
 
 
 def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
+    if type(n) is not int:
+        n = _section_no(n, "section_title")
     d, prefix = _doc_and_prefix(ctx, doc)
     hit = _section_at(ctx, _sections(d), n)
     if hit is not None:
@@ -537,7 +786,7 @@ def f_detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
 def _detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
     rows = f_rows(ctx, args, ptrs)
     keep = [i for i, p in enumerate(rows.ptrs or []) if not (p or "").endswith(("/total", "/subtotal"))]
-    return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep] if rows.ptrs else None)
+    return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep] if rows.ptrs is not None else None)
 
 
 BUILTINS: dict[str, Builtin] = {

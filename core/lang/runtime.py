@@ -152,16 +152,36 @@ def static_fn(root: str, keys: tuple[Any, ...], ptr: str) -> Fn:
     return fn
 
 
+def _bad_key(k: Any) -> RuntimeFailure:
+    zh, en = type_name(k)
+    return type_fail(f"下标须为文字或整数，得到{zh}", f"an index must be text or an integer, got {en}")
+
+
+def kescape(k: Any) -> str:
+    """:func:`escape` for a key a rule computed: only a text or an integer names a cell."""
+    tk = type(k)
+    if tk is not str and tk is not int:
+        raise _bad_key(k)
+    return escape(k)
+
+
 def _get(b: Any, k: Any) -> Any:
     tb = type(b)
     if tb is dict:
         try:
-            return b.get(k)
-        except TypeError:
-            return None
+            v = b.get(k)
+        except TypeError:   # an unhashable key (a list, an object)
+            raise _bad_key(k) from None
+        if v is None and type(k) is not str and type(k) is not int and type(k) is not Unknown:
+            raise _bad_key(k)
+        return v
     if tb is list or tb is PList:
         if type(k) is int and -len(b) <= k < len(b):
             return b[k]
+        if type(k) is str:   # x[*].total: a list has no names (write sum(r.total for r in x[*]))
+            raise type_fail(f"列表中没有名称“{k}”（列表只能用整数下标）", f"a list has no part `{k}` (index a list by number)")
+        if type(k) is not int and type(k) is not Unknown:
+            raise _bad_key(k)
         return None
     if b is None:
         return None
@@ -181,7 +201,7 @@ def _var_key_lookup(bkeys: tuple[Any, ...], slot: int, prefix: str) -> Fn:
     def missing(ctx: Ctx, k: Any) -> Any:
         if type(k) is Unknown:
             return k
-        return Unknown(frozenset((prefix + escape(k),)))
+        return Unknown(frozenset((prefix + kescape(k),)))
 
     if len(bkeys) == 1:
         (k0,) = bkeys
@@ -192,8 +212,8 @@ def _var_key_lookup(bkeys: tuple[Any, ...], slot: int, prefix: str) -> Fn:
                 v = ctx.doc[k0][k]
             except _LOOKUP_ERRORS:
                 v = None
-            if ctx.rec:
-                ctx.reads.append(prefix + escape(k))
+            if ctx.rec and type(k) is not Unknown:
+                ctx.reads.append(prefix + kescape(k))
             return missing(ctx, k) if v is None else v
         return f1
     if len(bkeys) == 2:
@@ -205,8 +225,8 @@ def _var_key_lookup(bkeys: tuple[Any, ...], slot: int, prefix: str) -> Fn:
                 v = ctx.doc[k0][k1][k]
             except _LOOKUP_ERRORS:
                 v = None
-            if ctx.rec:
-                ctx.reads.append(prefix + escape(k))
+            if ctx.rec and type(k) is not Unknown:
+                ctx.reads.append(prefix + kescape(k))
             return missing(ctx, k) if v is None else v
         return f2
     k0, k1, k2 = bkeys
@@ -217,8 +237,8 @@ def _var_key_lookup(bkeys: tuple[Any, ...], slot: int, prefix: str) -> Fn:
             v = ctx.doc[k0][k1][k2][k]
         except _LOOKUP_ERRORS:
             v = None
-        if ctx.rec:
-            ctx.reads.append(prefix + escape(k))
+        if ctx.rec and type(k) is not Unknown:
+            ctx.reads.append(prefix + kescape(k))
         return missing(ctx, k) if v is None else v
     return f3
 
@@ -243,7 +263,7 @@ def _var_base_lookup(bslot: int, key: Any, kslot: int | None) -> Fn:
             if type(k) is Unknown:
                 return k
             bp = ctx.ptrs[bslot]
-            p = (bp + "/" + escape(k)) if bp is not None else None
+            p = (bp + "/" + kescape(k)) if bp is not None else None
             if ctx.rec and p is not None:
                 ctx.reads.append(p)
             if v is None:
@@ -263,7 +283,7 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type, fuse: boo
             k = kfn(ctx)
             if type(k) is Unknown:
                 return k, None
-            return _get(raw(ctx), k), prefix + escape(k)
+            return _get(raw(ctx), k), prefix + kescape(k)
 
         if knode.slot is not None and base.root == "doc" and 1 <= len(base.keys) <= 3:
             fn_s = _var_key_lookup(base.keys, knode.slot, prefix)
@@ -274,7 +294,7 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type, fuse: boo
                     return k
                 v = _get(raw(ctx), k)
                 if ctx.rec or v is None:
-                    p = prefix + escape(k)
+                    p = prefix + kescape(k)
                     if ctx.rec:
                         ctx.reads.append(p)
                     if v is None:
@@ -308,7 +328,7 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type, fuse: boo
             if type(b) is Unknown:
                 return b, None
             bp = ctx.ptrs[bslot]
-            return _get(b, k), (bp + "/" + escape(k)) if bp is not None else None
+            return _get(b, k), (bp + "/" + kescape(k)) if bp is not None else None
         n.loc = vloc
 
         def vval(ctx: Ctx) -> Any:
@@ -333,8 +353,8 @@ def lookup_node(base: Any, key: Any, knode: Any, tok: Any, Node: type, fuse: boo
         if type(b) is Unknown:
             return b, None
         if b is None:
-            return None, (bp + "/" + escape(k)) if bp is not None else None
-        return _get(b, k), (bp + "/" + escape(k)) if bp is not None else None
+            return None, (bp + "/" + kescape(k)) if bp is not None else None
+        return _get(b, k), (bp + "/" + kescape(k)) if bp is not None else None
 
     def fn(ctx: Ctx) -> Any:
         v, p = loc(ctx)
@@ -873,8 +893,11 @@ def gen_fn(coll: Any, slot: int, efn: Fn, cfn: Fn | None, cost: int, vlookup: An
                 if bslot != slot and kslot == slot:
                     b = vals[bslot]
                     if type(b) is dict:
-                        got = [b.get(k) for k in items]
-                        if None not in got:
+                        try:
+                            got = [b.get(k) for k in items]
+                        except TypeError:   # an unhashable key: the general lookup reports it
+                            got = None
+                        if got is not None and None not in got:
                             if items:
                                 vals[slot] = items[-1]
                             return got
@@ -882,7 +905,7 @@ def gen_fn(coll: Any, slot: int, efn: Fn, cfn: Fn | None, cost: int, vlookup: An
                     k = key if kslot is None else vals[kslot]
                     try:
                         got = [it.get(k) for it in items]
-                    except AttributeError:
+                    except (AttributeError, TypeError):
                         got = None
                     else:
                         if None not in got:
@@ -987,18 +1010,41 @@ def _not_a_date(a: Any, b: Any) -> Unknown:
     return Unknown(frozenset(), frozenset((f"not a date: {s!r}",)))
 
 
+def _list_equal(a: Any, b: Any) -> Any:
+    """Lists are equal element by element with the language's ``==``: a blank element makes it
+    UNKNOWN unless another pair differs; ``[true] == [1]`` is false."""
+    if len(a) != len(b):
+        return False
+    if set(map(type, a)) | set(map(type, b)) <= _PLAIN_EQ:
+        return a == b   # numbers and texts only: Python's == is the language's
+    unk = None
+    for x, y in zip(a, b, strict=True):
+        r = equal(UNKNOWN if x is None else x, UNKNOWN if y is None else y)
+        if r is False:
+            return False
+        if type(r) is Unknown:
+            unk = r if unk is None else merge_unknown(unk, r)
+    return True if unk is None else unk
+
+
+_LISTS = (list, PList)
+_PLAIN_EQ = frozenset((int, float, str))
+
+
 def equal(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is tb:
         if ta is Unknown:
             return merge_unknown(a, b)
+        if ta is list or ta is PList:
+            return _list_equal(a, b)
         return a == b
     if ta is Unknown or tb is Unknown:
         return merge_unknown(a, b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return a == b
-    if (ta is list and tb is PList) or (ta is PList and tb is list):
-        return list(a) == list(b)
+    if ta in _LISTS and tb in _LISTS:
+        return _list_equal(a, b)
     if ta is _DATE or tb is _DATE:
         pair = _as_date_pair(a, b)
         if pair is None:
@@ -1052,8 +1098,11 @@ def compare_fn(op: str, an: Any, bn: Any) -> Fn:
                 ctx.lop = "=="
                 ctx.left = a
                 ctx.right = b
-            if type(a) is type(b) and type(a) is not Unknown:
+            ta = type(a)
+            if ta is type(b) and ta is not Unknown and ta is not list and ta is not PList:
                 return a == b
+            if (ta is list or ta is PList) and len(a) >= 16:
+                _charge(ctx, len(a) >> 4)
             return equal(a, b)
         return eq
     if op == "!=":
@@ -1064,6 +1113,8 @@ def compare_fn(op: str, an: Any, bn: Any) -> Fn:
                 ctx.lop = "!="
                 ctx.left = a
                 ctx.right = b
+            if (type(a) is list or type(a) is PList) and len(a) >= 16:
+                _charge(ctx, len(a) >> 4)
             r = equal(a, b)
             return r if type(r) is Unknown else not r
         return ne
@@ -1135,13 +1186,15 @@ def in_fn(an: Any, bn: Any, negate: bool) -> Fn:
     if bn.is_const and type(bn.const) is list and all(type(x) in (int, float, str) for x in bn.const):
         fast = frozenset(bn.const)
 
-    def member(a: Any, b: Any) -> Any:
+    def member(ctx: Ctx, a: Any, b: Any) -> Any:
         tb = type(b)
         if type(a) is Unknown:
             return a
         if tb is Unknown:
             return b
         if tb is list or tb is PList:
+            if len(b) >= 16:
+                _charge(ctx, len(b) >> 4)
             if type(a) is str and a in b and type(b[b.index(a)]) is str:
                 return True   # the first equal element is a text: the scan below would stop there too
             unk = None
@@ -1169,7 +1222,7 @@ def in_fn(an: Any, bn: Any, negate: bool) -> Fn:
         if fast is not None and (type(a) is int or type(a) is float or type(a) is str):
             r: Any = a in fast
         else:
-            r = member(a, fb(ctx))
+            r = member(ctx, a, fb(ctx))
         if ctx.rec:
             ctx.lop = "not in" if negate else "in"
             ctx.left = a
@@ -1215,11 +1268,17 @@ def coalesce_fn(fns: list[Fn]) -> Fn:
     head, last = fns[:-1], fns[-1]
 
     def fn(ctx: Ctx) -> Any:
+        unks = None
         for f in head:
             v = f(ctx)
             if v is not None and type(v) is not Unknown:
                 return v
-        return last(ctx)
+            if type(v) is Unknown and (v.missing or v.reasons):
+                unks = [v] if unks is None else [*unks, v]
+        v = last(ctx)
+        if unks is not None and type(v) is Unknown:
+            return merge_unknown(*unks, v)   # every blank read: filling any of them would decide it
+        return v
     return fn
 
 
@@ -1228,6 +1287,13 @@ def _arith_type(a: Any, b: Any, sym: str) -> RuntimeFailure:
     zh1, en1 = type_name(a)
     zh2, en2 = type_name(b)
     return type_fail(f"不能对{zh1}和{zh2}做“{sym}”运算", f"cannot apply `{sym}` to {en1} and {en2}")
+
+
+def _shift_date(d: Any, days: int) -> Any:
+    try:
+        return d + _dt.timedelta(days=days)
+    except OverflowError:   # beyond year 1..9999 (or a day count no timedelta holds)
+        raise type_fail(f"日期超出范围：{d.isoformat()} 加 {days} 天", f"date out of range: {d.isoformat()} + {days} days") from None
 
 
 def add(a: Any, b: Any) -> Any:
@@ -1241,7 +1307,7 @@ def add(a: Any, b: Any) -> Any:
     if ta in (list, PList) and tb in (list, PList):
         return list(a) + list(b)
     if ta is _DATE and tb is int:
-        return a + _dt.timedelta(days=b)
+        return _shift_date(a, b)
     raise _arith_type(a, b, "+")
 
 
@@ -1252,14 +1318,26 @@ def sub(a: Any, b: Any) -> Any:
     if ta is Unknown or tb is Unknown:
         return merge_unknown(a, b)
     if ta is _DATE and tb is int:
-        return a - _dt.timedelta(days=b)
+        return _shift_date(a, -b)
     if ta is _DATE and tb is _DATE:
         return (a - b).days
     raise _arith_type(a, b, "-")
 
 
+_BIG = 10 ** 300   # an integer product beyond this is no report's number (and would overflow floats, text())
+
+
+def _too_large() -> RuntimeFailure:
+    return type_fail("数字过大（绝对值超过 10^300）", "number too large (magnitude beyond 10^300)")
+
+
 def mul(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        r = a * b
+        if -_BIG < r < _BIG:
+            return r
+        raise _too_large()
     if (ta is int or ta is float) and (tb is int or tb is float):
         return a * b
     if ta is Unknown or tb is Unknown:
@@ -1324,10 +1402,83 @@ def _internal(name: str, e: BaseException) -> RuntimeFailure:
     return RuntimeFailure(runtime_error("INTERNAL", f"函数 {name}() 出错：{e!r}", f"function {name}() failed: {e!r}"))
 
 
-def builtin_call(name: str, spec: Any, args: list[Any]) -> Fn:
+# Built-ins whose work grows with the length of a list or text argument: a call is charged one step
+# per 16 elements or characters on top of its cost, so that a quantifier calling one on a long
+# list or section cannot run for seconds inside its budget. (Not for generators: their elements are
+# charged as they are made.)
+SIZED = frozenset(("distinct", "sorted", "min", "max", "count", "sum", "similarity", "fuzzy_eq", "matches"))
+
+
+def _size_charge(ctx: Ctx, vals: list[Any]) -> None:
+    n = 0
+    for v in vals:
+        tv = type(v)
+        if tv is str or tv is list or tv is PList:
+            n += len(v)
+    if n >= 16:
+        _charge(ctx, n >> 4)
+
+
+def builtin_call(name: str, spec: Any, args: list[Any], sized: bool = False) -> Fn:
     impl = spec.impl
     mode = spec.mode
     fns = [a.fn for a in args]
+    if sized and name == "has":
+        h1, h2 = fns
+
+        def has_sized(ctx: Ctx) -> Any:
+            a = h1(ctx)
+            b = h2(ctx)
+            if type(a) is Unknown or type(b) is Unknown:
+                return merge_unknown(a, b)
+            if type(a) is str:   # each needle is searched for in the whole text
+                work = len(a) * (len(b) if type(b) is list or type(b) is PList else 1)
+                if work >= 256:
+                    _charge(ctx, work >> 8)
+            return impl(a, b)
+        return has_sized
+    if sized and name in SIZED and mode in ("loose", "strict"):
+        loose = mode == "loose"
+        if len(fns) == 1:
+            (s1,) = fns
+
+            def sized1(ctx: Ctx) -> Any:
+                a = s1(ctx)
+                ta = type(a)
+                if (ta is list or ta is PList or ta is str) and len(a) >= 16:
+                    _charge(ctx, len(a) >> 4)
+                if ta is Unknown and not loose:
+                    return a
+                return impl(a)
+            return sized1
+        if len(fns) == 2:
+            s1, s2 = fns
+
+            def sized2(ctx: Ctx) -> Any:
+                a = s1(ctx)
+                b = s2(ctx)
+                ta, tb = type(a), type(b)
+                n = (len(a) if ta is str or ta is list or ta is PList else 0) \
+                    + (len(b) if tb is str or tb is list or tb is PList else 0)
+                if n >= 16:
+                    s = ctx.steps + (n >> 4)
+                    ctx.steps = s
+                    if s > ctx.budget:
+                        raise budget_fail(ctx)
+                if not loose and (ta is Unknown or tb is Unknown):
+                    return merge_unknown(a, b)
+                return impl(a, b)
+            return sized2
+
+        def callsized(ctx: Ctx) -> Any:
+            vals = [f(ctx) for f in fns]
+            _size_charge(ctx, vals)
+            if not loose:
+                for v in vals:
+                    if type(v) is Unknown:
+                        return merge_unknown(*vals)
+            return impl(*vals)
+        return callsized
     if mode == "located":
         locs = [a.loc if a.loc is not None else None for a in args]
 
@@ -1393,6 +1544,40 @@ def builtin_call(name: str, spec: Any, args: list[Any]) -> Fn:
     return calln
 
 
+_PLAIN = frozenset((bool, int, float, str, _DATE, list, dict, PList, Unknown))
+
+
+def _plugin_value(name: str, r: Any, noval: Unknown) -> Any:
+    """What a plugin returned, as a value of the language: None → UNKNOWN; int/float/str subclasses
+    and tuples as their plain kind; anything else (a set, bytes, Decimal…) a PLUGIN error."""
+    t = type(r)
+    if t in _PLAIN:
+        if t is int and not -_BIG < r < _BIG:
+            raise _plugin_bad(name, "数字过大", "a number too large")
+        return r
+    if r is None:
+        return noval
+    if isinstance(r, int) and t is not bool:
+        return _plugin_value(name, int(r), noval)
+    if isinstance(r, float):
+        return float(r)
+    if isinstance(r, str):
+        return str(r)
+    if isinstance(r, tuple):
+        return list(r)
+    if isinstance(r, _dt.datetime):
+        return r.date()
+    return _raise(_plugin_bad(name, f"不支持的值类型 {t.__name__}", f"a value of unsupported type {t.__name__}"))
+
+
+def _raise(e: BaseException) -> Any:
+    raise e
+
+
+def _plugin_bad(name: str, zh: str, en: str) -> RuntimeFailure:
+    return RuntimeFailure(runtime_error("PLUGIN", f"插件函数 {name}() 返回了{zh}", f"plugin function {name}() returned {en}"))
+
+
 def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
     func = spec.func
     cost = max(int(spec.cost), 1)
@@ -1423,7 +1608,7 @@ def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
                 if isinstance(e, (KeyboardInterrupt, SystemExit)):
                     raise
                 raise failed(e) from None
-            return noval if r is None else r
+            return r if type(r) in _PLAIN and type(r) is not int else _plugin_value(name, r, noval)
         return fn1
 
     def fn(ctx: Ctx) -> Any:
@@ -1443,7 +1628,7 @@ def plugin_call(name: str, spec: Any, args: list[Any]) -> Fn:
             if isinstance(e, (KeyboardInterrupt, SystemExit)):
                 raise
             raise failed(e) from None
-        return noval if r is None else r
+        return r if type(r) in _PLAIN and type(r) is not int else _plugin_value(name, r, noval)
     return fn
 
 
@@ -1942,7 +2127,7 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
                             return True
 
                     rptrs = rows.ptrs
-                    named = len(rptrs) == len(rows) and set(map(type, rptrs)) <= _STR_ONLY
+                    named = rptrs is not None and len(rptrs) == len(rows) and set(map(type, rptrs)) <= _STR_ONLY
 
                     def fast(ctx: Ctx, c: Any, _p: Any) -> Any:
                         s = ctx.steps + col_charge
@@ -1983,10 +2168,19 @@ def len_keys_fn(f: Fn) -> Fn:
 def has_list_fn(tfn: Fn, needles: list[Any]) -> Fn:
     """``has(TEXT, ["a", "b", …])``; with the engine's per-document cache the answer for one text
     is found once (a failing rule's recording re-run, several rules over one section)."""
+    k = len(needles)
+
     def fn(ctx: Ctx) -> Any:
         t = tfn(ctx)
         if type(t) is Unknown:
             return t
+        if type(t) is str:
+            w = len(t) * k
+            if w >= 256:   # each needle is searched for in the whole text
+                s = ctx.steps + (w >> 8)
+                ctx.steps = s
+                if s > ctx.budget:
+                    raise budget_fail(ctx)
         if type(t) is str and len(t) < 200:
             # a short text (a label): searching it costs less than the cache would
             for n in needles:
