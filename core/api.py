@@ -56,7 +56,12 @@ class Checker:
             autoload = os.environ.get("GIPCHECK_DISABLE_PLUGIN_AUTOLOAD", "") not in ("1", "true", "yes")
         self.plugins = PluginManager(strict=strict_plugins, autoload=autoload, plugins=list(plugins)).load()
         self.plugins.install_loaders()
-        self.packs = [*self.plugins.load_rule_packs(region), *load_packs([Path(d) for d in rule_dirs])]
+        registered = self.plugins.load_rule_packs(region)
+        with self.plugins.functions_in_scope():  # a --rules pack may use the plugins' functions
+            extra = load_packs([Path(d) for d in rule_dirs])
+        self.packs = [*registered, *self.plugins.extra_packs(registered, extra)]
+        # the plugins' defaults merged, and gipcheck_configure called once, before any report is read
+        self.config = self.plugins.configure({"region": region})
         self.problems: list[Problem] = list(self.plugins.problems)
 
     # -------------------------------------------------------------- load
@@ -66,8 +71,9 @@ class Checker:
 
         loaded = load_path(path, options={"region": self.region, "plugins": self.plugins})
         # A plugin that fails while enriching this report is named in the report, and the run goes on.
-        for problem in self.plugins.enrich(loaded, {"region": self.region}) or ():
-            loaded.notes.append(Note(f"PLUGIN_{problem.code}", problem.message, problem.message, level="warning"))
+        for problem in self.plugins.enrich(loaded, self.config) or ():
+            loaded.notes.append(Note(f"PLUGIN_{problem.code}", problem.message,
+                                     str(problem.detail.get("en", problem.message)), level="warning"))
         return loaded
 
     # -------------------------------------------------------------- check
@@ -99,7 +105,7 @@ class Checker:
                 problems.append(Problem("load", e.code, f"上一年度年报 / previous report {prev}: "
                                         f"{e.message(self.lang)}"))
         result = evaluate(loaded, self.packs, prev=prev_loaded, lang=self.lang,
-                          only=set(only) if only else None)
+                          only=([only] if isinstance(only, str) else set(only)) if only else None)
         result.source = name
         result.problems[:0] = problems
         if same:
@@ -222,8 +228,9 @@ def render(run: RunResult, fmt: str = "text", *, lang: str = "zh", color: bool =
 
 
 # ------------------------------------------------------------------ rules and plugins
-def list_rules(*, rule_dirs: Sequence[str | Path] = (), lang: str = "zh") -> list[dict[str, Any]]:
-    c = checker(rule_dirs=rule_dirs, lang=lang)
+def list_rules(*, rule_dirs: Sequence[str | Path] = (), lang: str = "zh", strict_plugins: bool = False,
+               region: str | None = None) -> list[dict[str, Any]]:
+    c = checker(rule_dirs=rule_dirs, lang=lang, strict_plugins=strict_plugins, region=region)
     rows = []
     for pack in c.packs:
         for rule in pack.rules:
@@ -232,25 +239,35 @@ def list_rules(*, rule_dirs: Sequence[str | Path] = (), lang: str = "zh") -> lis
     return rows
 
 
-def show_rule(rule_id: str, *, rule_dirs: Sequence[str | Path] = (), lang: str = "zh") -> str:
-    c = checker(rule_dirs=rule_dirs, lang=lang)
-    for pack in c.packs:
-        for rule in pack.rules:
-            if rule.id == rule_id:
-                return rule.describe(lang) if hasattr(rule, "describe") else str(rule)
-    raise GipcheckError("UNKNOWN_RULE", f"没有这条规则：{rule_id}", f"no such rule: {rule_id}", exit_code=EXIT_USAGE)
+def show_rule(rule_id: str, *, rule_dirs: Sequence[str | Path] = (), lang: str = "zh", strict_plugins: bool = False,
+              region: str | None = None) -> str:
+    from gipcheck.engine.explain import find_rule
+
+    c = checker(rule_dirs=rule_dirs, lang=lang, strict_plugins=strict_plugins, region=region)
+    rule, _pack = find_rule(c, rule_id)  # unknown: exit 2, "did you mean"
+    return rule.describe(lang) if hasattr(rule, "describe") else str(rule)
 
 
-def test_rules(pack_dirs: Sequence[Path] | None = None, *, rule_dirs: Sequence[str | Path] = ()) -> list[dict[str, Any]]:
+def test_rules(pack_dirs: Sequence[Path] | None = None, *, rule_dirs: Sequence[str | Path] = (), lang: str = "zh",
+               strict_plugins: bool = False, region: str | None = None) -> list[dict[str, Any]]:
     """Run every rule's examples; one dict per example with ``ok``."""
     from gipcheck.engine import run_examples
+
+    c = checker(rule_dirs=rule_dirs, lang=lang, strict_plugins=strict_plugins, region=region)
 
     if pack_dirs:
         from gipcheck.engine import load_packs
 
-        packs = load_packs([Path(d) for d in pack_dirs], include_default=False)
+        with c.plugins.functions_in_scope():  # a plugin's pack uses its functions
+            packs = load_packs([Path(d) for d in pack_dirs], include_default=False)
+        # a pack with no rule (so no example) run is not a pass: say so and fail (exit 2)
+        empty = [str(p.directory) for p in packs if not any(r.examples for r in p.rules)]
+        if empty:
+            shown = "、".join(empty)
+            raise GipcheckError("NO_EXAMPLES", f"规则包中没有规则，未运行任何示例：{shown}",
+                                f"no rule in the pack, so no example was run: {shown}", exit_code=EXIT_USAGE)
     else:
-        packs = checker(rule_dirs=rule_dirs).packs
+        packs = c.packs
     return [r if isinstance(r, dict) else r.to_json() for r in run_examples(packs)]
 
 
@@ -262,12 +279,12 @@ def describe_plugins(*, strict: bool = False) -> dict[str, Any]:
 
 
 def explain(rule_id: str, path: str, *, prev: str | None = None, rule_dirs: Sequence[str | Path] = (),
-            lang: str = "zh", fmt: str = "text") -> str:
+            lang: str = "zh", fmt: str = "text", region: str | None = None, strict_plugins: bool = False) -> str:
     """Why ``rule_id`` passed, failed or was not evaluated on ``path``: every sub-expression's
     value and the cells it read, with their line/column in the file."""
     from gipcheck.engine.explain import explain as _explain
 
-    c = checker(rule_dirs=rule_dirs, lang=lang)
+    c = checker(rule_dirs=rule_dirs, lang=lang, region=region, strict_plugins=strict_plugins)
     return _explain(c, rule_id, path, prev=prev, lang=lang, fmt=fmt)
 
 

@@ -177,6 +177,14 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
+def prev_same_note() -> dict[str, str]:
+    """The warning of a report given as its own previous year's report (also used by explain)."""
+    return {"code": "PREV_SAME", "level": "warning",
+            "zh": "上一年度年报（--prev）就是本年报自身，未作上下年度比较",
+            "en": "the previous year's report (--prev) is this report itself; "
+                  "no year-over-year comparison was made"}
+
+
 def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | None]:
     """Load and check one file (with its previous-year report when paired); never raises."""
     path, prev = task
@@ -207,10 +215,7 @@ def _check_one(task: tuple[str, str | None]) -> tuple[ReportResult, PairKey | No
                                                                     f"{type(e).__name__}: {e}")])
     result.source = path
     if same:
-        result.notes.append({"code": "PREV_SAME", "level": "warning",
-                             "zh": "上一年度年报（--prev）就是本年报自身，未作上下年度比较",
-                             "en": "the previous year's report (--prev) is this report itself; "
-                                   "no year-over-year comparison was made"})
+        result.notes.append(prev_same_note())
     elif prev is not None and not any(p.kind == "load" for p in result.problems):  # only when it was read
         result.notes.append({"code": "PREV_PAIRED", "level": "info",
                              "zh": f"已与同一机关上一年度年报配对：{prev}",

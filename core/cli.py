@@ -312,17 +312,21 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     from gipcheck import api
 
     action = args.rules_command or "list"
+    plug = {"strict_plugins": getattr(args, "strict_plugins", False), "region": getattr(args, "region", None)}
     if action == "list":
-        rows = api.list_rules(rule_dirs=getattr(args, "rules", []), lang=getattr(args, "lang", "zh"))
+        rows = api.list_rules(rule_dirs=getattr(args, "rules", []), lang=getattr(args, "lang", "zh"), **plug)
+        _warn_plugins(args)
         if getattr(args, "format", "text") == "json":
             _emit(json.dumps(rows, ensure_ascii=False, indent=1), kind="json")
         else:
             _emit("\n".join(f"{r['id']:<20} {r['severity']:<8} {r['title']}" for r in rows), kind="terminal")
         return EXIT_OK
     if action == "show":
-        _emit(api.show_rule(args.rule_id, rule_dirs=args.rules, lang=args.lang), kind="terminal")
+        _emit(api.show_rule(args.rule_id, rule_dirs=args.rules, lang=args.lang, **plug), kind="terminal")
+        _warn_plugins(args)
         return EXIT_OK
-    results = api.test_rules([Path(d) for d in args.dirs] or None, rule_dirs=args.rules)
+    results = api.test_rules([Path(d) for d in args.dirs] or None, rule_dirs=args.rules, lang=args.lang, **plug)
+    _warn_plugins(args)
     failed = [r for r in results if not r["ok"]]
     zh = args.lang == "zh"
     for r in failed:
@@ -348,7 +352,9 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
         from gipcheck.plugins.manager import format_plugins_text
 
         text = format_plugins_text(info.get("plugins", []), args.lang)
-        problems = [f"! {p.get('message')}" for p in info.get("problems", [])]
+        shown = {p.get("message") for row in info.get("plugins", []) for p in row.get("problems", [])}
+        problems = [f"! {p.get('message') if args.lang != 'en' else p.get('detail', {}).get('en', p.get('message'))}"
+                    for p in info.get("problems", []) if p.get("message") not in shown]  # not twice
         _emit("\n".join([text, *problems]), kind="terminal")
     return EXIT_OK
 
@@ -357,9 +363,23 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from gipcheck import api
 
     _check_prev(args.prev)
-    _emit(api.explain(args.rule_id, args.file, prev=args.prev, rule_dirs=args.rules, lang=args.lang, fmt=args.format),
+    _emit(api.explain(args.rule_id, args.file, prev=args.prev, rule_dirs=args.rules, lang=args.lang, fmt=args.format,
+                      region=args.region, strict_plugins=args.strict_plugins),
           kind="json" if args.format == "json" else "terminal")
+    _warn_plugins(args)
     return EXIT_OK
+
+
+def _warn_plugins(args: argparse.Namespace) -> None:
+    """Plugin problems of a command that shows no run report (rules, explain): one warning line
+    each on stderr, naming the plugin — the output itself stays clean."""
+    from gipcheck import api
+
+    c = api.checker(rule_dirs=getattr(args, "rules", None) or (), strict_plugins=getattr(args, "strict_plugins", False),
+                    region=getattr(args, "region", None), lang=getattr(args, "lang", None) or "zh")
+    for p in c.problems:
+        text = p.message if args.lang != "en" else str(p.detail.get("en", p.message))
+        print(_shown(f"gipcheck: 警告 / warning: {text}"), file=sys.stderr)
 
 
 def _cmd_config(args: argparse.Namespace) -> int:

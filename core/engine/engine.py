@@ -78,7 +78,9 @@ def pointer_label(pointer: str, lang: str = "zh") -> str:
         prefix = "上年 " if lang == "zh" else "previous year: "
     parts = pointer.strip("/").split("/")
     if parts and parts[0] == "sections" and len(parts) >= 2:
-        return prefix + (f"第{parts[1]}个部分" if lang == "zh" else f"section #{parts[1]}")
+        # the list index is 0-based and a missing heading is not in the list: say "the n-th part", 1-based
+        nth = int(parts[1]) + 1 if parts[1].isdigit() else parts[1]
+        return prefix + (f"第{nth}个部分" if lang == "zh" else f"section #{nth}")
     if parts and parts[0] == "facts" and len(parts) >= 2:
         zh_name, en_name = _FACT_LABELS.get(parts[1], (parts[1], parts[1].replace("_", " ")))
         if parts[1] == "fees" and len(parts) >= 3:
@@ -354,6 +356,20 @@ def _rule_text(rule: Rule, lang: str) -> _RuleText:
     return rt
 
 
+MAX_MESSAGE_CHARS = 4000  # far above any real message (a few hundred characters)
+
+
+def _bounded(v: Any) -> Any:
+    """``v`` with every text longer than :data:`MAX_MESSAGE_CHARS` cut (only called when one is)."""
+    if type(v) is str:
+        return v if len(v) <= MAX_MESSAGE_CHARS else v[:MAX_MESSAGE_CHARS - 1] + "…"
+    if isinstance(v, dict):
+        return {k: _bounded(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_bounded(x) for x in v]
+    return v
+
+
 def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
                   locations: dict[str, Any] | None = None,
                   shared: dict[Any, Any] | None = None) -> tuple[Finding, set[str]]:
@@ -467,6 +483,12 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
         if len(parts) > MAX_MESSAGE_PARTS:
             more = len(parts) - MAX_MESSAGE_PARTS
             message += f"{sep}……另有 {more} 处" if lang == "zh" else f"{sep}… and {more} more"
+    # a plugin function's megabyte of text must not become the message or the values (failing rules only)
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[:MAX_MESSAGE_CHARS - 1] + "…"
+    if any(len(x) > MAX_MESSAGE_CHARS for x in lets.values()) or \
+            any(type(x) is str and len(x) > MAX_MESSAGE_CHARS for e in failing for x in e.values()):
+        values = _bounded(values)
     locs = _locations(reads[:MAX_LOCATIONS], doc, prev, lang, locations, shared) if reads else []
     section = rule.section
     if section is None:
@@ -625,7 +647,7 @@ def evaluate(loaded: LoadedReport, packs: list[Pack], *, prev: LoadedReport | No
     source = (src.get("path") if isinstance(src, dict) else None) or "<document>"
     result = ReportResult(source=str(source), document=doc, locations=loaded.locations, text=loaded.text)
     result.notes = [{**n.to_json(), "source": "loader"} for n in loaded.notes] + _violation_notes(doc)
-    only_list = list(only) if only else None
+    only_list = ([only] if isinstance(only, str) else list(only)) if only else None  # "T3-*" is one pattern
     shared: dict[Any, Any] = {}  # pack-level lets and rows() computed once for all rules of this report
     passed = result.passed.append  # most rules pass: one attribute lookup, not one per rule
     for pack in packs:

@@ -49,8 +49,10 @@ def run_example(rule: Rule, ex: Example) -> ExampleResult:
     detail = ""
     message = ""
     ok = got == ex.expect
-    if got == "unknown":
-        detail = "missing: " + ", ".join(outcome.missing)
+    if got == "unknown":  # blank cells read, or (a plugin function giving nothing) only reasons
+        reasons = list(getattr(outcome, "reasons", None) or [])
+        detail = "missing: " + ", ".join(outcome.missing) if outcome.missing or not reasons else \
+            "reasons: " + "; ".join(reasons)
     if got == "fail":
         unresolved: set[str] = set()
         for lang in ("zh", "en"):

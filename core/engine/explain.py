@@ -18,7 +18,7 @@ from lark import Lark, Token, Tree
 
 from gipcheck.engine.engine import applies_to, evaluate, fmt_value, pointer_label
 from gipcheck.engine.model import meta_of
-from gipcheck.errors import EXIT_USAGE, GipcheckError
+from gipcheck.errors import EXIT_USAGE, GipcheckError, LoadError
 from gipcheck.load.base import LoadedReport
 
 MAX_NODES = 400        # sub-expressions shown per explanation
@@ -27,6 +27,7 @@ MAX_BINDINGS = 12      # quantifier bindings listed; only failing/deciding ones 
 MAX_EXPANDED = 3
 MAX_READS = 12         # cells listed per sub-expression
 
+_ZH_NUMERALS: dict[Any, str] = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
 _LITERALS = {"number", "string", "true", "false", "null"}
 _LEAVES = {"name", "attr", "index", "star", "gen", "list_"}
 _STATUS = {
@@ -64,13 +65,15 @@ def _literal(v: Any, ptr: str | None) -> str | None:
 
 
 class _Explainer:
-    def __init__(self, rule: Any, loaded: LoadedReport, prev: LoadedReport | None, lang: str) -> None:
+    def __init__(self, rule: Any, loaded: LoadedReport, prev: LoadedReport | None, lang: str,
+                 plugin_functions: dict[str, Any] | None = None) -> None:
         from gipcheck.engine.functions import engine_functions
 
         self.rule, self.loaded, self.prev, self.lang = rule, loaded, prev, lang
         self.doc = loaded.document
         self.prev_doc = prev.document if prev else None
-        self.functions = engine_functions()
+        # a plugin's rule calls the plugin's functions: every part is compiled with them too
+        self.functions = {**engine_functions(), **(plugin_functions or {})}
         self.lets = {k: {"expr": v.text} for k, v in rule.all_lets.items()}
         self.count = 0
 
@@ -88,6 +91,7 @@ class _Explainer:
         out: dict[str, Any] = {"ok": True, "reads": list(dict.fromkeys(o.reads or []))}
         if o.status == "error" and getattr(o.error, "code", "") != "NOT_BOOLEAN":
             out["error"] = o.error.message(self.lang) if hasattr(o.error, "message") else str(o.error)
+            out["code"] = getattr(o.error, "code", None)
         if is_unknown(v) or o.status == "unknown":
             out["unknown"] = True
             out["missing"] = sorted(getattr(v, "missing", []) or o.missing or [])
@@ -95,6 +99,25 @@ class _Explainer:
         out["value"] = v
         out["ptrs"] = getattr(v, "ptrs", None)
         return out
+
+    def label(self, pointer: str) -> str:
+        """The pointer's label; a section is named by its heading in this report (its index in
+        ``sections`` is not its number when a heading is missing)."""
+        is_prev = pointer.startswith("prev:")
+        parts = (pointer[5:] if is_prev else pointer).strip("/").split("/")
+        doc = self.prev_doc if is_prev else self.doc
+        secs = doc.get("sections") if isinstance(doc, dict) else None
+        if len(parts) >= 2 and parts[0] == "sections" and parts[1].isdigit() and isinstance(secs, list) \
+                and int(parts[1]) < len(secs) and isinstance(secs[int(parts[1])], dict):
+            sec = secs[int(parts[1])]
+            title = " ".join(str(sec.get("title") or "").split())[:40]
+            num = sec.get("number")
+            zh = self.lang == "zh"
+            head = ("上年 " if zh else "previous year: ") if is_prev else ""
+            name = (f"第{_ZH_NUMERALS.get(num, num)}部分" if zh else f"section {num}") if num else \
+                pointer_label(pointer, self.lang)[len(head):]
+            return head + name + (f"（{title}）" if zh and title else f" ({title})" if title else "")
+        return pointer_label(pointer, self.lang)
 
     def cells(self, reads: list[str]) -> list[dict[str, Any]]:
         from gipcheck.engine.engine import _resolve
@@ -108,7 +131,7 @@ class _Explainer:
             while src is not None and key and loc is None:  # a fact's value sits where the fact does
                 loc = src.locations.get(key)
                 key = key.rsplit("/", 1)[0]
-            entry: dict[str, Any] = {"pointer": p, "label": pointer_label(p, self.lang),
+            entry: dict[str, Any] = {"pointer": p, "label": self.label(p),
                                      "value": _resolve(self.doc, self.prev_doc, p)}
             if loc is not None:
                 entry.update({k: v for k, v in loc.to_json().items() if k in ("line", "col", "text", "page", "where",
@@ -178,7 +201,8 @@ class _Explainer:
                 kids.append(cn)
             coll = self.value_of(self.text_of(coll_t, src, subst))
             items = coll.get("value")
-            if isinstance(items, list):
+            # over budget as a whole: each binding alone may fit and would wrongly read as passing
+            if isinstance(items, list) and got.get("code") != "BUDGET":
                 ptrs = coll.get("ptrs") or getattr(items, "ptrs", None)
                 bindings = []
                 expanded = 0
@@ -244,46 +268,128 @@ class _Explainer:
         return self.node(t, src, {}, 0)
 
 
+def find_rule(checker: Any, rule_id: str) -> tuple[Any, Any]:
+    """The rule ``rule_id`` and its pack; an unknown id is a usage error (exit 2) that names the
+    nearest id — rule ids are upper case, so ``m-title`` is answered with ``M-TITLE``."""
+    import difflib
+
+    want = str(rule_id).strip()  # " M-TITLE" pasted from a report line is M-TITLE
+    for p in checker.packs:
+        for r in p.rules:
+            if r.id == want:
+                return r, p
+    ids = [r.id for p in checker.packs for r in p.rules]
+    by_upper = {i.upper(): i for i in ids}
+    text = str(rule_id)
+    near = [by_upper[text.upper()]] if text.upper() in by_upper else [
+        by_upper[m] for m in difflib.get_close_matches(text.upper(), list(by_upper), n=1)]
+    from gipcheck.report._common import visible
+
+    shown = visible(text)
+    hint_zh, hint_en = (f"，是否应为 {near[0]}？" if near else ""), (f"; did you mean {near[0]}?" if near else "")
+    raise GipcheckError("UNKNOWN_RULE", f"没有这条规则：{shown}{hint_zh}", f"no such rule: {shown}{hint_en}",
+                        exit_code=EXIT_USAGE)
+
+
+def _load(checker: Any, path: str | Path, what_zh: str, what_en: str) -> LoadedReport:
+    """Load one file; its error names the file (explain reads two, and the loader's message may not)."""
+    from gipcheck.report._common import visible
+
+    try:
+        return checker.load(path)  # type: ignore[no-any-return]
+    except LoadError as e:
+        shown = visible(str(path))
+        zh = e.zh if shown in e.zh and not what_zh else f"{what_zh}{shown}：{e.zh}"
+        en = e.en if shown in e.en and not what_en else f"{what_en}{shown}: {e.en}"
+        raise LoadError(e.code, zh, en, exit_code=e.exit_code) from None
+
+
+_APPLIES_KEYS = {"format": ("格式", "format"), "organ_kind": ("机关类型", "organ kind"),
+                 "organ_level": ("机关层级", "organ level")}
+
+
+def why_not_applicable(rule: Any, meta: dict[str, Any], lang: str = "zh") -> list[str]:
+    """Why ``rule`` does not apply to a report with this ``meta``: one line per condition of its
+    ``applies`` that the report does not meet (each tested alone with the engine's own test)."""
+    from types import SimpleNamespace
+
+    zh = lang == "zh"
+    a = rule.applies or {}
+    out: list[str] = []
+    for key, cond in a.items():
+        if applies_to(SimpleNamespace(applies={key: cond}), meta)[0]:  # type: ignore[arg-type]
+            continue
+        if key in _APPLIES_KEYS:
+            lz, le = _APPLIES_KEYS[key]
+            want = "、".join(str(c) for c in cond) if isinstance(cond, list) else str(cond)
+            out.append(f"本规则只适用于{lz}为 {want} 的年报，本年报为 {meta.get(key)}" if zh else
+                       f"the rule applies only to reports of {le} {want}; this report's is {meta.get(key)}")
+        elif key == "year" and isinstance(cond, dict):
+            lo, hi = cond.get("min"), cond.get("max")
+            if lo is not None and hi is not None:
+                span_zh, span_en = f"{lo}–{hi} 年度", f"the years {lo}–{hi}"
+            elif lo is not None:
+                span_zh, span_en = f"{lo} 年度及以后", f"{lo} and later years"
+            else:
+                span_zh, span_en = f"{hi} 年度及以前", f"{hi} and earlier years"
+            out.append(f"本规则只适用于 {span_zh}的年报，本年报为 {meta.get('year')} 年度" if zh else
+                       f"the rule applies only to reports for {span_en}; this report is for {meta.get('year')}")
+        elif key == "region":
+            want = "、".join(str(c) for c in cond) if isinstance(cond, list) else str(cond)
+            reg = meta.get("region")
+            names = [str(reg.get(k)) for k in ("province", "city", "county") if reg.get(k)] \
+                if isinstance(reg, dict) else []
+            if names:
+                out.append(f"本规则只适用于 {want} 的年报，本年报所属地区为 {''.join(names)}" if zh else
+                           f"the rule applies only to reports of {want}; this report is of {' '.join(names)}")
+            else:
+                out.append(f"本规则只适用于 {want} 的年报，未能从年报中识别所属地区" if zh else
+                           f"the rule applies only to reports of {want}; the report's region could not be told")
+        else:
+            out.append(f"不满足适用条件 {key}: {cond}" if zh else f"the condition {key}: {cond} is not met")
+    return out
+
+
 def explain_data(checker: Any, rule_id: str, path: str | Path | LoadedReport, *,
                  prev: str | Path | LoadedReport | None = None, lang: str = "zh") -> dict[str, Any]:
     """The explanation as data: the rule, the verdict, the finding or the missing cells, and the
     tree of sub-expressions with their values and the cells they read."""
-    rule = pack = None
-    for p in checker.packs:
-        for r in p.rules:
-            if r.id == rule_id:
-                rule, pack = r, p
-    if rule is None:
-        import difflib
+    rule, pack = find_rule(checker, rule_id)
+    notes: list[dict[str, str]] = []
+    if prev is not None and not isinstance(prev, LoadedReport) and not isinstance(path, LoadedReport):
+        from gipcheck.batch import _same_file, prev_same_note
 
-        ids = [r.id for p in checker.packs for r in p.rules]
-        near = difflib.get_close_matches(rule_id, ids, n=1)
-        hint_zh, hint_en = (f"，是否应为 {near[0]}？" if near else ""), (f"; did you mean {near[0]}?" if near else "")
-        raise GipcheckError("UNKNOWN_RULE", f"没有这条规则：{rule_id}{hint_zh}", f"no such rule: {rule_id}{hint_en}",
-                            exit_code=EXIT_USAGE)
-    loaded = path if isinstance(path, LoadedReport) else checker.load(path)
-    prev_loaded = prev if isinstance(prev, LoadedReport) or prev is None else checker.load(prev)
+        if _same_file(str(path), str(prev)):  # compared with itself every year-over-year rule would pass
+            prev = None
+            notes.append(prev_same_note())
+    loaded = path if isinstance(path, LoadedReport) else _load(checker, path, "", "")
+    prev_loaded = prev if isinstance(prev, LoadedReport) or prev is None else _load(
+        checker, prev, "上一年度年报（--prev）", "previous year's report (--prev) ")
     meta = meta_of(loaded.document)
     ok, missing_meta = applies_to(rule, meta)
-    result = evaluate(loaded, [pack], prev=prev_loaded, lang=lang, only=[rule_id])
+    result = evaluate(loaded, [pack], prev=prev_loaded, lang=lang, only=[rule.id])
     if not ok:
         status = "not_applicable"
     elif result.findings:
         status = "fail"
     elif result.not_evaluated:
         status = "unknown"
-    elif rule_id in result.passed:
+    elif rule.id in result.passed:
         status = "pass"
     else:
         status = "error"
-    x = _Explainer(rule, loaded, prev_loaded, lang)
+    plugins = getattr(checker, "plugins", None)
+    x = _Explainer(rule, loaded, prev_loaded, lang, plugins.function_specs() if plugins is not None else None)
     data: dict[str, Any] = {
         "rule": rule.id, "title": rule.title.get(lang) or rule.title.get("zh"), "severity": rule.severity,
         "basis": rule.basis, "pack": rule.pack, "file": rule.file, "line": rule.line, "expr": rule.expr.text.strip(),
         "applies": rule.applies, "source": str(path if not isinstance(path, LoadedReport) else "<document>"),
         "status": status, "meta": {k: meta.get(k) for k in ("organ", "year", "format", "organ_kind", "organ_level")},
     }
+    if notes:
+        data["notes"] = notes
     if not ok:
+        data["why_not"] = why_not_applicable(rule, meta, lang)
         return data
     if missing_meta:
         data["missing_meta"] = missing_meta
@@ -335,6 +441,8 @@ def _cell_line(c: dict[str, Any], lang: str) -> str:
     where = ""
     if c.get("line") is not None:
         where = (f"第 {c['line']} 行第 {c.get('col') or '?'} 列" if lang == "zh" else f"line {c['line']} col {c.get('col') or '?'}")
+        if c.get("page"):  # a PDF: the line is of the extracted text, the page is what the reader can find
+            where = (f"第 {c['page']} 页，" if lang == "zh" else f"page {c['page']}, ") + where
         if c.get("file") == "prev":
             where = ("上年年报 " if lang == "zh" else "previous report ") + where
     elif c.get("where"):
@@ -344,7 +452,9 @@ def _cell_line(c: dict[str, Any], lang: str) -> str:
     raw = " ".join(str(c.get("text") or "").split())
     raw = raw if len(raw) <= 50 else raw[:49] + "…"
     rec = ("（推算值）" if lang == "zh" else " (recovered)") if c.get("recovered") else ""
-    return (f"{c['label']} = {fmt_value(c.get('value'), lang)}  ← {where}"
+    value = " ".join(fmt_value(c.get("value"), lang).split())  # a section's text is one short line here
+    value = value if len(value) <= 60 else value[:59] + "…"
+    return (f"{c['label']} = {value}  ← {where}"
             + (f"「{raw}」" if raw else "") + rec + f"  [{c['pointer']}]")
 
 
@@ -373,8 +483,11 @@ def render_text(data: dict[str, Any], lang: str = "zh") -> str:
         + ("格式 " if zh else "format ") + f"{m.get('format') or '—'}）",
         ("结果: " if zh else "result: ") + st,
     ]
+    for n in data.get("notes", []):
+        out.append("! " + str(n["zh" if zh else "en"]))
     if data["status"] == "not_applicable":
-        out.append(("适用范围：" if zh else "applies to: ") + str(data.get("applies")))
+        reasons = data.get("why_not") or [str(data.get("applies"))]
+        out.extend(("原因：" if zh else "reason: ") + r for r in reasons)
         return "\n".join(out)
     if data.get("finding"):
         out.append(("说明：" if zh else "message: ") + data["finding"]["message"])
@@ -412,9 +525,20 @@ def explain(checker: Any, rule_id: str, path: str | Path, *, prev: str | Path | 
     return render_text(data, lang)
 
 
+MAX_JSON_TEXT = 2000   # characters of one value in the JSON explanation (a section, a plugin's text)
+MAX_JSON_ITEMS = 200   # elements of one list value
+
+
 def _strip(v: Any) -> Any:
+    """The explanation bounded for JSON: every node repeats the values it read, and one huge text
+    (a plugin function's result, a whole section) must not make it megabytes long."""
     if isinstance(v, dict):
         return {k: _strip(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_strip(x) for x in v]
+    if isinstance(v, (list, tuple)):
+        out = [_strip(x) for x in v[:MAX_JSON_ITEMS]]
+        if len(v) > MAX_JSON_ITEMS:
+            out.append(f"…（共 {len(v)} 项 / {len(v)} items）")
+        return out
+    if isinstance(v, str) and len(v) > MAX_JSON_TEXT:
+        return v[:MAX_JSON_TEXT] + f"…（共 {len(v)} 字 / {len(v)} characters）"
     return v

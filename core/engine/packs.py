@@ -527,6 +527,8 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+    except OSError:  # the working directory was deleted: show the path as given (absolute for built-ins)
+        return str(path)
 
 
 def _read_pack_yaml(directory: Path) -> tuple[str, str, str, dict[str, ExprSource]]:

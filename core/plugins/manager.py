@@ -28,7 +28,8 @@ import keyword
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -176,6 +177,51 @@ def _raised_at(exc: BaseException) -> str | None:
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
 
 
+def _ends_run(e: BaseException) -> bool:
+    """Ctrl-C and SIGTERM end the run; anything else a plugin raises (SystemExit, GeneratorExit
+    included) is that plugin's problem only."""
+    if isinstance(e, KeyboardInterrupt):
+        return True
+    from gipcheck.batch import Terminated
+
+    return isinstance(e, Terminated)
+
+
+class PluginExit(Exception):  # noqa: N818 - shown to rule authors as what the function did
+    """A plugin function raised SystemExit or GeneratorExit: a rule error, not the end of the run."""
+
+
+def _guarded_function(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` whose SystemExit/GeneratorExit becomes an ordinary exception, which the rule
+    language reports as that rule's PLUGIN error (it lets exits through, to end the run)."""
+    import functools
+
+    @functools.wraps(func)
+    def guarded(*args: Any) -> Any:
+        try:
+            return func(*args)
+        except Exception:
+            raise
+        except BaseException as e:  # noqa: BLE001 - sys.exit() inside a rule function must not end the run
+            if _ends_run(e):
+                raise
+            raise PluginExit(_short(e)) from None
+
+    return guarded
+
+
+def _safe_str(v: Any, limit: int = 40) -> str:
+    """At most ``limit`` characters of ``str(v)``, whatever ``v``'s ``__str__`` does."""
+    try:
+        return str(v)[:limit]
+    except Exception:  # noqa: BLE001 - a hostile object's __str__
+        return "?"
+
+
+def _type_name(v: Any) -> str:
+    return "None" if v is None else type(v).__name__
+
+
 def _norm_dist(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -234,6 +280,7 @@ class PluginManager:
         self._config_sources: dict[str, str] = {}
         self._installed_loaders: list[str] = []
         self._impl_order: dict[str, tuple[list[Any], list[Any]]] = {}
+        self._pending: dict[str, list[Problem]] = {}  # loader problems per file, until enrich() hands them on
         self.loaded = False
 
     # ------------------------------------------------------------ tracing and problems
@@ -298,7 +345,7 @@ class PluginManager:
         try:
             module = importlib.import_module(modname)
         except BaseException as e:  # noqa: BLE001 - SystemExit from a plugin import must not end the run
-            if isinstance(e, KeyboardInterrupt):
+            if _ends_run(e):
                 raise
             self.infos.setdefault(name, info)
             self._problem(info, "PLUGIN_IMPORT", f"无法导入（{_short(e)}）", f"failed to import ({_short(e)})")
@@ -327,7 +374,7 @@ class PluginManager:
             try:
                 obj = ep.load()
             except BaseException as e:  # noqa: BLE001 - one broken plugin must not take the tool down
-                if isinstance(e, KeyboardInterrupt):
+                if _ends_run(e):
                     raise
                 self.infos[ep.name] = info
                 self._problem(info, "PLUGIN_IMPORT", f"无法导入（{_short(e)}）", f"failed to import ({_short(e)})",
@@ -357,13 +404,30 @@ class PluginManager:
         """A ``gipcheck_…`` function that is not a known hook, or lacks ``@hookimpl``, is a silent
         no-op in pluggy; say so."""
         known = set(hook_names())
-        for attr in dir(plugin):
+        try:
+            names = dir(plugin)
+        except Exception:  # noqa: BLE001 - an object whose __dir__ raises: pluggy has said what it could
+            names = []
+        for attr in names:
             if not attr.startswith("gipcheck_"):
                 continue
-            func = getattr(plugin, attr, None)
+            try:
+                func = getattr(plugin, attr, None)
+            except BaseException as e:  # noqa: BLE001 - a property that raises is this plugin's problem
+                if _ends_run(e):
+                    raise
+                self._problem(info, "PLUGIN_INVALID", f"读取属性 {attr} 时出错（{_short(e)}）",
+                              f"reading the attribute {attr} raised {_short(e)}", hook=attr)
+                continue
             if not callable(func):
                 continue
-            marked = self.pm.parse_hookimpl_opts(plugin, attr) is not None
+            opts = self.pm.parse_hookimpl_opts(plugin, attr)
+            marked = opts is not None
+            if attr in known and opts and (opts.get("hookwrapper") or opts.get("wrapper")):
+                # gipcheck calls each plugin's implementation on its own (call_each): a wrapper never runs
+                self._problem(info, "PLUGIN_UNSUPPORTED", f"{attr} 标为 hookwrapper/wrapper，gipcheck 不调用包装实现，"
+                              "已忽略", f"{attr} is marked hookwrapper/wrapper; gipcheck never calls wrappers, "
+                              "so it is ignored", hook=attr)
             if attr not in known:
                 self._problem(info, "PLUGIN_UNKNOWN_HOOK", f"没有名为 {attr} 的钩子（拼写错误？），已忽略",
                               f"no hook named {attr} (a typo?); ignored", hook=attr)
@@ -408,7 +472,7 @@ class PluginManager:
             try:
                 result = impl.function(*[args[a] for a in impl.argnames])
             except BaseException as e:  # noqa: BLE001 - a hook that raises is that plugin's problem only
-                if isinstance(e, KeyboardInterrupt):
+                if _ends_run(e):
                     raise
                 problem = self._problem(info, "PLUGIN_HOOK", f"钩子 {hook_name} 出错（{_short(e)}）",
                                         f"hook {hook_name} raised {_short(e)}", record=record, hook=hook_name,
@@ -433,7 +497,12 @@ class PluginManager:
                                 ) -> dict[str, Any]:
                 return {"register": make(info)}
 
-            self.call_each(hook_name, register_kwargs)
+            for info, result, problem in self.call_each(hook_name, register_kwargs):
+                if problem is None and result is not None:  # e.g. returning the loader instead of registering it
+                    self._problem(info, "PLUGIN_BAD_REGISTRATION",
+                                  f"钩子 {hook_name} 返回了 {_type_name(result)}，但注册须调用 register(…)；返回值已忽略",
+                                  f"hook {hook_name} returned a {_type_name(result)}, but registering is done by "
+                                  "calling register(…); the value is ignored", hook=hook_name)
         self._check_rule_ids()
         for info, result, problem in self.call_each("gipcheck_config_defaults"):
             if problem or result is None:
@@ -477,9 +546,19 @@ class PluginManager:
             if name in self.loaders:
                 self._refuse(info, "读取器", "loader", name, self.loaders[name].plugin, "loader")
                 return
-            self.loaders[name] = LoaderRegistration(
-                name, sniff, load, tuple(media_types), tuple(e.lower() for e in extensions), int(priority),
-                _first_line(doc), info.name)
+            if isinstance(media_types, str):  # ".gipfix", not (".gipfix",): one value, not its characters
+                media_types = (media_types,)
+            if isinstance(extensions, str):
+                extensions = (extensions,)
+            try:
+                media, exts, prio = tuple(media_types), tuple(str(e).lower() for e in extensions), int(priority)
+            except (TypeError, ValueError):
+                self._bad(info, "gipcheck_register_loaders", f"读取器 {name} 的 media_types/extensions/priority 无效",
+                          f"loader {name}: invalid media_types/extensions/priority")
+                return
+            if not info.builtin:  # a plugin's loader fails on its own, by name, never for the whole run
+                sniff, load = self._guarded_sniff(info, name, sniff), self._guarded_load(info, name, load)
+            self.loaders[name] = LoaderRegistration(name, sniff, load, media, exts, prio, _first_line(doc), info.name)
             info.registered["loaders"].append(name)
             self.trace(f"  {info.name} registered loader {name}")
 
@@ -528,6 +607,8 @@ class PluginManager:
             if owner:
                 self._refuse(info, "规则函数", "rule function", name, owner, "function")
                 return
+            if not info.builtin:
+                func = _guarded_function(func)
             self.functions[name] = FunctionRegistration(name, func, min_args, max_args, cost, _first_line(doc), info.name)
             info.registered["functions"].append(name)
             self.trace(f"  {info.name} registered function {name}")
@@ -544,6 +625,8 @@ class PluginManager:
             if name in self.reporters:
                 self._refuse(info, "输出格式", "reporter", name, self.reporters[name].plugin, "reporter")
                 return
+            if not info.builtin:  # a plugin's output format that fails is named, never an internal error
+                render = self._guarded_render(info, name, render)
             self.reporters[name] = ReporterRegistration(name, render, media_type, extension, _first_line(doc), info.name)
             info.registered["reporters"].append(name)
             self.trace(f"  {info.name} registered reporter {name}")
@@ -564,6 +647,116 @@ class PluginManager:
             self.trace(f"  {info.name} registered phrasing file {p}")
 
         return register
+
+    # ------------------------------------------------------------ guarding what plugins registered
+
+    def _guarded_sniff(self, info: PluginInfo, name: str, sniff: Callable[..., Any]) -> Callable[[bytes, str], float]:
+        """``sniff`` that answers 0 (not mine) instead of raising or giving a non-number; the problem
+        is kept for the report being read (see :meth:`enrich`), once per file."""
+
+        def guarded(head: bytes, path: str) -> float:
+            try:
+                score = sniff(head, path)
+            except BaseException as e:  # noqa: BLE001 - SystemExit included: only this loader is skipped
+                if _ends_run(e):
+                    raise
+                self._loader_problem(info, path, f"读取器 {name} 识别文件时出错（{_short(e)}），已跳过该读取器",
+                                     f"loader {name} raised while sniffing ({_short(e)}); the loader was skipped",
+                                     at=_raised_at(e))
+                return 0.0
+            if isinstance(score, bool) or not isinstance(score, (int, float)) or score != score:
+                shown = f"{_type_name(score)} {_safe_str(score)}"
+                self._loader_problem(info, path, f"读取器 {name} 的识别结果应为 0 到 1 之间的数，实为 {shown}，"
+                                     "已跳过该读取器", f"loader {name}: sniff must return a number from 0 to 1, "
+                                     f"not {shown}; the loader was skipped")
+                return 0.0
+            return min(max(float(score), 0.0), 1.0)  # 5.0 must not outrank every honest loader
+
+        return guarded
+
+    def _guarded_load(self, info: PluginInfo, name: str, load: Callable[..., Any]) -> Callable[..., Any]:
+        """``load`` whose failure (any exception, or a result that is not a LoadedReport with a
+        document) is a LoadError naming the plugin — exit 3 for that file, the others go on."""
+        from gipcheck.errors import LoadError
+        from gipcheck.load.base import LoadedReport
+
+        def fail(zh: str, en: str, **detail: Any) -> LoadError:
+            problem = self._problem(info, "PLUGIN_LOADER", zh, en, record=False, loader=name, **detail)
+            self.raise_if_strict([problem])
+            return LoadError("PLUGIN_LOADER", problem.message, str(problem.detail["en"]))
+
+        def guarded(data: bytes, path: str, options: dict[str, Any]) -> Any:
+            try:
+                report = load(data, path, options)
+            except LoadError:
+                raise
+            except BaseException as e:  # noqa: BLE001 - SystemExit(0) from a loader must not end the run as a success
+                if _ends_run(e):
+                    raise
+                raise fail(f"读取器 {name} 出错（{_short(e)}）", f"loader {name} raised {_short(e)}",
+                           at=_raised_at(e)) from None
+            if not isinstance(report, LoadedReport) or not isinstance(report.document, dict):
+                got = _type_name(report if not isinstance(report, LoadedReport) else report.document)
+                raise fail(f"读取器 {name} 应返回 LoadedReport（含 document 映射），实为 {got}",
+                           f"loader {name} must return a LoadedReport with a document mapping, not {got}")
+            return report
+
+        return guarded
+
+    def _guarded_render(self, info: PluginInfo, name: str, render: Callable[..., Any]) -> Callable[..., str]:
+        """``render`` whose failure or non-text result ends the run with exit 2 and the plugin's
+        name: there is no output in the format that was asked for."""
+
+        def fail(zh: str, en: str, **detail: Any) -> PluginError:
+            problem = self._problem(info, "PLUGIN_REPORTER", zh, en, record=False, reporter=name, **detail)
+            return PluginError("PLUGIN_REPORTER", problem.message, str(problem.detail["en"]))
+
+        def guard(func: Callable[..., Any]) -> Callable[..., str]:
+            def guarded(run: Any, options: dict[str, Any]) -> str:
+                try:
+                    out = func(run, options)
+                except BaseException as e:  # noqa: BLE001 - SystemExit from a reporter must not pass for a clean exit
+                    if _ends_run(e):
+                        raise
+                    raise fail(f"输出格式 {name} 出错（{_short(e)}）", f"output format {name} raised {_short(e)}",
+                               at=_raised_at(e)) from None
+                if not isinstance(out, str):
+                    raise fail(f"输出格式 {name} 应返回文本（str），实为 {_type_name(out)}",
+                               f"output format {name} must return text (str), not {_type_name(out)}")
+                return out
+
+            return guarded
+
+        whole = guard(render)
+        piece = getattr(render, "render_report", None)  # one report at a time, in batch workers (gipcheck.batch)
+        if callable(piece):
+            whole.render_report = guard(piece)  # type: ignore[attr-defined]
+        return whole
+
+    def _loader_problem(self, info: PluginInfo, path: str, zh: str, en: str, **detail: Any) -> None:
+        """A loader problem met while reading ``path``: given to that report by :meth:`enrich`."""
+        problem = self._problem(info, "PLUGIN_LOADER", zh, en, record=False, **detail)
+        pending = self._pending.setdefault(str(path), [])
+        if problem.message not in [p.message for p in pending]:
+            pending.append(problem)
+        if len(self._pending) > 64:  # files that failed to load never collect theirs
+            del self._pending[next(iter(self._pending))]
+
+    @contextmanager
+    def functions_in_scope(self) -> Iterator[None]:
+        """Make the plugins' rule-language functions visible to packs compiled inside the block
+        (``--rules`` packs, ``rules test DIR``), as they are to the plugins' own packs."""
+        from gipcheck.engine.functions import engine_functions
+
+        table = engine_functions()
+        specs = self.function_specs()
+        added = [n for n in specs if n not in table]
+        table.update({n: specs[n] for n in added})
+        try:
+            yield
+        finally:
+            for n in added:
+                table.pop(n, None)
 
     def _check_rule_ids(self) -> None:
         """A pack defining a rule id that an earlier pack already has is refused whole (its rules
@@ -631,6 +824,35 @@ class PluginManager:
         self.raise_if_strict()
         return packs
 
+    @staticmethod
+    def extra_packs(registered: list[Any], extra: list[Any]) -> list[Any]:
+        """The ``--rules`` packs to add to the registered ones: a registered pack named again is
+        one pack, not a clash with itself; a pack defining a rule id that a built-in or plugin
+        pack already has is a :class:`~gipcheck.errors.RuleError` naming both files — as between
+        two ``--rules`` packs — never two rules under one id (shown, suppressed, explained wrongly)."""
+        from gipcheck.engine.packs import _same_dir_key
+        from gipcheck.engine.yamlpos import source_line
+        from gipcheck.errors import RuleError
+
+        seen = {_same_dir_key(Path(p.directory)) for p in registered}
+        extra = [p for p in extra if _same_dir_key(Path(p.directory)) not in seen]
+        owners = {r.id: r for p in registered for r in p.rules}
+        for pack in extra:
+            for rule in pack.rules:
+                other = owners.get(rule.id)
+                if other is None:
+                    continue
+                raise RuleError("DUPLICATE_ID",
+                                f"规则编号 {rule.id} 重复：{rule.file}:{rule.line} 与 {other.file}:{other.line}"
+                                f"（规则包 {other.pack}）",
+                                f"duplicate rule id {rule.id}: {rule.file}:{rule.line} and {other.file}:{other.line}"
+                                f" (pack {other.pack})",
+                                file=rule.file, line=rule.line, col=rule.col,
+                                source_line=source_line(rule.expr.file_text, rule.line),
+                                hint_zh="换一个编号：内置或插件规则包已有此编号",
+                                hint_en="rename it: a built-in or plugin pack already has this id")
+        return extra
+
     def function_specs(self) -> dict[str, Any]:
         """Plugin functions as :class:`gipcheck.lang.FunctionSpec` for ``compile_expression``."""
         from gipcheck.lang import FunctionSpec
@@ -671,8 +893,31 @@ class PluginManager:
     def enrich(self, loaded: LoadedReport, config: dict[str, Any] | None = None) -> list[Problem]:
         """Call ``gipcheck_enrich_document`` on every plugin; returns the problems of this report
         (for its :attr:`ReportResult.problems`, not kept in :attr:`problems`), raising under ``strict``."""
-        problems = [p for _i, _r, p in self.call_each("gipcheck_enrich_document", record=False, loaded=loaded,
-                                                      config=config or {}) if p]
+        meta = loaded.document.get("meta") if isinstance(loaded.document, dict) else None
+        src = meta.get("source") if isinstance(meta, dict) else None
+        path = src.get("path") if isinstance(src, dict) else None
+        problems = self._pending.pop(str(path), []) if path is not None else []  # from sniffing this file
+        kept: dict[str, Any] = {"doc": loaded.document, "by": None}
+
+        def keep_document(info: PluginInfo | None) -> dict[str, Any]:
+            """Before each plugin (and after the last): a document replaced by a non-mapping is
+            put back, and the plugin that did it is named — the rules must not run on a list."""
+            if isinstance(loaded.document, dict):
+                kept["doc"] = loaded.document
+            elif kept["by"] is not None:
+                got = _type_name(loaded.document)
+                loaded.document = kept["doc"]
+                problems.append(self._problem(
+                    kept["by"], "PLUGIN_BAD_DOCUMENT",
+                    f"钩子 gipcheck_enrich_document 把文档换成了 {got}，已还原", f"hook gipcheck_enrich_document "
+                    f"replaced the document with a {got}; it was put back", record=False,
+                    hook="gipcheck_enrich_document"))
+            kept["by"] = info
+            return {}
+
+        problems += [p for _i, _r, p in self.call_each("gipcheck_enrich_document", keep_document, record=False,
+                                                       loaded=loaded, config=config or {}) if p]
+        keep_document(None)
         self.raise_if_strict(problems)
         return problems
 
