@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import Element
@@ -23,7 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from gipcheck.errors import LoadError
 from gipcheck.load.base import LoadedReport
-from gipcheck.load.layout import Cell, Linear, clean_inline, emit_table, join_cell_lines
+from gipcheck.load.layout import NOTE_MARK, Cell, Linear, clean_inline, emit_table, join_cell_lines
 from gipcheck.load.limits import check_size, limit, mb
 
 NAME = "docx"
@@ -36,14 +38,19 @@ PRIORITY = 10
 
 DOCX_MEDIA = MEDIA_TYPES[0]
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+RTF_MAGIC = b"{\\rtf"
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_STRICT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
+_DTD_MARKERS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be"))
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_P, _TBL, _TR, _TC, _T, _SDT = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt"
+_P, _TBL, _TR, _TC, _T, _SDT, _R = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "sdt", W + "r"
 _SKIP_IN_P = frozenset({W + "del", W + "moveFrom", W + "instrText", W + "delText", MC_FALLBACK,
                         W + "footnoteReference", W + "endnoteReference", W + "rPr", W + "pPr"})
 _CONTAINERS = frozenset({W + "sdtContent", W + "customXml", W + "ins", W + "moveTo", W + "smartTag"})
 _TXBX = W + "txbxContent"
+_ALT_CHUNK = W + "altChunk"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MAIN_TYPES = ("wordprocessingml.document.main+xml", "ms-word.document.macroEnabled.main+xml",
                "wordprocessingml.template.main+xml", "ms-word.template.macroEnabledTemplate.main+xml")
 
@@ -58,6 +65,8 @@ def sniff(head: bytes, path: str) -> float:
         if b"xl/" in head or b"ppt/" in head or b"mimetypeapplication/vnd.oasis" in head:
             return 0.0
         return 0.85 if ext in (".docx", ".docm", ".dotx") else 0.2
+    if head.startswith(RTF_MAGIC):
+        return 0.9  # Word's RTF, often saved under a .doc name
     if head.startswith(OLE_MAGIC):
         if ext in (".xls", ".ppt", ".msg", ".xlt", ".pps"):
             return 0.05
@@ -93,14 +102,20 @@ def _open_zip(data: bytes, options: dict[str, Any]) -> tuple[zipfile.ZipFile, st
                             f"({i.file_size / max(i.compress_size, 1):.0f}x, limit {ratio_cap:g}x); possible zip bomb, not read")
     names = {i.filename for i in infos}
     main = _main_part(zf, names, options)
+    if main is not None and sum(1 for i in infos if i.filename == main) > 1:
+        # two different main parts: which one a reader takes differs, so neither is trusted
+        raise LoadError("CORRUPT", f"Word 文件已损坏：包内有两个 {main}", f"the Word file is corrupt: it holds {main} twice")
     if main is None:
         if any(n.startswith("xl/") for n in names):
             kind_zh, kind_en = "Excel 表格", "an Excel workbook"
         elif any(n.startswith("ppt/") for n in names):
             kind_zh, kind_en = "PowerPoint 演示文稿", "a PowerPoint presentation"
+        elif any(n.startswith("word/") for n in names):
+            raise LoadError("CORRUPT", "Word 文件已损坏：缺少正文部分（word/document.xml）",
+                            "the Word file is corrupt: its main part (word/document.xml) is missing")
         else:
             kind_zh, kind_en = "ZIP 压缩包", "a ZIP archive"
-        raise LoadError("UNSUPPORTED", f"这是{kind_zh}，不是 Word 文档", f"this is {kind_en}, not a Word document")
+        raise LoadError("UNSUPPORTED", f"这是 {kind_zh}，不是 Word 文档", f"this is {kind_en}, not a Word document")
     return zf, main
 
 
@@ -136,8 +151,9 @@ def _main_part(zf: zipfile.ZipFile, names: set[str], options: dict[str, Any]) ->
 
 # ---------------------------------------------------------------- the document structure
 
-def _paragraph_lines(p: Element, boxes: list[Element]) -> list[str]:
-    """A paragraph's text split at explicit line breaks; text boxes are set aside in ``boxes``."""
+def _paragraph_lines(p: Element, boxes: list[Element], cell: bool = False) -> list[str]:
+    """A paragraph's text split at explicit line breaks; text boxes are set aside in ``boxes``.
+    In a table ``cell``, a superscript footnote mark typed after a value is left out."""
     lines: list[str] = []
     cur: list[str] = []
     stack: list[Iterator[Element]] = [iter(p)]
@@ -149,7 +165,7 @@ def _paragraph_lines(p: Element, boxes: list[Element]) -> list[str]:
         tag = el.tag
         if tag == _T:
             cur.append(el.text or "")
-        elif tag in _SKIP_IN_P:
+        elif tag in _SKIP_IN_P or tag == _R and (_hidden(el) or cell and _note_mark(el)) or tag == _SDT and _placeholder(el):
             continue
         elif tag == _TXBX:
             boxes.append(el)
@@ -166,11 +182,66 @@ def _paragraph_lines(p: Element, boxes: list[Element]) -> list[str]:
     return lines
 
 
+def _placeholder(sdt: Element) -> bool:
+    """A content control still showing its placeholder ("单击此处输入文字", or a grey "0"): empty."""
+    pr = sdt.find(W + "sdtPr")
+    return pr is not None and pr.find(W + "showingPlcHdr") is not None
+
+
+def _hidden(r: Element) -> bool:
+    """A run formatted as hidden text (``w:vanish``): Word neither shows nor prints it."""
+    pr = r.find(W + "rPr")
+    v = pr.find(W + "vanish") if pr is not None else None
+    return v is not None and v.get(W + "val", "true").lower() not in ("false", "0", "off")
+
+
+def _note_mark(r: Element) -> bool:
+    """A superscript run holding only a footnote mark (``1``, ``[1]``, ``*``)."""
+    pr = r.find(W + "rPr")
+    va = pr.find(W + "vertAlign") if pr is not None else None
+    if va is None or va.get(W + "val") != "superscript":
+        return False
+    return NOTE_MARK.fullmatch("".join(t.text or "" for t in r.iter(_T)).strip()) is not None
+
+
+def _cell_lines(parent: Element, marks: bool = False) -> list[str]:
+    """The lines of a cell in document order: its paragraphs (each text box once, not again from
+    its compatibility copy in ``mc:Fallback``) and the text of any table nested in it; footnote
+    marks only with ``marks``."""
+    lines: list[str] = []
+    for el in parent:
+        tag = el.tag
+        if tag == _P:
+            boxes: list[Element] = []
+            lines.extend(_paragraph_lines(el, boxes, cell=not marks))
+            for box in boxes:
+                lines.extend(_cell_lines(box, marks))
+        elif tag == _TBL:
+            for tr in el.findall(_TR):
+                if not _deleted_row(tr):
+                    for tc in tr.findall(_TC):
+                        lines.extend(_cell_lines(tc, marks))
+        elif tag == _SDT and not _placeholder(el):
+            content = el.find(W + "sdtContent")
+            if content is not None:
+                lines.extend(_cell_lines(content, marks))
+        elif tag in _CONTAINERS:
+            lines.extend(_cell_lines(el, marks))
+    return lines
+
+
+def _deleted_row(tr: Element) -> bool:
+    """A table row deleted with change tracking on: gone from the document Word shows."""
+    pr = tr.find(W + "trPr")
+    return pr is not None and pr.find(W + "del") is not None
+
+
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, chunk: Callable[[str, int], Linear | None] | None = None) -> None:
         self.lin = Linear()
         self.paragraphs = 0
         self.tables = 0
+        self.chunk = chunk  # reads the part an w:altChunk imports, by relationship id
 
     def blocks(self, parent: Element) -> None:
         """Body-level content in order: paragraphs, tables, content controls."""
@@ -180,12 +251,17 @@ class _Reader:
                 self.paragraph(el)
             elif tag == _TBL:
                 self.table(el)
-            elif tag == _SDT:
+            elif tag == _SDT and not _placeholder(el):
                 content = el.find(W + "sdtContent")
                 if content is not None:
                     self.blocks(content)
             elif tag in _CONTAINERS:
                 self.blocks(el)
+            elif tag == _ALT_CHUNK and self.chunk is not None:
+                sub = self.chunk(el.get(R_ID, ""), self.lin.grid_budget)
+                if sub is not None:
+                    self.lin.lines.extend(sub.lines)
+                    self.lin.grid_budget = sub.grid_budget
 
     def paragraph(self, p: Element) -> None:
         self.paragraphs += 1
@@ -210,7 +286,7 @@ class _Reader:
         return found
 
     def _rows(self, tbl: Element) -> list[Element]:
-        return self._children(tbl, _TR)
+        return [tr for tr in self._children(tbl, _TR) if not _deleted_row(tr)]
 
     def _cells(self, tr: Element) -> list[Element]:
         return self._children(tr, _TC)
@@ -218,9 +294,8 @@ class _Reader:
     def table(self, tbl: Element) -> None:
         rows = self._rows(tbl)
         cells_of = [self._cells(tr) for tr in rows]
-        nested = any(tc.find(".//" + _TBL) is not None for cells in cells_of for tc in cells)
         width = max((sum(_span(tc) for tc in cells) for cells in cells_of), default=0)
-        if nested or width <= 1:
+        if width <= 1 or _is_frame(cells_of):
             for cells in cells_of:  # a layout frame: its cells are regions of the page
                 for tc in cells:
                     self.blocks(tc)
@@ -228,19 +303,25 @@ class _Reader:
         self.tables += 1
         t = self.tables
         grid_rows: list[list[Cell]] = []
+        grid = tbl.find(W + "tblGrid")
+        ncols = len(grid.findall(W + "gridCol")) if grid is not None else 0
+        if ncols < max((len(cells) for cells in cells_of), default=0):
+            ncols = 0  # a grid too small for the cells says nothing about their spans
         for r, (tr, cells) in enumerate(zip(rows, cells_of, strict=True), 1):
             out: list[Cell] = []
             before, after = _grid_skip(tr)
             if before:
                 out.append(Cell("", colspan=before, phantom=True))
+            col = before
             for k, tc in enumerate(cells, 1):
-                texts: list[str] = []
-                for p in tc.iter(_P):
-                    texts.extend(_paragraph_lines(p, []))
                 vm = _vmerge(tc)
+                span = _span(tc)
+                if ncols and span > ncols:  # a cell wider than the whole table: keep room for the rest
+                    span = max(1, ncols - col - (len(cells) - k))
+                col += span
                 out.append(Cell(
-                    text=join_cell_lines(texts),
-                    colspan=_span(tc),
+                    text=join_cell_lines(_cell_lines(tc)) or join_cell_lines(_cell_lines(tc, marks=True)),
+                    colspan=span,
                     continues=vm == "continue",
                     origin={"where": f"表格{t} 第{r}行 第{k}格", "where_en": f"table {t} row {r} cell {k}",
                             "table": t, "row": r, "cell": k},
@@ -251,6 +332,23 @@ class _Reader:
         emit_table(self.lin, grid_rows, {"table": t},
                    lambda r: {"where": f"表格{t} 第{r + 1}行", "where_en": f"table {t} row {r + 1}",
                               "table": t, "row": r + 1})
+
+
+def _is_frame(cells_of: list[list[Element]]) -> bool:
+    """A table holding tables is a layout frame, unless it is a data table (many rows and cells
+    of short text) with a small table inside a cell or two: that one is read as a table, the
+    nested table's text as its cell's text."""
+    own = sum(len(cells) for cells in cells_of)
+    inner = 0
+    for cells in cells_of:
+        for tc in cells:
+            for tbl in tc.iter(_TBL):
+                inner += sum(1 for _ in tbl.iter(_TC))
+    if not inner:
+        return False
+    if len(cells_of) < 4 or own < 20 or inner * 4 >= own:
+        return True
+    return any(sum(1 for _ in tc.iter(_P)) > 12 for cells in cells_of for tc in cells)
 
 
 def _int_attr(el: Element | None, default: int) -> int:
@@ -286,46 +384,136 @@ def _parse_xml(xml: bytes, name: str) -> Element:
     """Parse a part with the C-accelerated parser after refusing any DTD: entity expansion
     (billion laughs) and external entities need one, and no Word part has one. (defusedxml
     does the same refusal but through a pure-Python tree builder, 5x slower.)"""
-    probe = xml
-    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            probe = xml.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise LoadError("CORRUPT", f"Word 文件已损坏：{name} 编码错误", f"the Word file is corrupt: {name} is badly encoded") from None
-    if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
+    # the markers in UTF-8 and in UTF-16 with or without BOM (expat reads all three)
+    if any(m in xml for m in _DTD_MARKERS):
         raise LoadError("CORRUPT", "Word 文件含有不允许的 XML 结构（DTD/实体声明），未读取",
                         "the Word file contains forbidden XML constructs (DTD/entity declarations); not read")
     try:
-        return ET.fromstring(xml)
-    except ET.ParseError as e:
+        root = ET.fromstring(xml)
+    except (ET.ParseError, ValueError, LookupError) as e:  # ValueError/LookupError: an encoding expat lacks
         raise LoadError("CORRUPT", f"Word 文件已损坏：{name} 不是有效的 XML",
                         f"the Word file is corrupt: {name} is not valid XML ({e})") from None
+    if root.tag.startswith(W_STRICT):
+        _to_transitional(root)
+    return root
+
+
+def _to_transitional(root: Element) -> None:
+    """Strict Open XML (Word's "Strict" save option) names the same elements in another namespace."""
+    n = len(W_STRICT)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith(W_STRICT):
+            el.tag = W + el.tag[n:]
+        for k in [k for k in el.attrib if k.startswith(W_STRICT)]:
+            el.attrib[W + k[n:]] = el.attrib.pop(k)
 
 
 def linearise_docx(data: bytes, options: dict[str, Any] | None = None) -> Linear:
     """The linear text of a .docx (checked against the zip-bomb limits)."""
     opts = options or {}
     zf, main = _open_zip(data, opts)
-    with zf:
+    with zf:  # open while reading: parts imported by w:altChunk are read on demand
         xml = _read_member(zf, main, int(limit(opts, "docx_max_xml")))
-    root = _parse_xml(xml, main)
-    body = root.find(W + "body")
-    if body is None:
-        raise LoadError("CORRUPT", "Word 文件已损坏：找不到正文", "the Word file is corrupt: no document body")
-    reader = _Reader()
-    reader.blocks(body)
+        root = _parse_xml(xml, main)
+        body = root.find(W + "body")
+        if body is None:
+            raise LoadError("CORRUPT", "Word 文件已损坏：找不到正文", "the Word file is corrupt: no document body")
+        chunk = _chunk_reader(zf, main, opts) if next(body.iter(_ALT_CHUNK), None) is not None else None
+        reader = _Reader(chunk)
+        reader.blocks(body)
     return reader.lin
 
 
+def _chunk_reader(zf: zipfile.ZipFile, main: str, opts: dict[str, Any]) -> Callable[[str, int], Linear | None]:
+    """Read the web pages that ``w:altChunk`` elements import (how web systems export "Word"
+    files): HTML or MHT parts, each read at most once, within the package limits."""
+    from gipcheck.load import html
+
+    folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
+    rels_name = f"{folder}_rels/{main.rsplit('/', 1)[-1]}.rels"
+    targets: dict[str, str] = {}
+    try:
+        rels = SafeET.fromstring(_read_member(zf, rels_name, 1024 * 1024))
+        for rel in rels:
+            if rel.get("TargetMode") != "External" and rel.get("Id") and rel.get("Target"):
+                t = rel.get("Target", "")
+                targets[rel.get("Id", "")] = posixpath.normpath(t.lstrip("/") if t.startswith("/") else folder + t)
+    except LoadError:
+        raise
+    except Exception:  # a missing or broken relationships part: the chunks cannot be found
+        pass
+    names = set(zf.namelist())
+    done: set[str] = set()
+
+    def read(rid: str, budget: int) -> Linear | None:
+        name = targets.get(rid)
+        if name is None or name not in names or rid in done:
+            return None
+        done.add(rid)
+        data = _read_member(zf, name, int(limit(opts, "docx_max_xml")))
+        if html.sniff(data[:8192], "") <= 0:
+            return None  # an imported RTF or Word part: not read
+        if html._is_mht(data[:8192]):
+            data = html._mht_page(data)
+        return html.linearise(html.decode_html(data)[0], opts, grid_budget=budget)
+
+    return read
+
+
 # ---------------------------------------------------------------- .doc via LibreOffice
+
+def _ole_has(data: bytes, stream: str) -> bool:
+    """Whether an OLE compound file names ``stream`` (directory entries hold UTF-16LE names)."""
+    return (stream + "\x00").encode("utf-16-le") in data
+
+
+def _check_ole(data: bytes) -> None:
+    """A password-protected .docx and other Office files are OLE containers too: say what they are."""
+    if _ole_has(data, "EncryptedPackage"):
+        raise LoadError("UNSUPPORTED", "Word 文档已加密（设有打开密码），无法读取；请去除密码后另存为 .docx",
+                        "the Word document is encrypted (password to open); remove the password and save as .docx")
+    if _ole_has(data, "WordDocument"):
+        return
+    for stream, zh, en in (("Workbook", "Excel 表格", "an Excel workbook"), ("Book", "Excel 表格", "an Excel workbook"),
+                           ("PowerPoint Document", "PowerPoint 演示文稿", "a PowerPoint presentation")):
+        if _ole_has(data, stream):
+            raise LoadError("UNSUPPORTED", f"这是 {zh}，不是 Word 文档", f"this is {en}, not a Word document")
+
 
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _run_bounded(cmd: list[str], timeout: float) -> None:
+    """Run ``cmd`` in its own process group; on timeout kill the whole group (``soffice`` is a
+    wrapper whose ``soffice.bin`` child would otherwise outlive the timeout)."""
+    posix = os.name == "posix"
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=posix)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if posix:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        proc.kill()
+        proc.wait()
+        raise
+
+
 def convert_doc(data: bytes, options: dict[str, Any]) -> bytes:
     """Convert old-format Word bytes to .docx with LibreOffice (headless, own profile, timeout)."""
     exe = _soffice()
+    if exe is None and data.startswith(RTF_MAGIC):
+        raise LoadError(
+            "NEEDS_CONVERTER",
+            "这是 RTF 格式的文件（常以 .doc 为扩展名），需要先转换为 .docx：用 Word 或 WPS 打开后“另存为 .docx”，"
+            "或安装 LibreOffice 后运行 soffice --headless --convert-to docx 文件名",
+            "this is an RTF file (often named .doc); convert it to .docx first: open it in Word or WPS and "
+            "'Save as .docx', or install LibreOffice and run soffice --headless --convert-to docx FILE",
+        )
     if exe is None:
         raise LoadError(
             "NEEDS_CONVERTER",
@@ -342,8 +530,7 @@ def convert_doc(data: bytes, options: dict[str, Any]) -> bytes:
         cmd = [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
                "--nologo", "--convert-to", "docx", "--outdir", tmp, src]
         try:
-            subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           timeout=timeout, check=False)
+            _run_bounded(cmd, timeout)
         except subprocess.TimeoutExpired:
             raise LoadError("TIMEOUT", f".doc 转换超过时间上限（{timeout:g} 秒），已停止",
                             f"converting the .doc exceeded the time limit ({timeout:g} s); stopped") from None
@@ -365,8 +552,12 @@ def load(data: bytes, path: str, options: dict[str, Any]) -> LoadedReport:
     media = DOCX_MEDIA
     converted = False
     if data.startswith(OLE_MAGIC):
+        _check_ole(data)
         data = convert_doc(data, options)
         media, converted = "application/msword", True
+    elif data.startswith(RTF_MAGIC):
+        data = convert_doc(data, options)
+        media, converted = "application/rtf", True
     elif not data.startswith(b"PK"):
         raise LoadError("UNSUPPORTED", "不是 Word 文档（.docx/.doc）", "not a Word document (.docx/.doc)")
     lin = linearise_docx(data, options)

@@ -16,12 +16,13 @@ from typing import Any
 
 from gipcheck.errors import LoadError
 from gipcheck.load.base import LoadedReport
-from gipcheck.load.layout import Cell, Linear, clean_inline, emit_table, join_cell_lines
+from gipcheck.load.decode import _utf16_kind
+from gipcheck.load.layout import NOTE_MARK, Cell, Linear, clean_inline, emit_table, join_cell_lines
 from gipcheck.load.limits import check_size
 
 NAME = "html"
 MEDIA_TYPES = ("text/html", "application/xhtml+xml")
-EXTENSIONS = (".html", ".htm", ".shtml", ".xhtml")
+EXTENSIONS = (".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml")
 PRIORITY = 10
 
 MAX_DEPTH = 200  # deeper elements are flattened into their ancestor, not recursed into
@@ -29,9 +30,15 @@ MAX_NODES = 200_000  # real report pages have a few thousand elements
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                    "source", "track", "wbr", "keygen", "frame", "basefont", "isindex"})
-_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg",
+_SKIP = frozenset({"#hidden", "del", "script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg",
                    "math", "select", "option", "button", "textarea", "input", "canvas", "audio", "video",
                    "map", "embed", "frameset", "noframes"})
+# Inline elements whose hidden style hides text: block-level hiding is left alone (tabbed pages
+# and scripts that reveal the article would lose the report).
+_INLINE = frozenset({"span", "font", "b", "i", "u", "s", "em", "strong", "sup", "sub", "small", "big", "a",
+                     "ins", "del", "strike", "tt", "code", "o:p"})
+_HIDDEN_STYLE = re.compile(r"(?:^|;|\s)(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)", re.I)
+_ORIG = "\x00tag"  # attribute key (no HTML attribute can have it) holding a renamed element's tag
 _BOILER_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
 _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
                     "section", "article", "main", "blockquote", "pre", "address", "figure", "figcaption",
@@ -46,11 +53,13 @@ _BOILER_NAME = re.compile(
 _REPORT_MARK = ("年度报告", "本年新收", "行政复议", "总体情况", "主动公开政府信息情况")
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_WESTERN = frozenset({"latin_1", "iso8859-1", "cp1252", "ascii", "iso8859-15", "cp437", "mac-roman"})
 _TAG_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|tr|td|div|p|meta|title|span|br)\b", re.I)
 
 
 class _Node:
-    __slots__ = ("tag", "attrs", "children", "line", "col", "parent", "text_len", "link_len", "links")
+    __slots__ = ("tag", "attrs", "children", "line", "col", "parent", "text_len", "link_len", "links", "cells",
+                 "tables")
 
     def __init__(self, tag: str, attrs: dict[str, str], line: int, col: int, parent: _Node | None) -> None:
         self.tag = tag
@@ -62,6 +71,8 @@ class _Node:
         self.text_len = 0
         self.link_len = 0
         self.links = 0
+        self.cells = 0  # td/th elements inside (not counting itself)
+        self.tables = 0  # table elements inside
 
 
 class _TreeBuilder(HTMLParser):
@@ -100,7 +111,11 @@ class _TreeBuilder(HTMLParser):
         elif tag in ("dt", "dd"):
             self._close_until({"dt", "dd"}, frozenset({"dl", "table"}))
         line, off = self.getpos()
-        node = _Node(tag, {k: (v or "") for k, v in attrs}, line, off + 1, self.stack[-1])
+        amap = {k: (v or "") for k, v in attrs}
+        if tag in _INLINE and ("hidden" in amap or _HIDDEN_STYLE.search(amap.get("style", ""))):
+            amap[_ORIG] = tag  # its end tag still closes it
+            tag = "#hidden"  # text a browser does not show (Word's hidden runs, junk digits) is not read
+        node = _Node(tag, amap, line, off + 1, self.stack[-1])
         self.stack[-1].children.append(node)
         if tag not in _VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
@@ -111,7 +126,7 @@ class _TreeBuilder(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
+            if self.stack[i].tag == tag or self.stack[i].attrs.get(_ORIG) == tag:
                 del self.stack[i:]
                 return
             if tag in ("tr", "td", "th") and self.stack[i].tag == "table":
@@ -132,7 +147,7 @@ def _measure(node: _Node) -> None:
             stack.append((n, True))
             stack.extend((c, False) for c in n.children if isinstance(c, _Node) and c.tag not in _SKIP)
             continue
-        tl = ll = lk = 0
+        tl = ll = lk = cells = tables = 0
         for c in n.children:
             if isinstance(c, tuple):
                 tl += len(c[0].strip())
@@ -140,9 +155,11 @@ def _measure(node: _Node) -> None:
                 tl += c.text_len
                 ll += c.link_len
                 lk += c.links
+                cells += c.cells + (c.tag in ("td", "th"))
+                tables += c.tables + (c.tag == "table")
         if n.tag == "a":
             ll, lk = tl, lk + 1
-        n.text_len, n.link_len, n.links = tl, ll, lk
+        n.text_len, n.link_len, n.links, n.cells, n.tables = tl, ll, lk, cells, tables
 
 
 def _all_text(node: _Node, limit: int = 4000) -> str:
@@ -205,12 +222,38 @@ def _charset_of(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode a page: BOM, then the declared ``<meta>`` charset, then detection."""
+    """Decode a page: BOM, then the declared ``<meta>`` charset, then detection. Bytes that are
+    valid UTF-8 (with non-ASCII text) are read as UTF-8 whatever the ``<meta>`` claims: a page
+    saved as UTF-8 under a stale GBK or Latin-1 declaration is common, the reverse match is not."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", "strict"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16").lstrip("\ufeff"), "utf-16"
+        try:
+            return data[3:].decode("utf-8", "strict"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]  # a BOM on bytes that are not UTF-8: the declaration or detection decides
+    kind = _utf16_kind(data[:4096])
+    if kind is not None:
+        try:
+            text = data.decode(kind)
+        except UnicodeDecodeError:
+            raise LoadError("ENCODING", "网页按 UTF-16 保存，但内容已损坏（不完整的 UTF-16 字符），为避免乱码不予读取",
+                            "the page is UTF-16 but its bytes are damaged (incomplete UTF-16 characters); not read") from None
+        return text.lstrip("\ufeff"), kind
     declared = _charset_of(data)
+    if declared and declared.startswith("utf-16"):
+        declared = "utf-8"  # HTML: a UTF-16 declaration in ASCII-readable bytes means UTF-8
+    if declared and declared != "utf-8" and not data.isascii():
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if declared in _WESTERN and not data.isascii():
+        try:  # a Chinese page under a Western default charset (server or editor default)
+            text = data.decode("gb18030")
+            wide = [ch for ch in text if ord(ch) > 127]
+            if sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef") >= 0.9 * len(wide):
+                return text, ("gbk" if _is_gbk(data) else "gb18030")
+        except UnicodeDecodeError:
+            pass
     if declared:
         try:
             text = data.decode(declared)
@@ -234,15 +277,46 @@ def _is_gbk(data: bytes) -> bool:
         return False
 
 
+_MHT_HEAD = re.compile(rb"^(?:(?:MIME-Version|From|Subject|Date|Snapshot-Content-Location|Content-[\w-]+|X-[\w-]+)"
+                       rb"[ \t]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)+", re.I)
+
+
+def _is_mht(head: bytes) -> bool:
+    """A "single file web page" (.mht/.mhtml, often saved under a .doc name): MIME headers, then
+    the page and its images as parts of a ``multipart/related`` message."""
+    h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    m = _MHT_HEAD.match(h[:4096])
+    return m is not None and b"multipart/related" in m.group(0).lower()
+
+
+def _mht_page(data: bytes) -> bytes:
+    """The HTML part of an MHT file (its transfer encoding undone)."""
+    import email
+    import email.policy
+
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+        for part in msg.walk():
+            if part.get_content_type() in MEDIA_TYPES:
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes) and payload.strip():
+                    return payload
+    except Exception:  # the email parser is forgiving; anything else is a broken file
+        pass
+    raise LoadError("CORRUPT", "单个文件网页（MHT）已损坏：找不到其中的网页部分",
+                    "the single-file web page (MHT) is corrupt: no HTML part found")
+
+
 def sniff(head: bytes, path: str) -> float:
+    if _is_mht(head):
+        return 0.9
     h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if h.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return 0.0
-    if h.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            h = h.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            return 0.0
+    kind = _utf16_kind(head[:4096])
+    if kind is not None:
+        # "ignore": the head may end inside a surrogate pair
+        h = head[:4096].decode(kind, "ignore").lstrip("\ufeff \t\r\n").encode("utf-8")
     low = h[:4096].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in low or low.startswith(b"<!doctype html"):
         return 0.95
@@ -298,7 +372,6 @@ class _Walker:
     # ------------------------------------------------------------ tables
     def table(self, table: _Node, depth: int) -> None:
         rows: list[tuple[_Node, list[_Node]]] = []
-        nested = False
         stack: list[_Node] = [table]
         while stack:  # rows of this table only, not of nested tables
             n = stack.pop()
@@ -308,13 +381,10 @@ class _Walker:
                 if c.tag == "tr":
                     cells = [x for x in c.children if isinstance(x, _Node) and x.tag in ("td", "th")]
                     rows.append((c, cells))
-                elif c.tag in ("thead", "tbody", "tfoot"):
-                    stack.append(c)
+                elif c.tag not in ("table", "td", "th", "caption") and c.tag not in _SKIP:
+                    stack.append(c)  # tbody/thead/tfoot, and the <form>/<font> old pages wrap rows in
         rows.sort(key=lambda rc: (rc[0].line, rc[0].col))
-        for _, cells in rows:
-            for cell in cells:
-                if _contains_table(cell):
-                    nested = True
+        nested = _is_frame([cells for _, cells in rows])
         width = max((sum(_int(c.attrs.get("colspan"), 1) for c in cells) for _, cells in rows), default=0)
         if nested or width <= 1:
             # a layout frame: its cells are page regions, read as blocks
@@ -342,7 +412,7 @@ class _Walker:
                 out.append(Cell(
                     text=_cell_text(cell),
                     colspan=max(1, min(_int(cell.attrs.get("colspan"), 1), 100)),
-                    rowspan=max(1, min(_int(cell.attrs.get("rowspan"), 1), 1000)),
+                    rowspan=_rowspan(cell, len(rows) - r + 1),
                     origin={"line": cell.line, "col": cell.col, "where": f"表格{t} 第{r}行 第{k}格",
                             "where_en": f"table {t} row {r} cell {k}"},
                 ))
@@ -352,6 +422,12 @@ class _Walker:
         emit_table(self.lin, grid_rows, {"table": t}, lambda r: origins[r])
 
 
+def _rowspan(cell: _Node, rest: int) -> int:
+    """``rowspan="0"`` spans the rest of the table (HTML); the grid clamps any span to the table."""
+    n = _int(cell.attrs.get("rowspan"), 1)
+    return rest if n == 0 else max(1, min(n, 65534))
+
+
 def _int(v: str | None, default: int) -> int:
     if not v:
         return default
@@ -359,21 +435,31 @@ def _int(v: str | None, default: int) -> int:
     return int(m.group(1)) if m else default
 
 
-def _contains_table(node: _Node) -> bool:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        for c in n.children:
-            if isinstance(c, _Node):
-                if c.tag == "table":
-                    return True
-                stack.append(c)
-    return False
+def _is_frame(rows: list[list[_Node]]) -> bool:
+    """A table holding tables is a layout frame, unless it is a data table (many rows and cells
+    of short text) with a small table inside a cell or two: that one is read as a table, the
+    nested table's text as its cell's text."""
+    if not any(cell.tables for cells in rows for cell in cells):
+        return False
+    own = sum(len(cells) for cells in rows)
+    inner = sum(cell.cells for cells in rows for cell in cells)
+    if len(rows) < 4 or own < 20 or inner * 4 >= own:
+        return True
+    return any(cell.text_len > 300 for cells in rows for cell in cells)
 
 
-def _cell_text(cell: _Node) -> str:
+def _is_note_mark(node: _Node) -> bool:
+    """A footnote mark in a cell (``59<sup>1</sup>``, Word's ``<a href="#_ftn1">[1]</a>``): not
+    part of the value it follows."""
+    if node.tag == "a" and node.attrs.get("href", "").startswith(("#_ftn", "#_edn")):
+        return True
+    return node.tag == "sup" and NOTE_MARK.fullmatch(_all_text(node, 40).strip()) is not None
+
+
+def _cell_text(cell: _Node, marks: bool = False) -> str:
     """A cell's text: inline runs joined (a number split over ``<span>``s stays one number),
-    block and ``<br>`` breaks joined without a space between CJK characters."""
+    block and ``<br>`` breaks joined without a space between CJK characters; footnote marks
+    left out unless they are all there is (``marks``)."""
     parts: list[str] = []
     cur: list[str] = []
 
@@ -381,7 +467,7 @@ def _cell_text(cell: _Node) -> str:
         for c in n.children:
             if isinstance(c, tuple):
                 cur.append(c[0])
-            elif c.tag in _SKIP:
+            elif c.tag in _SKIP or not marks and _is_note_mark(c):
                 continue
             elif c.tag == "br" or c.tag in _BLOCK:
                 parts.append("".join(cur))
@@ -395,12 +481,31 @@ def _cell_text(cell: _Node) -> str:
 
     rec(cell)
     parts.append("".join(cur))
-    return join_cell_lines(parts)
+    text = join_cell_lines(parts)
+    return text if text or marks else _cell_text(cell, True)
 
 
-def linearise(text: str, options: dict[str, Any] | None = None) -> Linear:
-    """Parse decoded HTML and return its linear text with origins."""
+_UNCLOSED_LT = re.compile(r"<[^<>]*+(?=<|\Z)")
+MAX_UNCLOSED = 20
+
+
+def _defuse(text: str) -> str:
+    """Text with many ``<`` that no ``>`` closes before the next ``<`` (``<a <a <a …``) makes
+    :mod:`html.parser` rescan the rest of the page for each of them (minutes for 60 KB); past a
+    few, they are escaped: the junk reads as one line of text, the page around it as before."""
+    n = 0
+    for _ in _UNCLOSED_LT.finditer(text):
+        n += 1
+        if n > MAX_UNCLOSED:
+            return _UNCLOSED_LT.sub(lambda m: "&lt;" + m.group(0)[1:], text)
+    return text
+
+
+def linearise(text: str, options: dict[str, Any] | None = None, *, grid_budget: int | None = None) -> Linear:
+    """Parse decoded HTML and return its linear text with origins; ``grid_budget`` caps the
+    grid positions its tables may use (a page imported into a Word file shares the file's)."""
     tb = _TreeBuilder(int((options or {}).get("html_max_nodes") or MAX_NODES))
+    text = _defuse(text)
     try:
         tb.feed(text)
         tb.close()
@@ -411,6 +516,8 @@ def linearise(text: str, options: dict[str, Any] | None = None) -> Linear:
     body = _find(tb.root, "body") or tb.root
     _measure(body)
     w = _Walker()
+    if grid_budget is not None:
+        w.lin.grid_budget = grid_budget
     w.walk(body)
     w.flush()
     return w.lin
@@ -428,12 +535,16 @@ def _find(node: _Node, tag: str) -> _Node | None:
 
 def load(data: bytes, path: str, options: dict[str, Any]) -> LoadedReport:
     check_size(data, options)
+    mht = _is_mht(data[:8192])
+    if mht:
+        data = _mht_page(data)
     text, encoding = decode_html(data)
     lin = linearise(text, options)
     if not len(lin):
         raise LoadError("NOT_A_REPORT", "网页中没有可读的正文", "the page has no readable text")
     from gipcheck.load.text import parse_text
 
-    source = {"path": path, "media_type": "text/html", "encoding": encoding, "loader": NAME}
+    source = {"path": path, "media_type": "multipart/related" if mht else "text/html", "encoding": encoding,
+              "loader": NAME}
     report = parse_text(lin.text(), source=source, origin=lin.origin)
     return report

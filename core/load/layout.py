@@ -20,11 +20,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gipcheck.errors import LoadError
+
 # CJK characters and full-width punctuation: spaces next to them are layout, not content.
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _VALUEISH = re.compile(r"^[-−+]?[\d０-９][\d０-９,，.．]*(?:%|％)?$")
+# A footnote mark set as a superscript after a cell's value: "1", "[1]", "*", "注1", circled digits.
+NOTE_MARK = re.compile(r"[\[［(（]?(?:注\s*)?(?:\d{1,2}|[*＊※†‡]{1,3}|[\u2460-\u2473])[\]］)）]?")
 _MARKERS = frozenset({"/", "／", "-", "－", "—", "——", "–", "无", "\\", "×", "—/—"})
 
 
@@ -85,7 +89,7 @@ class Cell:
     phantom: bool = False  # grid space that is no cell (Word gridBefore/gridAfter): never written
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """One grid position: the cell that starts here, or the cell that covers it from the left
     (``across``) or from above (``from_above``)."""
@@ -108,11 +112,28 @@ def _fill_pending(pending: dict[tuple[int, int], Cell], r: int, c: int, out: lis
     return c
 
 
-def build_grid(rows: list[list[Cell]], *, max_cols: int = 512) -> list[list[Slot]]:
-    """Place declared cells on the grid, honouring ``colspan``, ``rowspan`` and ``continues``."""
+MAX_GRID_SLOTS = 250_000  # grid positions of one table: the report's tables have a few hundred
+MAX_DOC_GRID_SLOTS = 2_000_000  # grid positions of all tables of one document
+
+
+def _too_big(limit: int) -> LoadError:
+    return LoadError("LIMIT", f"表格过大或过多（展开合并单元格后超过 {limit} 格），疑为异常文件，未读取",
+                     f"tables too large or too many (over {limit} grid cells once merged cells are expanded); "
+                     "possibly a hostile file, not read")
+
+
+def build_grid(rows: list[list[Cell]], *, max_cols: int = 512, max_slots: int = MAX_GRID_SLOTS) -> list[list[Slot]]:
+    """Place declared cells on the grid, honouring ``colspan``, ``rowspan`` and ``continues``.
+    A ``rowspan`` stops at the last row (as in browsers); more than ``max_slots`` grid
+    positions raise ``LoadError LIMIT`` (memory stays bounded whatever the spans claim)."""
     grid: list[list[Slot]] = []
     pending: dict[tuple[int, int], Cell] = {}  # (row, col) -> cell spanning down into it
+    slots = 0
     for r, row in enumerate(rows):
+        if r:
+            slots += len(grid[-1])
+            if slots > max_slots:
+                raise _too_big(max_slots)
         out: list[Slot] = []
         c = _fill_pending(pending, r, 0, out, max_cols)
         for cell in row:
@@ -130,7 +151,11 @@ def build_grid(rows: list[list[Cell]], *, max_cols: int = 512) -> list[list[Slot
                 cell.continues = False  # a continuation with nothing above starts a cell
             out.append(Slot(cell))
             out.extend(Slot(cell, across=True) for _ in range(span - 1))
-            for dr in range(1, max(1, cell.rowspan)):
+            down = max(1, min(cell.rowspan, len(rows) - r))
+            slots += (down - 1) * span
+            if slots > max_slots:
+                raise _too_big(max_slots)
+            for dr in range(1, down):
                 for dc in range(span):
                     pending[(r + dr, c + dc)] = cell
             c += span
@@ -156,10 +181,15 @@ def label_columns(grid: list[list[Slot]]) -> set[int]:
     return {c for c, n in labels.items() if n > values.get(c, 0)}
 
 
-def row_cells(slots: list[Slot], label_cols: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, dict[str, Any]]]:
+def row_cells(slots: list[Slot], label_cols: set[int] | frozenset[int] = frozenset(),
+              full_width: int | None = None) -> list[tuple[str, dict[str, Any]]]:
     """The cells one grid row contributes to its pipe line (see the module contract). Blank cells
     in ``label_cols`` (see :func:`label_columns`) are empty label space and left out."""
     out: list[tuple[str, dict[str, Any]]] = []
+    valued = any(s.cell is not None and not s.across and not s.from_above and is_value_text(s.cell.text)
+                 for s in slots)
+    if full_width is not None and sum(1 for c, s in enumerate(slots) if not s.from_above or c in label_cols) >= full_width:
+        valued = False  # its own cells and labels fill the table: what spans into it pushed it wider, not aside
     for c, s in enumerate(slots):
         if s.cell is None:
             if c not in label_cols:
@@ -171,7 +201,7 @@ def row_cells(slots: list[Slot], label_cols: set[int] | frozenset[int] = frozens
             continue
         if s.from_above:
             text = s.cell.text.strip()
-            if text and not is_value_text(text):
+            if text and not is_value_text(text) and (c in label_cols or not valued):
                 continue  # a spanned label: this row keeps its own labels
             out.append(("", dict(s.cell.origin, spanned=True)))
             continue
@@ -194,6 +224,7 @@ class Linear:
 
     def __init__(self) -> None:
         self.lines: list[_Line] = []
+        self.grid_budget = MAX_DOC_GRID_SLOTS  # grid positions the remaining tables may use
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -241,9 +272,17 @@ def emit_table(lin: Linear, rows: list[list[Cell]], table_origin: dict[str, Any]
                row_origin: Any) -> None:
     """Write a non-layout table: one pipe line per grid row. ``row_origin(r)`` gives the origin
     of row ``r`` (0-based)."""
-    grid = build_grid(rows)
+    if lin.grid_budget < MAX_GRID_SLOTS:  # the document's tables together are near their limit
+        try:
+            grid = build_grid(rows, max_slots=max(lin.grid_budget, 0))
+        except LoadError:
+            raise _too_big(MAX_DOC_GRID_SLOTS) from None
+    else:
+        grid = build_grid(rows)
+    lin.grid_budget -= sum(len(r) for r in grid)
     label_cols = label_columns(grid)
+    full = max((sum(1 for s in slots if not s.from_above) for slots in grid), default=0)
     for r, slots in enumerate(grid):
-        cells = row_cells(slots, label_cols)
+        cells = row_cells(slots, label_cols, full)
         if cells:
             lin.row(cells, row_origin(r))

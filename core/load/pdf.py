@@ -9,6 +9,7 @@ Text and table geometry come from pdfplumber (pdfminer.six). A PDF without a tex
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -27,6 +28,12 @@ from gipcheck.load.layout import (
     squeeze_cjk,
 )
 from gipcheck.load.limits import Deadline, check_size, limit
+
+# pdfminer logs warnings about damaged fonts and streams; with no logging configured Python
+# would print them to stderr beside our one-line message. Applications that configure logging
+# still receive them.
+for _name in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 NAME = "pdf"
 MEDIA_TYPES = ("application/pdf",)
@@ -132,6 +139,62 @@ def _table_grid(page: Any, table: Any, pno: int) -> _Table | None:
                 out.append(Slot(cell))
         grid.append(out)
     return _Table(pno, tuple(table.bbox), grid, col_x, rows_top, [pno])
+
+
+MAX_PAGE_CONTENT = 2 * 1024 * 1024  # decoded drawing instructions of one page; report pages have ~50 KB
+
+
+def _check_content(page: Any, pno: int, cap: int) -> None:
+    """Refuse a page whose drawing instructions (content streams and form XObjects, decoded) exceed
+    ``cap`` bytes, before pdfminer interprets them: a compressed stream can expand a thousandfold
+    (memory) and each instruction costs interpretation time, with no deadline check inside a page.
+    Flate streams are inflated only up to the cap."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    obj = page.page_obj
+
+    def forms(resources: Any) -> list[Any]:
+        xobjects = resolve1((resolve1(resources) or {}).get("XObject")) if isinstance(resolve1(resources), dict) else None
+        return list(xobjects.values()) if isinstance(xobjects, dict) else []
+
+    streams: list[Any] = list(getattr(obj, "contents", None) or []) + forms(getattr(obj, "resources", None))
+    total = 0
+    seen: set[int] = set()
+    while streams and len(seen) < 10_000:
+        st = resolve1(streams.pop())
+        if not isinstance(st, PDFStream) or id(st) in seen:
+            continue
+        seen.add(id(st))
+        if st.get("Subtype") is not None and getattr(resolve1(st.get("Subtype")), "name", "") != "Form":
+            continue  # images are not interpreted instruction by instruction (a scan is a big image)
+        streams.extend(forms(st.get("Resources")))  # forms drawn by forms
+        total += _decoded_size(st, cap - total + 1)
+        if total > cap:
+            raise LoadError("LIMIT", f"PDF 第 {pno} 页的绘图内容过大（解压后超过 {cap // 1048576} MB），疑为异常文件，未读取",
+                            f"page {pno} of the PDF has too much drawing content (over {cap // 1048576} MB decoded); "
+                            "possibly a hostile file, not read")
+
+
+def _decoded_size(st: Any, room: int) -> int:
+    """The decoded size of a stream, at most ``room`` (Flate inflated incrementally; other filters
+    are counted by their encoded size)."""
+    import zlib
+
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+
+    if st.data is not None:
+        return len(st.data)
+    raw = st.rawdata or b""
+    try:
+        filters = st.get_filters()
+    except Exception:
+        return len(raw)
+    if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE and not st.decipher:
+        try:
+            return len(zlib.decompressobj().decompress(raw, max(room, 1)))
+        except zlib.error:
+            return len(raw)
+    return len(raw)
 
 
 def _page_items(page: Any, pno: int) -> tuple[list[_Text | _Table], int]:
@@ -331,10 +394,23 @@ def _open(data: bytes) -> Any:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages
         return pdf
-    except PDFPasswordIncorrect:
-        raise LoadError("UNSUPPORTED", "PDF 已加密，需要密码才能读取", "the PDF is encrypted (password required)") from None
     except Exception as e:
+        if _encrypted(e, PDFPasswordIncorrect):
+            raise LoadError("UNSUPPORTED", "PDF 已加密，需要密码才能读取", "the PDF is encrypted (password required)") from None
         raise LoadError("CORRUPT", "PDF 文件已损坏，无法读取", f"the PDF is corrupt and cannot be read ({type(e).__name__})") from None
+
+
+def _encrypted(e: BaseException, password_error: type[BaseException]) -> bool:
+    """pdfplumber wraps pdfminer's errors (``PdfminerException(original)``): look through the wrapper."""
+    seen: BaseException | None = e
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, password_error):
+            return True
+        inner = next((a for a in seen.args if isinstance(a, BaseException)), None)
+        seen = inner or seen.__cause__ or seen.__context__
+    return False
 
 
 def linearise_pdf(data: bytes, options: dict[str, Any] | None = None) -> Linear:
@@ -352,12 +428,18 @@ def linearise_pdf(data: bytes, options: dict[str, Any] | None = None) -> Linear:
         if n > cap:
             raise LoadError("LIMIT", f"PDF 页数过多（{n} 页，上限 {cap} 页），未读取",
                             f"the PDF has too many pages ({n}, limit {cap}); not read")
+        try:
+            content_cap = int(float(opts.get("pdf_max_page_content") or MAX_PAGE_CONTENT))
+        except (TypeError, ValueError):
+            content_cap = MAX_PAGE_CONTENT
         pages: list[list[_Text | _Table]] = []
         heights: list[float] = []
+        unmapped = 0  # characters whose font has no Unicode mapping: pdfminer gives "(cid:N)"
         chars = 0
         for i, page in enumerate(pdf.pages):
             deadline.check()
             try:
+                _check_content(page, i + 1, content_cap)
                 items, nc = _page_items(page, i + 1)
             except LoadError:
                 raise
@@ -365,11 +447,16 @@ def linearise_pdf(data: bytes, options: dict[str, Any] | None = None) -> Linear:
                 raise LoadError("CORRUPT", f"PDF 第 {i + 1} 页已损坏，无法读取",
                                 f"page {i + 1} of the PDF is corrupt ({type(e).__name__})") from None
             chars += nc
+            unmapped += sum(1 for c in page.chars if c.get("text", "").startswith("(cid:"))
             pages.append(items)
             heights.append(float(page.height))
     if chars < 20:
         raise LoadError("SCANNED_PDF", "PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF、Word 或网页版本（本工具不做 OCR）",
                         "the PDF has no text layer (a scan?); provide a PDF with text, a Word file or the web page (no OCR)")
+    if unmapped * 2 >= chars:
+        raise LoadError("ENCODING", "PDF 的文字层无法解码（字体缺少字符编码映射），无法读取；请提供 Word 或网页版本，或重新导出 PDF",
+                        "the PDF's text layer cannot be decoded (its fonts lack a Unicode mapping); "
+                        "provide a Word file or the web page, or export the PDF again")
     _strip_furniture(pages, heights)
     # join tables that run on from the foot of one page to the head of the next
     flat: list[_Text | _Table] = []
