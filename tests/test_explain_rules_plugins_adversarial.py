@@ -6,13 +6,14 @@ the run goes on (exit 2 only under --strict-plugins)."""
 
 from __future__ import annotations
 
-import importlib.metadata as md
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_plugins import fake_entry_points
+from test_plugins import make_dist as _make_dist
 
 from gipcheck.cli import main
 from gipcheck.errors import EXIT_INPUT, EXIT_USAGE, GipcheckError, LoadError
@@ -253,15 +254,7 @@ def test_commands_work_from_a_deleted_working_directory(tmp_path: Path, monkeypa
 
 
 def make_dist(site: Path, dist: str, entry_points: dict[str, str]) -> None:
-    info = site / f"{dist.replace('-', '_')}-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n", encoding="utf-8")
-    lines = "".join(f"{k} = {v}\n" for k, v in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[gipcheck]\n{lines}", encoding="utf-8")
-
-
-def entry_points(site: Path) -> list[md.EntryPoint]:
-    return [ep for d in md.distributions(path=[str(site)]) for ep in d.entry_points if ep.group == "gipcheck"]
+    _make_dist(site, dist, "0.1", entry_points)
 
 
 def test_entry_points_naming_missing_modules_attributes_and_twins(tmp_path: Path, adversarial: Any) -> None:
@@ -269,13 +262,13 @@ def test_entry_points_naming_missing_modules_attributes_and_twins(tmp_path: Path
     make_dist(site, "gipadv-missing", {"nomod": "gipfix_no_such_module", "noattr": "gipfix_adversarial:nothing"})
     make_dist(site, "gipadv-one", {"twin": "gipfix_adversarial:wrong_types"})
     make_dist(site, "gipadv-two", {"twin": "gipfix_adversarial:bad_functions"})
-    m = PluginManager(entry_points=entry_points(site)).load()
+    m = PluginManager(entry_points=fake_entry_points(site)).load()
     by = {(p.code, p.detail["plugin"]) for p in m.problems}
     assert {("PLUGIN_IMPORT", "nomod"), ("PLUGIN_IMPORT", "noattr"), ("PLUGIN_DUPLICATE", "twin")} <= by
     assert any("gipfix_no_such_module" in p.message for p in m.problems)
     assert m.loaders["text"]  # the built-ins are all there
     with pytest.raises(PluginError) as e:
-        PluginManager(entry_points=entry_points(site), strict=True).load()
+        PluginManager(entry_points=fake_entry_points(site), strict=True).load()
     assert e.value.exit_code == EXIT_USAGE and "noattr" in e.value.zh
 
 

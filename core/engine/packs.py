@@ -841,18 +841,22 @@ def load_packs(dirs: Iterable[Path | str], *, include_default: bool = False) -> 
     for pack in packs:
         for rule in pack.rules:
             if rule.id in seen:
-                other = seen[rule.id]
-                raise RuleError("DUPLICATE_ID",
-                                f"规则编号 {rule.id} 重复：{rule.file}:{rule.line} 与 {other.file}:{other.line}"
-                                f"（规则包 {other.pack}）",
-                                f"duplicate rule id {rule.id}: {rule.file}:{rule.line} and {other.file}:{other.line}"
-                                f" (pack {other.pack})",
-                                file=rule.file, line=rule.line, col=rule.col,
-                                source_line=source_line(rule.expr.file_text, rule.line),
-                                hint_zh="换一个编号，或不要同时加载两个规则包",
-                                hint_en="rename one of them, or do not load both packs")
+                raise duplicate_id_error(rule, seen[rule.id], "换一个编号，或不要同时加载两个规则包",
+                                         "rename one of them, or do not load both packs")
             seen[rule.id] = rule
     return packs
+
+
+def duplicate_id_error(rule: Rule, other: Rule, hint_zh: str, hint_en: str) -> RuleError:
+    """The DUPLICATE_ID error for ``rule``, whose id ``other`` (loaded first) already has."""
+    return RuleError("DUPLICATE_ID",
+                     f"规则编号 {rule.id} 重复：{rule.file}:{rule.line} 与 {other.file}:{other.line}"
+                     f"（规则包 {other.pack}）",
+                     f"duplicate rule id {rule.id}: {rule.file}:{rule.line} and {other.file}:{other.line}"
+                     f" (pack {other.pack})",
+                     file=rule.file, line=rule.line, col=rule.col,
+                     source_line=source_line(rule.expr.file_text, rule.line),
+                     hint_zh=hint_zh, hint_en=hint_en)
 
 
 def _same_dir_key(d: Path) -> str:

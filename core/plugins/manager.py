@@ -830,9 +830,7 @@ class PluginManager:
         one pack, not a clash with itself; a pack defining a rule id that a built-in or plugin
         pack already has is a :class:`~gipcheck.errors.RuleError` naming both files — as between
         two ``--rules`` packs — never two rules under one id (shown, suppressed, explained wrongly)."""
-        from gipcheck.engine.packs import _same_dir_key
-        from gipcheck.engine.yamlpos import source_line
-        from gipcheck.errors import RuleError
+        from gipcheck.engine.packs import _same_dir_key, duplicate_id_error
 
         seen = {_same_dir_key(Path(p.directory)) for p in registered}
         extra = [p for p in extra if _same_dir_key(Path(p.directory)) not in seen]
@@ -842,15 +840,8 @@ class PluginManager:
                 other = owners.get(rule.id)
                 if other is None:
                     continue
-                raise RuleError("DUPLICATE_ID",
-                                f"规则编号 {rule.id} 重复：{rule.file}:{rule.line} 与 {other.file}:{other.line}"
-                                f"（规则包 {other.pack}）",
-                                f"duplicate rule id {rule.id}: {rule.file}:{rule.line} and {other.file}:{other.line}"
-                                f" (pack {other.pack})",
-                                file=rule.file, line=rule.line, col=rule.col,
-                                source_line=source_line(rule.expr.file_text, rule.line),
-                                hint_zh="换一个编号：内置或插件规则包已有此编号",
-                                hint_en="rename it: a built-in or plugin pack already has this id")
+                raise duplicate_id_error(rule, other, "换一个编号：内置或插件规则包已有此编号",
+                                         "rename it: a built-in or plugin pack already has this id")
         return extra
 
     def function_specs(self) -> dict[str, Any]:
