@@ -63,13 +63,16 @@ class Checker:
         # the plugins' defaults merged, and gipcheck_configure called once, before any report is read
         self.config = self.plugins.configure({"region": region})
         self.problems: list[Problem] = list(self.plugins.problems)
+        # the phrasing files plugins registered (a province's own wording), read by every loader
+        self.fact_files = self.plugins.extra_fact_files()
 
     # -------------------------------------------------------------- load
     def load(self, path: str | Path) -> LoadedReport:
         """Read one file into the canonical document (raises :class:`LoadError`)."""
         from gipcheck.load import load_path
 
-        loaded = load_path(path, options={"region": self.region, "plugins": self.plugins})
+        loaded = load_path(path, options={"region": self.region, "plugins": self.plugins,
+                                          "fact_files": self.fact_files})
         # A plugin that fails while enriching this report is named in the report, and the run goes on.
         for problem in self.plugins.enrich(loaded, self.config) or ():
             loaded.notes.append(Note(f"PLUGIN_{problem.code}", problem.message,

@@ -220,3 +220,46 @@ def test_hook_calls_are_traced_per_plugin(full: PluginManager) -> None:
     full.detect_layout("x", None)
     assert "call gipcheck_detect_layout -> gipcheck.layouts" in stream.getvalue()
     assert "call gipcheck_detect_layout -> gipfix_full" in stream.getvalue()
+
+
+def _seed_with_new_wording(tmp_path: Path) -> str:
+    """Seed 001 (which states no 新收 count) with one sentence in a wording the bundled phrasings
+    do not know, placed in section 一."""
+    seed = next((SHARED / "seeds").glob("001_*.txt"), None)
+    if seed is None:
+        pytest.skip("../shared/seeds is not beside the checkout")
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("一、"))
+    lines.insert(at + 1, "本年度新登记依申请公开事项 5 件。")
+    return "\n".join(lines)
+
+
+def test_registered_phrasing_files_reach_every_loader(tmp_path: Path) -> None:
+    """A province's phrasing file, registered through the hook, is read by the text and HTML
+    loaders of a checker (it used to be registered and then never passed to any loader)."""
+    from gipcheck import api
+    from gipcheck.plugins import hookimpl
+
+    phrasings = tmp_path / "province_facts.yaml"
+    phrasings.write_text("version: 1\nfacts:\n  requests_new:\n"
+                         "    - '新登记[^,。;；\\d]{0,12}?(?P<n>\\d+)\\s*件'\n", encoding="utf-8")
+
+    class Province:
+        @hookimpl
+        def gipcheck_register_fact_patterns(self, register):
+            register(phrasings)
+
+    text = _seed_with_new_wording(tmp_path)
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    page = tmp_path / "report.html"
+    body = "\n".join(f"<p>{line}</p>" for line in text.split("\n"))
+    page.write_text(f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>", encoding="utf-8")
+
+    plain = api.Checker(autoload=False)
+    assert "requests_new" not in plain.load(report).document["facts"]  # the bundled wording does not read it
+    checker = api.Checker(autoload=False, plugins=[Province()])
+    assert checker.fact_files == (str(phrasings),)
+    for path in (report, page):
+        fact = checker.load(path).document["facts"]["requests_new"]
+        assert fact["value"] == 5 and "新登记" in fact["text"], path.suffix

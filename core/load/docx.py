@@ -568,4 +568,4 @@ def load(data: bytes, path: str, options: dict[str, Any]) -> LoadedReport:
     source: dict[str, Any] = {"path": path, "media_type": media, "encoding": None, "loader": NAME}
     if converted:
         source["converted_with"] = "libreoffice"
-    return parse_text(lin.text(), source=source, origin=lin.origin)
+    return parse_text(lin.text(), source=source, origin=lin.origin, options=options)

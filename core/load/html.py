@@ -546,5 +546,5 @@ def load(data: bytes, path: str, options: dict[str, Any]) -> LoadedReport:
 
     source = {"path": path, "media_type": "multipart/related" if mht else "text/html", "encoding": encoding,
               "loader": NAME}
-    report = parse_text(lin.text(), source=source, origin=lin.origin)
+    report = parse_text(lin.text(), source=source, origin=lin.origin, options=options)
     return report

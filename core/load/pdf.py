@@ -496,4 +496,4 @@ def load(data: bytes, path: str, options: dict[str, Any]) -> LoadedReport:
     from gipcheck.load.text import parse_text
 
     source = {"path": path, "media_type": "application/pdf", "encoding": None, "loader": NAME}
-    return parse_text(lin.text(), source=source, origin=lin.origin)
+    return parse_text(lin.text(), source=source, origin=lin.origin, options=options)

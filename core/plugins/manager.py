@@ -633,6 +633,14 @@ class PluginManager:
 
         return register
 
+    def extra_fact_files(self) -> tuple[str, ...]:
+        """The registered phrasing files besides the bundled one (which the fact reader always
+        reads first), in registration order: what the loaders get as ``options["fact_files"]``."""
+        from gipcheck.load.facts import default_fact_file
+
+        bundled = default_fact_file().resolve()
+        return tuple(str(f.path) for f in self.fact_patterns if f.path.resolve() != bundled)
+
     def _facts_callback(self, info: PluginInfo) -> Callable[..., None]:
         def register(path: Any) -> None:
             p = Path(path)
