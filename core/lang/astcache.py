@@ -106,9 +106,10 @@ def _line_starts(src: str) -> list[int]:
     return starts
 
 
-def decode(flat: Any, src: str) -> Any:
+def decode(flat: Any, src: str, shapes: bool = True) -> Any:
     """Rebuild a tree from :func:`encode`; raises ``_Bad`` unless every item is well formed and
-    every token's text sits at its stated position in ``src``."""
+    every token's text sits at its stated position in ``src`` (and, with ``shapes``, every tree has
+    a shape the grammar gives)."""
     if type(flat) is not list or not flat:
         raise _Bad
     starts = _line_starts(src)
@@ -137,7 +138,8 @@ def decode(flat: Any, src: str) -> Any:
             raise _Bad
     if len(stack) != 1:
         raise _Bad
-    _check_shape(stack[0])
+    if shapes:
+        _check_shape(stack[0])
     return stack[0]
 
 
@@ -208,6 +210,12 @@ def _lark_version() -> str:
     return m.group(1) if m else "?"
 
 
+def _digest(entries: dict[str, Any]) -> str:
+    """The digest of the entries as saved (json keeps their order, so a reload reproduces it)."""
+    text = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def cache_dir() -> Path | None:
     if os.environ.get("GIPCHECK_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
@@ -230,6 +238,9 @@ class Store:
         self.dirty = False
         self.recording = 0   # > 0 while rule packs load: only their expressions are stored
         self.decoded: dict[str, Any] = {}   # trees already rebuilt in this process (never mutated)
+        # entries exactly as this code saved them (their digest matches): their trees came from the
+        # parser, so the per-tree shape check (a fifth of start-up's parse-tree work) is skipped
+        self.trusted = False
 
     def path(self) -> Path | None:
         d = cache_dir()
@@ -245,6 +256,10 @@ class Store:
                     if type(data) is dict and data.get("format") == FORMAT and data.get("key") == self.key \
                             and type(data.get("entries")) is dict:
                         self.entries = data["entries"]
+                        self.trusted = data.get("digest") == _digest(self.entries)
+                        # an older or edited file: rewritten at the next save with only the entries
+                        # this run has checked, so that later runs trust it
+                        self.dirty = not self.trusted
             except (OSError, ValueError, UnicodeDecodeError, RecursionError):
                 self.entries = {}
         return self.entries
@@ -258,7 +273,7 @@ class Store:
         if flat is None:
             return None
         try:
-            tree = self.decoded[src] = decode(flat, src)
+            tree = self.decoded[src] = decode(flat, src, shapes=not self.trusted)
             return tree
         except (_Bad, ValueError, TypeError, IndexError):
             self.entries.pop(src, None)  # type: ignore[union-attr]
@@ -282,17 +297,18 @@ class Store:
         p = self.path()
         if p is None:
             return
-        entries = self.entries
+        entries = self.entries if self.trusted else {k: v for k, v in self.entries.items() if k in self.decoded}
         if len(entries) > MAX_ENTRIES:
             entries = dict(list(entries.items())[-MAX_ENTRIES:])
         try:
             # Another process may have added entries meanwhile: keep theirs too.
             if p.is_file() and p.stat().st_size <= MAX_FILE_BYTES:
                 old = json.loads(p.read_text(encoding="utf-8"))
-                if type(old) is dict and old.get("key") == self.key and type(old.get("entries")) is dict:
+                if type(old) is dict and old.get("key") == self.key and type(old.get("entries")) is dict \
+                        and old.get("digest") == _digest(old["entries"]):  # only a verified save is kept
                     entries = {**old["entries"], **entries}
-            text = json.dumps({"format": FORMAT, "key": self.key, "entries": entries}, ensure_ascii=False,
-                              separators=(",", ":"))
+            text = json.dumps({"format": FORMAT, "key": self.key, "digest": _digest(entries), "entries": entries},
+                              ensure_ascii=False, separators=(",", ":"))
             p.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".ast-", suffix=".tmp", dir=p.parent)
             try:

@@ -148,8 +148,18 @@ def test_cache_file_is_used_and_corruption_ignored(tmp_path: Path, monkeypatch: 
     (path,) = tmp_path.glob("ast-*.json")
     fresh = astcache.Store(comp.grammar_text())
     assert _shape(fresh.get(src)) == _shape(astcache.from_lark(comp.get_parser().parse(src)))
+    assert fresh.trusted   # saved by this code: its digest holds, the per-tree shape check is skipped
+    # a doctored tree of the right tokens but a shape the parser never makes: the digest no longer
+    # holds, so the file's entries are checked tree by tree and this one is refused
+    data = json.loads(path.read_text(encoding="utf-8"))
+    flat = data["entries"][src]
+    data["entries"][src] = [*flat[:-1], ["bogus", flat[-1][1]]]
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    doctored = astcache.Store(comp.grammar_text())
+    assert doctored.get(src) is None and not doctored.trusted
     # a tree whose tokens do not sit in the text is refused
     data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"][src] = flat
     data["entries"][src][0][1] = "d"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert data["format"] == astcache.FORMAT
