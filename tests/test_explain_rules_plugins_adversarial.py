@@ -568,28 +568,16 @@ def test_rule_selection_by_one_pattern_given_as_text() -> None:
     assert {*one.passed, *(f.rule for f in one.findings)} == {"M-TITLE"}
 
 
-def test_a_piecewise_plugin_reporter_keeps_and_guards_render_report() -> None:
-    from gipcheck.plugins import hookimpl
+def test_a_piecewise_plugin_reporter_keeps_and_guards_render_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    from gipfix_adversarial import PiecewiseReporter
 
-    def render(run: Any, options: Any) -> str:
-        return "whole"
-
-    def piece(result: Any, options: Any) -> Any:
-        raise SystemExit(4)
-
-    render.render_report = piece  # type: ignore[attr-defined]
-
-    class Piecewise:
-        @hookimpl
-        def gipcheck_register_reporters(self, register: Any) -> None:
-            register("gipadv-piece", render)
-
-    m = PluginManager(autoload=False, plugins=[Piecewise()]).load()
+    m = PluginManager(autoload=False, plugins=[PiecewiseReporter()]).load()
     reg = m.reporters["gipadv-piece"].render
     assert reg(None, {}) == "whole"
     with pytest.raises(PluginError) as e:
         reg.render_report(None, {})
-    assert "Piecewise" in e.value.zh and "SystemExit: 4" in e.value.zh
+    assert "PiecewiseReporter" in e.value.zh and "SystemExit: 4" in e.value.zh
 
 
 def test_checker_configures_plugins_once_and_enrich_sees_their_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -317,16 +317,21 @@ def test_table_two_text_cell_keeps_its_column() -> None:
     assert rep.document["active"]["regulations"] == {"issued": None, "repealed": 0, "in_force": 0}
 
 
+def _shuyang_text() -> str:
+    """The corpus report whose table 四 is three titled blocks (OCR layout)."""
+    path = SEEDS.parent / "corpus" / "001_shuyang_county_gov_2025.txt"
+    if not path.is_file():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    return path.read_text(encoding="utf-8")
+
+
 # shape: table 四 as three titled blocks ("### 行政复议", "### 行政诉讼（未经复议直接起诉）", …, each
 # with its own header and value line, the corpus's OCR layout) with one block's value line
 # missing: that block is absent with a note, the others keep their own numbers (before, every
 # later block's numbers moved up one block, silently)
 @pytest.mark.parametrize("gone", ["| 27 | 10 | 9 | 15 | 61 |\n", "| 3 | 0 | 0 | 0 | 3 |\n"])
 def test_table_four_block_without_values_does_not_take_the_next_blocks(gone: str) -> None:
-    path = SEEDS.parent / "corpus" / "001_shuyang_county_gov_2025.txt"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not beside the checkout")
-    text = path.read_text(encoding="utf-8")
+    text = _shuyang_text()
     full = _load(text).document["review"]
     rep = _load(_once(text, gone, ""))
     missing = "reconsideration" if gone.startswith("| 27") else "litigation_direct"
@@ -340,10 +345,7 @@ def test_table_four_block_without_values_does_not_take_the_next_blocks(gone: str
 # later block silently took the numbers of the one above it); an EXTRA_CELLS note says so
 @pytest.mark.parametrize("twice", ["| 27 | 10 | 9 | 15 | 61 |\n", "| 3 | 0 | 0 | 0 | 3 |\n"])
 def test_table_four_block_value_line_twice_does_not_shift_the_next_blocks(twice: str) -> None:
-    path = SEEDS.parent / "corpus" / "001_shuyang_county_gov_2025.txt"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not beside the checkout")
-    text = path.read_text(encoding="utf-8")
+    text = _shuyang_text()
     rep = _load(_once(text, twice, twice + twice))
     assert rep.document["review"] == _load(text).document["review"]
     assert ("EXTRA_CELLS", "/review") in _codes(rep)

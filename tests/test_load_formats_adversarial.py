@@ -567,12 +567,16 @@ def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
     return out + b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer + b">>\nstartxref\n%d\n%%%%EOF\n" % xref
 
 
-def _one_page(content: bytes, extra: bytes = b"") -> bytes:
+def _one_page(content: bytes, extra: bytes = b"", *, resources: bytes = b"", stream: bytes = b"",
+              font: bytes = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+              more: tuple[bytes, ...] = ()) -> bytes:
+    """One page drawing ``content`` with font F1 (object 5): ``extra`` page entries, ``resources``
+    besides the font, ``stream`` entries of the content stream (a filter), ``more`` objects 6…"""
     return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-                 b"/Resources << /Font << /F1 5 0 R >> >> " + extra + b">>",
-                 b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-                 b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+                 b"/Resources << /Font << /F1 5 0 R >> " + resources + b">> " + extra + b">>",
+                 b"<< /Length %d " % len(content) + stream + b">>\nstream\n" + content + b"\nendstream",
+                 font, *more])
 
 
 @pytest.mark.parametrize("data, code", [
@@ -613,11 +617,7 @@ def test_page_whose_content_inflates_enormously_is_a_limit(options: dict[str, An
     text = b"BT /F1 12 Tf 72 720 Td (Government information disclosure annual report) Tj ET\n"
     size = 3 * 1024 * 1024 if not options else 200_000
     packed = zlib.compress(text + b" " * size, 9)  # a few KB that inflate past the cap
-    data = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-                 b"/Resources << /Font << /F1 5 0 R >> >> >>",
-                 b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
-                 b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+    data = _one_page(packed, stream=b"/Filter /FlateDecode ")
     assert len(data) < 20_000
     with pytest.raises(LoadError) as e:
         load_bytes(data, "a.pdf", options=options)
@@ -628,14 +628,10 @@ def _cid_pdf(bbox: bytes = b"/FontBBox [0 0 1000 1000] ") -> bytes:
     """A CID font without /ToUnicode: pdfminer can only say "(cid:N)" for every character."""
     lines = b"".join(b"BT /F1 12 Tf 72 %d Td <" % (800 - 16 * k) + b"".join(b"%04x" % (100 + k * 30 + i) for i in range(30))
                      + b"> Tj ET\n" for k in range(20))
-    data = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-                 b"/Resources << /Font << /F1 5 0 R >> >> >>",
-                 b"<< /Length %d >>\nstream\n" % len(lines) + lines + b"\nendstream",
-                 b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
-                 b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) "
-                 b"/Ordering (Identity) /Supplement 0 >> " + bbox + b"/DW 1000 >>"])
-    return data
+    return _one_page(lines, font=b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
+                                 b"/DescendantFonts [6 0 R] >>",
+                     more=(b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry "
+                           b"(Adobe) /Ordering (Identity) /Supplement 0 >> " + bbox + b"/DW 1000 >>",))
 
 
 def test_text_layer_without_unicode_mapping_is_an_encoding_error() -> None:
@@ -660,13 +656,9 @@ def test_big_image_on_a_page_is_not_taken_for_hostile_drawing_content() -> None:
 
     img = zlib.compress(b"\xff" * (2000 * 1500 * 3))  # a page-sized picture: 9 MB decoded
     content = b"q 500 0 0 700 50 50 cm /Im1 Do Q BT /F1 12 Tf 72 720 Td (Government information disclosure) Tj ET"
-    data = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-                 b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
-                 b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-                 b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    data = _one_page(content, resources=b"/XObject << /Im1 6 0 R >> ", more=(
                  b"<< /Type /XObject /Subtype /Image /Width 2000 /Height 1500 /ColorSpace /DeviceRGB "
-                 b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(img) + img + b"\nendstream"])
+                 b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(img) + img + b"\nendstream",))
     with pytest.raises(LoadError) as e:  # read; it is simply no report
         load_bytes(data, "a.pdf")
     assert e.value.code == "NOT_A_REPORT"
@@ -677,15 +669,11 @@ def test_form_drawn_by_a_form_is_counted_too() -> None:
 
     packed = zlib.compress(b"0 0 m 1 1 l S\n" + b" " * 300_000, 9)
     content = b"/Fm1 Do BT /F1 12 Tf 72 720 Td (Government information disclosure) Tj ET"
-    data = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-                 b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >> >> >>",
-                 b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-                 b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    data = _one_page(content, resources=b"/XObject << /Fm1 6 0 R >> ", more=(
                  b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Fm2 7 0 R >> >> "
                  b"/Length 8 >>\nstream\n/Fm2 Do \nendstream",
                  b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Filter /FlateDecode /Length %d >>\nstream\n"
-                 % len(packed) + packed + b"\nendstream"])
+                 % len(packed) + packed + b"\nendstream"))
     with pytest.raises(LoadError) as e:
         load_bytes(data, "a.pdf", options={"pdf_max_page_content": 100_000})
     assert e.value.code == "LIMIT"
