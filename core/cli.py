@@ -61,6 +61,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 _ARGV: list[str] = []  # the arguments being parsed, for the hint above
+# The exit code a command has decided before writing its result: kept when the reader of a pipe
+# (`gipcheck check … | head`) closes it early, so a run with errors does not exit 0.
+_DECIDED: list[int] = [0]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,8 +307,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         exclude=[args.output] if args.output not in (None, "-") else (),  # last run's output in the folder is not a report
     )
     # the text reporter escapes what it shows itself (and adds its own colours): not escaped again
+    _DECIDED[0] = api.exit_code(run)
     _emit(api.render(run, fmt, lang=args.lang, color=color), args.output, kind="text" if fmt == "text" else "data")
-    return api.exit_code(run)
+    return _DECIDED[0]
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -328,6 +332,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     results = api.test_rules([Path(d) for d in args.dirs] or None, rule_dirs=args.rules, lang=args.lang, **plug)
     _warn_plugins(args)
     failed = [r for r in results if not r["ok"]]
+    _DECIDED[0] = EXIT_OK if not failed else 1
     zh = args.lang == "zh"
     for r in failed:
         where = ":".join(str(x) for x in (r["file"], r.get("line")) if x is not None)
@@ -409,6 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     lang = _lang_of(argv)
     _ARGV[:] = argv
+    _DECIDED[0] = EXIT_OK
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -427,8 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gipcheck: 已中断 / interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # the reader stopped reading: the run's own verdict stands, and nothing more is written
+        _discard(sys.stdout)
+        return _DECIDED[0]
     except Exception as e:  # noqa: BLE001 — last resort: a bug in gipcheck must not print a traceback at a clerk
         if os.environ.get("GIPCHECK_DEBUG"):
             raise

@@ -482,7 +482,25 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     finally:
         os.close(w)
     assert p.stderr == b""
-    assert p.returncode in (0, 1)
+    # the run's verdict stands though nobody read it: `gipcheck check … | head` in a script must not pass
+    whole = subprocess.run(_gipcheck("check", str(seeds()[0]), "--format", "json"), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=120)
+    assert whole.returncode == 1
+    assert p.returncode == whole.returncode
+
+
+def test_closed_pipe_keeps_the_decided_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In process: every write fails as a closed pipe does; check keeps 1, a clean `rules test` 0."""
+    import io
+
+    class Closed(io.StringIO):
+        def write(self, s: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", Closed())
+    assert main(["check", str(seeds()[0]), "--no-progress"]) == 1
+    assert main(["check", str(seeds()[0]), "--no-progress", "--format", "json"]) == 1
+    assert main(["rules", "list"]) == 0  # nothing decided beyond success
 
 
 INTERRUPT = """
