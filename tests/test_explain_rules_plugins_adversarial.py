@@ -126,16 +126,21 @@ def test_explain_says_why_a_rule_does_not_apply(tmp_path: Path) -> None:
 
 
 def test_explain_names_the_file_that_cannot_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gipcheck.engine.explain import explain_data
+
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     path = seed("000_")
-    assert main(["explain", "M-TITLE", path, "--prev", str(empty)]) == EXIT_INPUT
-    err = capsys.readouterr().err
-    assert "上一年度年报" in err and "empty.txt" in err and "文件为空" in err
+    # an unreadable previous report is a warning, as in `check`: the rule is still explained
+    assert main(["explain", "Y-CARRY-CHAIN", path, "--prev", str(empty)]) == 0
+    out = capsys.readouterr().out
+    assert "结果: 通过" in out
+    assert f"! 上一年度年报（--prev）{empty}：文件为空；未作上下年度比较" in out
+    d = explain_data(checker(), "Y-CARRY-CHAIN", path, prev=str(empty), lang="en")
+    assert [n["code"] for n in d["notes"]] == ["PREV_UNREADABLE"]
+    assert d["notes"][0]["en"].endswith("the file is empty; no year-over-year comparison was made")
     assert main(["explain", "M-TITLE", str(empty), "--lang", "en"]) == EXIT_INPUT
     assert "empty.txt: the file is empty" in capsys.readouterr().err
-    from gipcheck.engine.explain import explain_data
-
     with pytest.raises(LoadError):  # the library keeps the error's class
         explain_data(checker(), "M-TITLE", str(empty))
 

@@ -363,8 +363,15 @@ def explain_data(checker: Any, rule_id: str, path: str | Path | LoadedReport, *,
             prev = None
             notes.append(prev_same_note())
     loaded = path if isinstance(path, LoadedReport) else _load(checker, path, "", "")
-    prev_loaded = prev if isinstance(prev, LoadedReport) or prev is None else _load(
-        checker, prev, "上一年度年报（--prev）", "previous year's report (--prev) ")
+    prev_loaded: LoadedReport | None = None
+    if isinstance(prev, LoadedReport):
+        prev_loaded = prev
+    elif prev is not None:
+        try:  # as in `check`: an unreadable previous report leaves the year-over-year cells unknown, the run goes on
+            prev_loaded = _load(checker, prev, "上一年度年报（--prev）", "previous year's report (--prev) ")
+        except LoadError as e:
+            notes.append({"code": "PREV_UNREADABLE", "level": "warning",
+                          "zh": f"{e.zh}；未作上下年度比较", "en": f"{e.en}; no year-over-year comparison was made"})
     meta = meta_of(loaded.document)
     ok, missing_meta = applies_to(rule, meta)
     result = evaluate(loaded, [pack], prev=prev_loaded, lang=lang, only=[rule.id])
