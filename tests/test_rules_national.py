@@ -51,3 +51,24 @@ def test_column_rules_name_the_failing_column() -> None:
     for rid in ("T3-COL-BALANCE", "T3-RESULT-SUM", "Y-CARRY-CHAIN"):
         assert "all c in columns:" in rules[rid].expr.text
         assert "{c}" in rules[rid].message["zh"] and "{c}" in rules[rid].message["en"]
+
+
+def test_narrative_count_message_says_not_stated_instead_of_printing_a_blank() -> None:
+    """Prose that states only the total received: the message says the new count is not stated
+    (it printed "新收 空 件", a blank shown as if it were a number)."""
+    from gipcheck.engine import evaluate
+    from gipcheck.load.base import LoadedReport
+
+    def message(facts: dict, lang: str) -> str:
+        doc = {"meta": {"format": "2021"}, "facts": facts,
+               "requests": {"new": {"total": 59}, "carried_over": {"total": 2}}}
+        r = evaluate(LoadedReport(document=doc, locations={}, notes=[]), [national()], lang=lang,
+                     only={"X-NARR-APPS"})
+        return r.findings[0].message
+
+    only_total = {"requests_received": {"value": 21}}
+    both = {"requests_received": {"value": 21}, "requests_new": {"value": 20}}
+    assert message(only_total, "zh") == "正文称收到申请 21 件（未写新收件数），表三本年新收 59 件、上年结转 2 件，前后不一致"
+    assert message(both, "zh") == "正文称收到申请 21 件（新收 20 件），表三本年新收 59 件、上年结转 2 件，前后不一致"
+    assert message(only_total, "en") == ("the text states 21 requests received (new not stated), "
+                                         "but table 3 shows 59 new and 2 carried over")
