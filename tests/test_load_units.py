@@ -167,6 +167,20 @@ def test_stated_totals_exclude_dates_and_percentages() -> None:
                                      "text": "全年主动公开政府信息52条，其中2024年1月公开指南1条（占2%）；其他工作动态50条，政策解读1条。"}
 
 
+def test_stated_totals_end_where_the_quantity_changes() -> None:
+    """Real prose (上海市科委 2024): 文章 are counted in 篇, then followers in 人 and views in 次; only
+    the articles are parts of the 1640 (they read as 3,437,187, a sum no clerk could act on)."""
+    f = _facts("“上海科技”微信公众号共编发文章 1640 篇，其中原创文章 294篇，微信公众号目前关注人数达 1016823 人；"
+               "“上海科技”视频号共制作并发布短视频 584 条，累计观看量 1924252 次。")
+    assert "stated_totals" not in f  # one subset within the total ("其中原创 294 篇") is no breakdown
+    f = _facts("全年共受理申请10件，其中自然人申请4件，法人申请6件，接待来访群众300人次。")
+    assert [t["parts"] for t in f["stated_totals"]] == [[4, 6]]
+    f = _facts("主动公开政府信息11855条。其中门户网站397条，公开栏目68件，交易信息11386。")
+    assert [t["parts"] for t in f["stated_totals"]] == [[397, 68, 11386]]  # 条 and 件 both count items
+    f = _facts("全年共受理申请5件，其中自然人申请7件。")
+    assert [t["parts"] for t in f["stated_totals"]] == [[7]]  # a single part beyond the total is a contradiction
+
+
 def test_fee_statements() -> None:
     f = _facts("本机关2024年度未收取政府信息公开信息处理费。")["fees"]
     assert f["mentioned"]["value"] is True and f["says_none"]["value"] is True

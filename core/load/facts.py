@@ -30,6 +30,9 @@ class FactPatterns:
     total: re.Pattern[str]
     part_units: frozenset[str]
     fees: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    # measure word -> its quantity (条 and 件 count items, 人 people, 次 times): a part counted in
+    # another quantity than the total ends the list of parts
+    unit_groups: dict[str, int] = field(default_factory=dict)
 
 
 def default_fact_file() -> Path:
@@ -52,6 +55,7 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
     fees: dict[str, list[re.Pattern[str]]] = {}
     total_src = r"(?P<n>\d+)\s*[,:。(\s]{0,2}$"
     units = "年|月|日|%"
+    groups: list[str] = []
     for path in (str(default_fact_file()), *extra_files):
         try:
             # libyaml when present (as the gazetteer): this runs at every start and in every batch worker
@@ -68,6 +72,8 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
             total_src = st["total"]
         if st.get("units_after_part"):
             units = st["units_after_part"]
+        if st.get("unit_groups"):
+            groups = [str(g) for g in st["unit_groups"]]
         for name, pats in (data.get("fees") or {}).items():
             for i, p in enumerate(pats or []):
                 fees.setdefault(name, []).append(_compile(str(p), f"{path}: fees.{name}[{i}]"))
@@ -76,6 +82,7 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
         _compile(total_src, "stated_totals.total"),
         frozenset(units.split("|")),
         {k: tuple(v) for k, v in fees.items()},
+        {w: i for i, g in enumerate(groups) for w in g.split("|") if w},
     )
 
 
@@ -266,6 +273,12 @@ _PART_END = re.compile("[。\n]")
 _PART_END_PAREN = re.compile("[。\n)]")
 
 
+def _unit(norm: str, end: int) -> str:
+    """The measure word just after a number ending at ``end`` ("294 篇" -> 篇, "300余件" -> 件)."""
+    u = norm[end:end + 3].lstrip()
+    return u[1:2] if u[:1] == "余" else u[:1]
+
+
 MAX_STATED_TOTALS = 300  # "其中" sentences examined per report
 
 
@@ -287,17 +300,23 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
                 em = (_PART_END_PAREN if opened_paren else _PART_END).search(norm, p + 2, stop)
                 q = em.start() if em else max(stop, p + 2)
                 parts: list[int | float] = []
+                groups = patterns.unit_groups
+                total_group = groups.get(_unit(norm, m.end("n")), -1) if groups else -1
                 for pm in _PART.finditer(norm, p + 2, q):
                     after = norm[pm.end():pm.end() + 2].lstrip()
                     before = norm[pm.start() - 1] if pm.start() > 0 else ""
                     if (after[:1] in patterns.part_units) or before == "第" or after[:1] in ("-", "/"):
                         continue
+                    if total_group >= 0 and groups.get(_unit(norm, pm.end()), total_group) != total_group:
+                        break  # "1640 篇，其中原创 294 篇，关注人数 1016823 人": the parts ended before the people
                     v = _number(pm.group(0))
                     if v is None:
                         parts = []  # a part no report could state: not a stated total
                         break
                     parts.append(v)
                 total = _number(m.group("n"))
+                if len(parts) == 1 and total is not None and parts[0] <= total:
+                    parts = []  # one subset ("其中原创 294 篇") is not a breakdown: only one beyond the total says anything
                 if parts and total is not None:
                     acc: int | float = 0
                     for i, v in enumerate(parts):
