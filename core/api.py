@@ -11,7 +11,7 @@ compiled rule packs — and is reused for every report of a run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,11 +42,16 @@ class Checker:
     :param rule_dirs: extra rule pack directories (``--rules``), after the built-in and plugin packs.
     :param strict_plugins: a plugin problem raises instead of being reported.
     :param region: apply the province plugin of this region (``--region``) whatever the document says.
+    :param config: the user's plugin settings (``{"shanghai.place_by_order": False}``, or nested
+        tables as in ``[tool.gipcheck.plugins]``; :meth:`gipcheck.config.Settings.plugin_config` gives
+        them from a configuration file). Precedence: the plugins' defaults < ``config`` < ``region``
+        (the command line). The merged mapping is :attr:`config`: what ``gipcheck_configure``,
+        ``gipcheck_enrich_document`` and the loaders (``options["config"]``) get.
     """
 
     def __init__(self, *, rule_dirs: Sequence[str | Path] = (), strict_plugins: bool = False,
                  region: str | None = None, lang: str = "zh", plugins: Sequence[Any] = (),
-                 autoload: bool | None = None) -> None:
+                 autoload: bool | None = None, config: Mapping[str, Any] | None = None) -> None:
         from gipcheck.engine import load_packs
         from gipcheck.plugins.manager import PluginManager
 
@@ -60,8 +65,13 @@ class Checker:
         with self.plugins.functions_in_scope():  # a --rules pack may use the plugins' functions
             extra = load_packs([Path(d) for d in rule_dirs])
         self.packs = [*registered, *self.plugins.extra_packs(registered, extra)]
-        # the plugins' defaults merged, and gipcheck_configure called once, before any report is read
-        self.config = self.plugins.configure({"region": region})
+        # plugin defaults < the user's settings < the command line; gipcheck_configure called once,
+        # before any report is read
+        from gipcheck.config import flatten_plugin_table
+
+        user = {k: v for k, (v, _parts) in
+                flatten_plugin_table(dict(config or {}), self.plugins.config_defaults).items()}
+        self.config = self.plugins.configure({**user, "region": region})
         self.problems: list[Problem] = list(self.plugins.problems)
         # the phrasing files plugins registered (a province's own wording), read by every loader
         self.fact_files = self.plugins.extra_fact_files()
@@ -71,8 +81,10 @@ class Checker:
         """Read one file into the canonical document (raises :class:`LoadError`)."""
         from gipcheck.load import load_path
 
+        # "plugins": the layout hints are asked about every report read (gipcheck.load.load_bytes);
+        # "config": the merged configuration, for plugin loaders that have settings
         loaded = load_path(path, options={"region": self.region, "plugins": self.plugins,
-                                          "fact_files": self.fact_files})
+                                          "fact_files": self.fact_files, "config": self.config})
         # A plugin that fails while enriching this report is named in the report, and the run goes on.
         for problem in self.plugins.enrich(loaded, self.config) or ():
             loaded.notes.append(Note(f"PLUGIN_{problem.code}", problem.message,
@@ -121,19 +133,80 @@ class Checker:
 
 @cache
 def _default_checker(rule_dirs: tuple[str, ...] = (), strict: bool = False, region: str | None = None,
-                     lang: str = "zh") -> Checker:
-    c = Checker(rule_dirs=rule_dirs, strict_plugins=strict, region=region, lang=lang)
+                     lang: str = "zh", config_key: str = "{}") -> Checker:
+    c = Checker(rule_dirs=rule_dirs, strict_plugins=strict, region=region, lang=lang,
+                config=_CONFIGS.get(config_key))
     _default_checker._live.append(c)  # type: ignore[attr-defined]
     return c
 
 
 _default_checker._live = []  # type: ignore[attr-defined]
+_CONFIGS: dict[str, dict[str, Any]] = {}  # the plugin settings behind each cache key
+
+
+def _config_key(config: Mapping[str, Any]) -> str:
+    import json
+
+    key = json.dumps(config, sort_keys=True, ensure_ascii=False, default=repr)
+    _CONFIGS.setdefault(key, dict(config))
+    return key
+
+
+_FOUND: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}  # cwd → (files' stat stamp, plugin settings)
+
+
+def _config_stamp(cwd: str) -> tuple[Any, ...]:
+    """The size and modification time of every configuration file the upward search could read:
+    unchanged, the search's answer is unchanged (a few stat calls instead of parsing TOML)."""
+    from gipcheck.config import CONFIG_NAMES
+
+    here = Path(cwd)
+    stamp: list[Any] = []
+    for d in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            try:
+                st = os.stat(d / name)
+            except OSError:
+                continue
+            stamp.append((str(d / name), st.st_mtime_ns, st.st_size))
+    return tuple(stamp)
+
+
+def user_plugin_config(*, config: str | None = None, profile: str | None = None) -> dict[str, Any]:
+    """The plugin settings of the user's configuration (``config``, or the ``gipcheck.toml`` /
+    ``pyproject.toml`` found upward), as :class:`Checker` takes them; raises ConfigError (exit 2)."""
+    from gipcheck.config import load_config
+
+    if config is not None or profile is not None:
+        return load_config(config, profile=profile).plugin_table
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working directory was deleted: nothing to find upward
+        return {}
+    stamp = _config_stamp(cwd)
+    cached = _FOUND.get(cwd)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    table = load_config(None, cwd=cwd).plugin_table
+    _FOUND[cwd] = (stamp, table)
+    return table
 
 
 def checker(*, rule_dirs: Sequence[str | Path] = (), strict_plugins: bool = False, region: str | None = None,
-            lang: str = "zh") -> Checker:
-    """A cached :class:`Checker` for these settings."""
-    return _default_checker(tuple(str(d) for d in rule_dirs), strict_plugins, region, lang)
+            lang: str = "zh", config: Mapping[str, Any] | None = None) -> Checker:
+    """A cached :class:`Checker` for these settings. ``config``: the user's plugin settings; ``None``
+    means those of the configuration file found from the current directory upward, as the CLI uses."""
+    if config is None:
+        from gipcheck.errors import ConfigError
+
+        try:
+            config = user_plugin_config()
+        except ConfigError:  # reported by the commands that read the file (check, config show); with
+            config = {}      # --config FILE elsewhere, a broken file here must not stop the run
+    dirs = tuple(str(d) for d in rule_dirs)
+    if not config:  # the common case keeps the four-argument key
+        return _default_checker(dirs, strict_plugins, region, lang)
+    return _default_checker(dirs, strict_plugins, region, lang, _config_key(config))
 
 
 # ------------------------------------------------------------------ extract
@@ -174,12 +247,20 @@ def check_paths(paths: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), p
     ``render=(format, options)``: the run is only to be rendered so (reports may come back rendered).
     ``exclude``: files a folder or glob must not pick up (the run's own output file)."""
     from gipcheck.batch import run_batch
+    from gipcheck.config import load_config
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [os.fspath(paths)]  # one path, not a sequence of its characters
+    if settings is None:
+        settings = load_config(config, profile=profile, lang=lang)
+    # the checker of this configuration: its plugin settings reach the plugins (and are checked)
+    c = checker(rule_dirs=[*settings.option("rules"), *rule_dirs], strict_plugins=strict_plugins,
+                region=region or settings.option("region"), lang=lang, config=settings.plugin_table)
+    settings.plugin_config(c.plugins.config_defaults)  # a value of the wrong type: exit 2, naming file and key
+    settings.known_plugin_keys = set(c.plugins.config_defaults)
     return run_batch(paths, rule_dirs=rule_dirs, prev=prev, lang=lang, region=region,
                      strict_plugins=strict_plugins, jobs=jobs, profile=profile, config=config,
-                     no_suppressions=no_suppressions, progress=progress, settings=settings, full=full,
+                     no_suppressions=no_suppressions, progress=progress, checker=c, settings=settings, full=full,
                      keep_text=keep_text, render=render, exclude=exclude)
 
 
@@ -296,12 +377,16 @@ def show_config(*, config: str | None = None, profile: str | None = None, lang: 
     its mistakes that need the rules to see (a misspelt rule id, a mandatory rule disabled, an
     expired suppression) — found here, not first in a batch run."""
     settings = load_settings(config=config, profile=profile, lang=lang)
-    text = settings.describe(lang)
     try:
-        c = checker(rule_dirs=settings.option("rules"), region=settings.option("region"), lang=lang)
+        c = checker(rule_dirs=settings.option("rules"), region=settings.option("region"), lang=lang,
+                    config=settings.plugin_table)
     except GipcheckError:
-        return text  # broken rule packs: `check` reports them; the configuration is still shown
+        return settings.describe(lang)  # broken rule packs: `check` reports them; the configuration is still shown
+    defaults = {k: (v, c.plugins.config_default_owner(k) or "?") for k, v in c.plugins.config_defaults.items()}
+    settings.plugin_config(c.plugins.config_defaults)  # a value of the wrong type: exit 2, naming file and key
+    text = settings.describe(lang, plugin_defaults=defaults)
     settings.known_rules = {r.id for pack in c.packs for r in pack.rules}
+    settings.known_plugin_keys = set(c.plugins.config_defaults)
     problems = settings.run_problems(no_suppressions=True)
     if not problems:
         return text
@@ -310,4 +395,5 @@ def show_config(*, config: str | None = None, profile: str | None = None, lang: 
 
 
 __all__ = ["Checker", "LoadError", "check", "check_paths", "checker", "describe_plugins", "exit_code",
-           "explain", "extract", "extract_many", "list_rules", "load_settings", "render", "show_config", "show_rule", "test_rules"]
+           "explain", "extract", "extract_many", "list_rules", "load_settings", "render", "show_config", "show_rule", "test_rules",
+           "user_plugin_config"]

@@ -362,7 +362,8 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
         dirs = [*settings.option("rules"), *rule_dirs]
         # the cached checker: the reporter lookup after the run uses the same plugins
         checker = cached_checker(rule_dirs=dirs, strict_plugins=strict_plugins,
-                                 region=region or settings.option("region"), lang=lang)
+                                 region=region or settings.option("region"), lang=lang,
+                                 config=settings.plugin_table)
     settings.known_rules = {r.id for p in checker.packs for r in p.rules}
 
     walk_errors: dict[str, str] = {}

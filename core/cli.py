@@ -292,7 +292,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if api.find_reporter(fmt, using=api.checker(rule_dirs=[*settings.option("rules"), *args.rules],
                                                 strict_plugins=args.strict_plugins,
                                                 region=args.region or settings.option("region"),
-                                                lang=args.lang)) is None:
+                                                lang=args.lang, config=settings.plugin_table)) is None:
         api.render(api.RunResult(reports=[]), fmt)  # unknown format: exit 2 before the run, not after it
     _check_prev(args.prev)
     _check_output(args.output, [*args.files, *([args.prev] if args.prev else [])])

@@ -19,6 +19,13 @@ has a ``[tool.gipcheck]`` table), or named with ``--config FILE``. Example::
     extends = "base"                  # optional
     mandatory = ["T3-*", "T4-*"]      # can be neither disabled nor suppressed (attempts are reported)
     disable = […]; enable = […]; severity = {…}; suppressions = […]
+    [tool.gipcheck.plugins.shanghai]  # settings a plugin reads (its gipcheck_config_defaults keys):
+    place_by_order = false            # the key "shanghai.place_by_order"; same as
+                                      # [tool.gipcheck.plugins] "shanghai.place_by_order" = false
+
+Plugin settings are merged over the plugins' own defaults and under the command line (``--region``)
+into the configuration every plugin's ``gipcheck_configure`` and ``gipcheck_enrich_document`` get
+(see :meth:`Settings.plugin_config` and :class:`gipcheck.api.Checker`).
 
 Every value keeps where it came from (``file:key`` or the default), shown by ``gipcheck config show``.
 """
@@ -37,7 +44,7 @@ from gipcheck.errors import ConfigError
 
 CONFIG_NAMES = ("gipcheck.toml", "pyproject.toml")
 TOP_KEYS = ("profile", "disable", "enable", "severity", "mandatory", "suppressions", "profiles",
-            "format", "jobs", "lang", "region", "rules")
+            "format", "jobs", "lang", "region", "rules", "plugins")
 PROFILE_KEYS = ("extends", "description", "disable", "enable", "severity", "mandatory", "suppressions")
 SUPPRESSION_KEYS = ("rule", "reason", "expires", "files", "organ")
 OPTION_DEFAULTS: dict[str, Any] = {"format": "text", "jobs": 0, "lang": "zh", "region": None, "rules": []}
@@ -133,6 +140,10 @@ class Settings:
     today: _dt.date = field(default_factory=_dt.date.today)
     lang: str = "zh"
     known_rules: set[str] | None = None
+    # the [plugins] table as written (nested tables kept: which dots split a key depends on the
+    # keys the plugins declare), and the keys the loaded plugins declare, set by the caller
+    plugin_table: dict[str, Any] = field(default_factory=dict)
+    known_plugin_keys: set[str] | None = None
     _problems: dict[tuple[str, str, str], Problem] = field(default_factory=dict)
     _state: dict[str, tuple[bool, str | None, str | None, str | None]] = field(default_factory=dict)
 
@@ -237,6 +248,8 @@ class Settings:
                 self._unknown(pattern, origin, "severity")
             for pattern, origin in self.mandatory:
                 self._unknown(pattern, origin, "mandatory")
+        if self.known_plugin_keys is not None:
+            self._unknown_plugin_keys(self.known_plugin_keys)
         unknown = set()
         if self.known_rules is not None:
             for s in self.suppressions:
@@ -276,6 +289,43 @@ class Settings:
         got = difflib.get_close_matches(pattern, sorted(self.known_rules or ()), n=1)
         return got[0] if got else None
 
+    # ------------------------------------------------------------ plugin settings
+    def plugin_settings(self, known: Any = ()) -> dict[str, Value]:
+        """The ``[plugins]`` settings as dotted keys (``"shanghai.place_by_order"``), each with its
+        origin; ``known``: the keys plugins declare — a table at such a key is one value, not more keys."""
+        return {k: Value(v, self._plugin_origin(parts)) for k, (v, parts) in
+                flatten_plugin_table(self.plugin_table, known).items()}
+
+    def plugin_config(self, defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The user's plugin settings as the mapping :class:`gipcheck.api.Checker` takes (``config=``),
+        checked against the plugins' ``defaults``: a value of another type than the default raises
+        :class:`ConfigError` (exit 2) naming the file and key."""
+        out: dict[str, Any] = {}
+        for key, v in self.plugin_settings(defaults or ()).items():
+            if defaults and key in defaults and not _same_kind(v.value, defaults[key]):
+                want = _kind_name(defaults[key])
+                raise ConfigError("CONFIG_TYPE", f"配置错误 {v.origin}：取值 {v.value!r} 无效，插件的默认值是 "
+                                  f"{defaults[key]!r}，应为{want[0]}",
+                                  f"configuration error {v.origin}: invalid value {v.value!r}; the plugin's default "
+                                  f"is {defaults[key]!r}, so {want[1]} is expected")
+            out[key] = v.value
+        return out
+
+    def _plugin_origin(self, parts: tuple[str, ...]) -> str:
+        return _Reader(self.path or Path("gipcheck.toml"), self.prefix, self).origin("plugins", *parts)
+
+    def _unknown_plugin_keys(self, known: set[str]) -> None:
+        for key, v in self.plugin_settings(known).items():
+            if key in known:
+                continue
+            import difflib
+
+            got = difflib.get_close_matches(key, sorted(known), n=1)
+            hint_zh, hint_en = (f"，是否应为 {got[0]}？" if got else ""), (f"; did you mean {got[0]}?" if got else "")
+            self._problem("CONFIG_UNKNOWN_PLUGIN_KEY", key, v.origin or "",
+                          f"配置 {v.origin} 中的插件设置 {key} 没有已加载的插件使用{hint_zh}",
+                          f"{v.origin}: no loaded plugin reads the setting {key}{hint_en}")
+
     # ------------------------------------------------------------ options and display
     def option(self, name: str) -> Any:
         v = self.options.get(name)
@@ -291,9 +341,14 @@ class Settings:
             "severity": [{"rule": p, "severity": s, "source": o} for p, s, o in self.severity],
             "mandatory": [{"rule": p, "source": o} for p, o in self.mandatory],
             "suppressions": [s.to_json() for s in self.suppressions],
+            "plugins": {k: {"value": v.value, "source": v.origin} for k, v in self.plugin_settings().items()},
         }
 
-    def describe(self, lang: str = "zh") -> str:
+    def describe(self, lang: str = "zh", plugin_defaults: dict[str, tuple[Any, str]] | None = None,
+                 command_line: dict[str, Any] | None = None) -> str:
+        """The text of ``gipcheck config show``. ``plugin_defaults``: key → (default, plugin name) of
+        the loaded plugins, to show every plugin setting with where its value came from;
+        ``command_line``: plugin keys the command line sets (they win)."""
         zh = lang == "zh"
         dflt = DEFAULT_ORIGIN["zh" if zh else "en"]
         rows: list[tuple[str, str]] = []
@@ -332,7 +387,26 @@ class Settings:
         block("豁免：", "suppressions:", sup)
         if self.profiles:
             out.append(("可用检查方案：" if zh else "profiles: ") + ", ".join(self.profiles))
+        block("插件设置（插件默认值 < 配置文件 < 命令行）：", "plugin settings (plugin default < file < command line):",
+              self._describe_plugins(zh, plugin_defaults or {}, command_line or {}))
         return "\n".join(out)
+
+    def _describe_plugins(self, zh: bool, defaults: dict[str, tuple[Any, str]],
+                          command_line: dict[str, Any]) -> list[str]:
+        user = self.plugin_settings(defaults)
+        rows: list[str] = []
+        for key in sorted({*defaults, *user}):
+            if key in command_line:
+                value, origin = command_line[key], ("命令行" if zh else "command line")
+            elif key in user:
+                value, origin = user[key].value, user[key].origin or ""
+                if key not in defaults and defaults:
+                    origin += "（没有插件使用此项）" if zh else " (no plugin reads it)"
+            else:
+                value, plugin = defaults[key]
+                origin = f"插件 {plugin} 的默认值" if zh else f"default of plugin {plugin}"
+            rows.append(f"{key} = {_toml_value(value)}  ← {origin}")
+        return rows
 
 
 # ------------------------------------------------------------------ reading
@@ -528,6 +602,76 @@ class _Reader:
                 v = [str((self.path.parent / d).resolve()) for d in ([v] if isinstance(v, str) else v)]
             self.s.options[k] = Value(v, self.origin(k))
 
+    def plugins(self, table: dict[str, Any]) -> None:
+        """``[plugins]``: settings of the plugins, kept as written until the plugins' keys are known."""
+        if "plugins" not in table:
+            return
+        value = table["plugins"]
+        if not isinstance(value, dict):
+            raise self.error("CONFIG_TYPE", ("plugins",), "应为表，如 [tool.gipcheck.plugins.shanghai]",
+                             "expected a table, e.g. [tool.gipcheck.plugins.shanghai]")
+        self.s.plugin_table = value
+
+
+def flatten_plugin_table(table: dict[str, Any], known: Any = ()) -> dict[str, tuple[Any, tuple[str, ...]]]:
+    """``{"shanghai": {"place_by_order": False}}`` or ``{"shanghai.place_by_order": False}`` →
+    ``{"shanghai.place_by_order": (False, ("shanghai", "place_by_order"))}`` — the dotted key, the
+    value and the key's parts as written (for its origin). A table at a key in ``known`` (a plugin
+    whose default is a table) is that key's value, not further keys."""
+    known = set(known)
+    out: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+    def walk(node: dict[str, Any], prefix: str, parts: tuple[str, ...]) -> None:
+        for k, v in node.items():
+            key = f"{prefix}.{k}" if prefix else str(k)
+            if isinstance(v, dict) and v and key not in known:
+                walk(v, key, (*parts, str(k)))
+            else:
+                out[key] = (v, (*parts, str(k)))
+
+    walk(table, "", ())
+    return out
+
+
+def _toml_value(value: Any) -> str:
+    """A value as the user would write it in the file (``false``, ``"text"``, ``[1, 2]``)."""
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """Whether a user's value may replace a plugin's default: the same kind of value (an integer
+    where a number is expected is fine; ``true`` is not a number); a default of ``None`` takes anything."""
+    if default is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and (isinstance(default, float) or isinstance(value, int))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
+def _kind_name(default: Any) -> tuple[str, str]:
+    if isinstance(default, bool):
+        return "布尔值（true 或 false）", "true or false"
+    if isinstance(default, int):
+        return "整数", "an integer"
+    if isinstance(default, float):
+        return "数字", "a number"
+    if isinstance(default, str):
+        return "文字", "text"
+    if isinstance(default, (list, tuple)):
+        return "列表", "a list"
+    if isinstance(default, dict):
+        return "表", "a table"
+    return type(default).__name__, type(default).__name__
+
 
 def _reporter_names() -> list[str]:
     from gipcheck.report import reporter_names
@@ -572,6 +716,7 @@ def load_config(config: str | Path | None = None, *, profile: str | None = None,
     for name, prof in profiles.items():
         r.check_keys(prof, PROFILE_KEYS, ("profiles", name))
     r.options(table)
+    r.plugins(table)
     r.layer(table, ())
     chosen = Value(profile, "--profile") if profile else (
         Value(table["profile"], r.origin("profile")) if table.get("profile") else Value(None))

@@ -91,7 +91,12 @@ def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = 
 
 def load_bytes(data: bytes, path: str, *, options: dict[str, Any] | None = None) -> LoadedReport:
     """Load a report from its bytes; ``path`` is used for messages, the source record and as a
-    tie-breaker between loaders (the content decides)."""
+    tie-breaker between loaders (the content decides).
+
+    ``options["plugins"]`` (a :class:`~gipcheck.plugins.manager.PluginManager`, as
+    :meth:`gipcheck.api.Checker.load` passes it): the plugins' layout hints are asked about the
+    result — a layout only a plugin that is not installed reads raises ``NEEDS_PLUGIN`` (exit 3);
+    ``options["detect_layout"] = False`` skips that."""
     opts = dict(options or {})
     limit = _max_bytes(opts)
     if len(data) > limit:
@@ -114,19 +119,58 @@ def load_bytes(data: bytes, path: str, *, options: dict[str, Any] | None = None)
         raise LoadError("UNSUPPORTED", "无法识别文件格式", "unrecognised file format")
     try:
         report = chosen.load(data, path, opts)
-    except LoadError:
+    except LoadError as e:
+        _refuse_missing_layout(opts, data, head, None, e)
         raise
     except (RecursionError, MemoryError):
         raise LoadError("LIMIT", "文件结构过于复杂，超出处理限度", "input too complex to process") from None
     except Exception as e:  # a loader bug must still end in a one-line message, not a traceback
-        raise LoadError(
+        corrupt = LoadError(
             "CORRUPT",
             f"读取失败（{chosen.name} 读取器：{type(e).__name__}: {e}）",
             f"loading failed ({chosen.name} loader: {type(e).__name__}: {e})",
-        ) from e
+        )
+        _refuse_missing_layout(opts, data, head, None, corrupt)  # a layout the loader cannot take: say which
+        raise corrupt from e
     src = report.document.setdefault("meta", {}).setdefault("source", {})
     src.setdefault("path", path)
     src.setdefault("loader", chosen.name)
     if not src.get("sha256"):
         src["sha256"] = hashlib.sha256(data).hexdigest()
+    _refuse_missing_layout(opts, data, head, report, None)
     return report
+
+
+def _refuse_missing_layout(opts: dict[str, Any], data: bytes, head: bytes, report: LoadedReport | None,
+                           error: LoadError | None) -> None:
+    """Ask the plugins' layout hints (``options["plugins"]``, the run's plugin manager) about the
+    report just read, or that its loader failed to read: a layout that a plugin which is not
+    installed reads raises ``NEEDS_PLUGIN`` (exit 3) in place of the core's reading or error — the
+    core reads such a layout into wrong numbers —, a weaker hint adds an info note to the reading."""
+    manager = opts.get("plugins")
+    check = getattr(manager, "check_layout", None)
+    if check is None or opts.get("detect_layout") is False:
+        return
+    text: str | None = None
+    document: dict[str, Any] | None = None
+    if report is not None:
+        text, document = report.text, report.document
+    elif error is None or error.code in ("TOO_LARGE", "EMPTY", "IO", "LIMIT", "TIMEOUT"):
+        return
+    if text is None and not looks_binary(head):  # a failed load, or a loader that keeps no text
+        try:
+            text, _encoding = decode_bytes(data)
+        except LoadError:
+            return
+    if not isinstance(text, str) or not text:
+        return
+    found = check(text, document)
+    if found is None:
+        return
+    from gipcheck.plugins.manager import layout_note, needs_plugin_error
+
+    verdict, hint = found
+    if verdict == "error":
+        raise needs_plugin_error(hint) from error
+    if report is not None and not any(n.code == "LAYOUT_PLUGIN_AVAILABLE" for n in report.notes):
+        report.notes.append(layout_note(hint))

@@ -146,9 +146,14 @@ def gipcheck_register_fact_patterns(register: Callable[..., Any]) -> None:
 def gipcheck_config_defaults() -> dict[str, Any] | None:
     """Give default values for configuration keys this plugin reads.
 
-    Keys should be namespaced by the plugin (``"shanghai.strict_layout"``). The defaults are
-    merged below the user's configuration; a key that two plugins both define keeps the first
-    plugin's value and the clash is reported.
+    Keys should be namespaced by the plugin (``"shanghai.place_by_order"``). The defaults are
+    merged below the user's configuration — ``[tool.gipcheck.plugins.shanghai]`` in
+    ``pyproject.toml`` (``[plugins.shanghai]`` in ``gipcheck.toml``), or ``Checker(config=…)`` —
+    which is below the command line (``--region``): plugin default < file < command line. A user's
+    value of another type than the default is a configuration error (exit 2); a key no plugin
+    declares is reported as a configuration problem. ``gipcheck config show`` shows each value
+    and where it came from. A key that two plugins both define keeps the first plugin's value
+    and the clash is reported.
 
     :return: a mapping of key to default value, or ``None`` for none.
 
@@ -162,6 +167,9 @@ def gipcheck_config_defaults() -> dict[str, Any] | None:
 def gipcheck_configure(config: dict[str, Any]) -> None:
     """Called once when the configuration is final (defaults, configuration files and command
     line merged), before any report is read — the place to read options and prepare state.
+
+    The same merged mapping reaches :func:`gipcheck_enrich_document` and, as
+    ``options["config"]``, the plugin's loaders.
 
     :param config: the merged configuration; treat it as read-only.
     :return: nothing.
@@ -203,6 +211,14 @@ def gipcheck_detect_layout(text: str, document: dict[str, Any] | None) -> dict[s
     "zh": "…", "en": "…"}``: the layout's name, the distribution that reads it, a confidence
     0..1 and, optionally, a one-line reason in Chinese and English. Return ``None`` when the
     text is not a layout you know.
+
+    Called for every report a checker reads, after its loader made a document (or failed to, for
+    a text file). When the most confident hint of at least 0.75 names a distribution that is not
+    installed, and no hint of an installed one reaches 0.75, the report is not read: it gets the
+    load problem ``NEEDS_PLUGIN`` (exit 3) naming the distribution — the core reads such a layout
+    into wrong numbers. A hint from 0.5 to 0.75 for a missing distribution only adds the info note
+    ``LAYOUT_PLUGIN_AVAILABLE`` to the reading. Keep the hook cheap (a literal test first): it
+    runs on every report.
 
     :param text: the report's decoded text (as the loader read it).
     :param document: the canonical document a loader made of it, or ``None`` if none could.

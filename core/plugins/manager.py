@@ -64,6 +64,10 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Words of the rule language that can never be function names.
 _LANG_KEYWORDS = frozenset("if then else all any in not and or for within true false null let".split())
 _TRUTHY = ("1", "true", "yes", "on")
+# A layout hint this sure, for a plugin that is not installed, refuses the core's reading (NEEDS_PLUGIN);
+# one at least LAYOUT_NOTE_CONFIDENCE only adds an info note beside the reading.
+LAYOUT_MIN_CONFIDENCE = 0.75
+LAYOUT_NOTE_CONFIDENCE = 0.5
 
 
 def env_flag(name: str, environ: dict[str, str] | None = None) -> bool:
@@ -396,6 +400,8 @@ class PluginManager:
             self._problem(info, "PLUGIN_INVALID", f"无法注册（{_short(e)}）", f"could not be registered ({_short(e)})")
             return False
         info.plugin = plugin
+        if info.distribution is None and kind == KIND_EXPLICIT:  # has_distribution() must know it too
+            info.distribution, info.version = _distribution_of(info.module or getattr(plugin, "__module__", None))
         self.trace(f"registered plugin {name} ({kind})")
         self._check_hook_names(plugin, info)
         return True
@@ -802,6 +808,12 @@ class PluginManager:
         return any(i.plugin is not None and (_norm_dist(i.distribution or "") == want or _norm_dist(i.name) == want)
                    for i in self.infos.values())
 
+    def broken_distribution(self, name: str) -> PluginInfo | None:
+        """The plugin of distribution ``name`` that is installed but could not be loaded, if any."""
+        want = _norm_dist(name)
+        return next((i for i in self.infos.values() if i.plugin is None
+                     and (_norm_dist(i.distribution or "") == want or _norm_dist(i.name) == want)), None)
+
     def rule_pack_dirs(self, region: str | None = None) -> list[Path]:
         """Pack directories to evaluate: every pack meant for all reports, plus — when ``region``
         (``--region``) is given — only the region packs matching it; without ``region`` every
@@ -881,6 +893,10 @@ class PluginManager:
                 registry.unregister_loader(name)
         self._installed_loaders = []
 
+    def config_default_owner(self, key: str) -> str | None:
+        """The plugin whose ``gipcheck_config_defaults`` gave ``key`` (``config show`` names it)."""
+        return self._config_sources.get(key)
+
     def configure(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
         """Merge the plugins' defaults below ``config``, call ``gipcheck_configure`` with the
         result and return it."""
@@ -944,7 +960,7 @@ class PluginManager:
         return hints
 
     def missing_layout_plugin(self, text: str, document: dict[str, Any] | None = None,
-                              min_confidence: float = 0.75) -> dict[str, Any] | None:
+                              min_confidence: float = LAYOUT_MIN_CONFIDENCE) -> dict[str, Any] | None:
         """The most confident layout hint whose plugin is not installed, if it reaches
         ``min_confidence`` and no installed plugin claims the layout; else ``None``."""
         hints = [h for h in self.detect_layout(text, document) if h["confidence"] >= min_confidence]
@@ -952,8 +968,41 @@ class PluginManager:
             return None
         return hints[0]
 
+    def check_layout(self, text: str, document: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]] | None:
+        """What a report read by the core needs from the layout hints (called by
+        :func:`gipcheck.load.load_bytes` for every report a :class:`~gipcheck.api.Checker` reads):
+        ``("error", hint)`` when a plugin that is not installed reads this layout
+        (:meth:`missing_layout_plugin`: the core's reading would be wrong numbers, so it is refused
+        with :func:`needs_plugin_error`); ``("note", hint)`` for a weaker hint of such a plugin
+        (``LAYOUT_NOTE_CONFIDENCE`` and up), kept as an info note beside the reading; else ``None``."""
+        hints = self.detect_layout(text, document)
+        if not hints:
+            return None
+        strong = [h for h in hints if h["confidence"] >= LAYOUT_MIN_CONFIDENCE]
+        if strong:
+            if not any(h["installed"] for h in strong):
+                broken = self.broken_distribution(strong[0]["plugin"])
+                return "error", {**strong[0], "broken": broken.label("zh") if broken else None}
+            return None  # an installed plugin claims the layout: its loader has read it
+        weak = [h for h in hints if h["confidence"] >= LAYOUT_NOTE_CONFIDENCE]
+        if weak and not any(h["installed"] for h in weak):
+            return "note", weak[0]
+        return None
+
 
 # ---------------------------------------------------------------- helpers
+
+
+def layout_note(hint: dict[str, Any]) -> Any:
+    """The info :class:`~gipcheck.load.base.Note` (``LAYOUT_PLUGIN_AVAILABLE``) of a weak layout hint:
+    the reading stands (nothing says it is wrong), and the user learns which plugin knows such reports."""
+    from gipcheck.load.base import Note
+
+    zh_why, en_why = hint.get("zh") or hint["name"], hint.get("en") or hint["name"]
+    return Note("LAYOUT_PLUGIN_AVAILABLE",
+                f"可能是{zh_why}；插件 {hint['plugin']} 专门读取此类年报（pip install {hint['plugin']}）",
+                f"this may be a {en_why}; the plugin {hint['plugin']} reads such reports "
+                f"(pip install {hint['plugin']})", level="info")
 
 
 def needs_plugin_error(hint: dict[str, Any]) -> GipcheckError:
@@ -961,9 +1010,35 @@ def needs_plugin_error(hint: dict[str, Any]) -> GipcheckError:
     from gipcheck.errors import LoadError
 
     zh_why, en_why = hint.get("zh") or hint["name"], hint.get("en") or hint["name"]
+    if hint.get("broken"):  # installed, but it failed to load: reinstalling alone would not help
+        return LoadError("NEEDS_PLUGIN",
+                         f"这是{zh_why}，需要插件 {hint['plugin']} 才能正确读取；该插件已安装但无法加载"
+                         "（见 gipcheck plugins 列出的问题）",
+                         f"this is a {en_why}; the plugin {hint['plugin']} reads it, but it is installed and "
+                         "failed to load (see the problems gipcheck plugins lists)")
     return LoadError("NEEDS_PLUGIN",
                      f"这是{zh_why}，需要安装插件 {hint['plugin']}（pip install {hint['plugin']}）后才能正确读取",
                      f"this is a {en_why}; install the plugin {hint['plugin']} (pip install {hint['plugin']}) to read it")
+
+
+_PACKAGE_DISTS: dict[str, list[str]] | None = None
+
+
+def _distribution_of(module: str | None) -> tuple[str | None, str | None]:
+    """The installed distribution (and version) a plugin module given explicitly comes from, so
+    that a layout hint naming that distribution knows it is installed; ``(None, None)`` if none."""
+    global _PACKAGE_DISTS
+    if not module:
+        return None, None
+    try:
+        if _PACKAGE_DISTS is None:
+            _PACKAGE_DISTS = dict(md.packages_distributions())
+        names = _PACKAGE_DISTS.get(module.split(".", 1)[0]) or []
+        if not names or names[0].lower() == "gipcheck":
+            return None, None
+        return names[0], md.version(names[0])
+    except Exception:  # noqa: BLE001 - broken metadata: the plugin is still registered
+        return None, None
 
 
 def _installed_entry_points() -> list[md.EntryPoint]:

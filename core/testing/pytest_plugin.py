@@ -120,6 +120,9 @@ class GipcheckChecker:
 
         if isinstance(source, str) and _names_a_file(source):  # check("tests/data/report.txt"), as documented
             source = Path(source)
+        # as a real run loads: the plugins (layout hints), their settings and their phrasing files
+        options = {"plugins": self.manager, "config": self.config,
+                   "fact_files": self.manager.extra_fact_files(), **(options or {})}
         if isinstance(source, Path):
             loaded = load_path(source, options=options)
         elif isinstance(source, bytes):

@@ -36,6 +36,10 @@ SHANGHAI_DISTRICTS = ("黄浦", "徐汇", "长宁", "静安", "普陀", "虹口"
                       "浦东新区", "金山", "松江", "青浦", "奉贤", "崇明")
 
 
+_SH_NAMED = re.compile(r"上海市|上海(?:科技|发布)")
+_SH_DISTRICT = re.compile("|".join(re.escape(d + "区") for d in SHANGHAI_DISTRICTS))
+
+
 def numeral_value(numeral: str) -> int:
     if len(numeral) == 2 and numeral[0] == "十":
         return 10 + _NUMERALS[numeral[1]]
@@ -135,9 +139,9 @@ def map_parts(lines: list[str]) -> tuple[list[Part], bool]:
 
 def shanghai_score(text: str) -> float:
     """0..1: how sure we are that ``text`` is a Shanghai report in one of the layouts above."""
-    head = text[:3000]
-    shanghai = "上海市政府信息公开规定" in head or bool(re.search(r"上海市|上海(?:科技|发布)", head[:400]))
-    if not shanghai and not any(d + "区" in head[:400] for d in SHANGHAI_DISTRICTS):
+    # runs on every file (sniff, layout hint): precompiled searches bounded to the head, no slices
+    shanghai = text.find("上海市政府信息公开规定", 0, 3000) >= 0 or _SH_NAMED.search(text, 0, 400) is not None
+    if not shanghai and _SH_DISTRICT.search(text, 0, 400) is None:
         return 0.0
     lines = text.splitlines()
     parts, restarts = map_parts(lines)

@@ -26,6 +26,9 @@ from gipcheck_shanghai.layout import Part, map_parts
 from gipcheck_shanghai.tables import TableResult, parse_active, parse_requests, parse_review
 
 LOADER_NAME = "shanghai"
+# The plugin's settings (``[tool.gipcheck.plugins.shanghai]`` in the user's configuration) and defaults.
+PLACE_BY_ORDER = "shanghai.place_by_order"
+DEFAULTS: dict[str, Any] = {PLACE_BY_ORDER: True}
 
 def decode(data: bytes) -> str:
     for enc in ("utf-8-sig", "gb18030"):
@@ -150,7 +153,7 @@ def _put(document: dict[str, Any], path: str, row: dict[str, Any]) -> None:
 
 
 def load_text(text: str, *, source: str | None = None, data: bytes | None = None,
-              fact_files: tuple[str, ...] = ()) -> LoadedReport:
+              fact_files: tuple[str, ...] = (), place_by_order: bool = True) -> LoadedReport:
     """Read the text of a Shanghai-layout report. Raises :class:`LoadError` when it is not one."""
     lines = text.splitlines()
     parts, restarts = map_parts(lines)
@@ -184,7 +187,7 @@ def load_text(text: str, *, source: str | None = None, data: bytes | None = None
             if fmt == "2019":
                 tables[2] = parse_active(lines, p.start, p.end, active_rows(fmt))
         elif p.number == 3:
-            tables[3] = parse_requests(lines, p.start, p.end, request_rows(fmt))
+            tables[3] = parse_requests(lines, p.start, p.end, request_rows(fmt), place_by_order=place_by_order)
         elif p.number == 4:
             tables[4] = parse_review(lines, p.start, p.end)
     meta["format"] = fmt
@@ -218,5 +221,8 @@ def load_text(text: str, *, source: str | None = None, data: bytes | None = None
 
 def load(data: bytes, path: str, options: dict[str, Any] | None = None) -> LoadedReport:
     """The loader entry registered with the core: bytes of a file → :class:`LoadedReport`."""
-    files = tuple(str(f) for f in (options or {}).get("fact_files") or ())
-    return load_text(decode(data), source=path, data=data, fact_files=files)
+    opts = options or {}
+    files = tuple(str(f) for f in opts.get("fact_files") or ())
+    config = opts.get("config") if isinstance(opts.get("config"), dict) else {}
+    by_order = config.get(PLACE_BY_ORDER, DEFAULTS[PLACE_BY_ORDER])
+    return load_text(decode(data), source=path, data=data, fact_files=files, place_by_order=by_order is not False)

@@ -31,6 +31,13 @@ def gipcheck_register_loaders(register: Any) -> None:
 
 
 @hookimpl
+def gipcheck_config_defaults() -> dict[str, Any]:
+    """``shanghai.place_by_order`` (true): place table-三 value rows cut from their labels by the
+    official row order; false leaves them unread (a warning note says how many)."""
+    return dict(loader.DEFAULTS)
+
+
+@hookimpl
 def gipcheck_register_rule_packs(register: Any) -> None:
     register(PACK_DIR, region=REGION["province"])
 
@@ -43,7 +50,12 @@ def gipcheck_register_fact_patterns(register: Any) -> None:
 @hookimpl
 def gipcheck_detect_layout(text: str, document: dict[str, Any] | None) -> dict[str, Any] | None:
     """Name Shanghai's layout (the core then uses this plugin's loader or names the plugin)."""
-    score = layout.shanghai_score(text)
+    meta = document.get("meta") if isinstance(document, dict) else None
+    source = meta.get("source") if isinstance(meta, dict) else None
+    if isinstance(source, dict) and source.get("loader") == loader.LOADER_NAME:
+        score = 0.9  # our loader read it (its sniff won): the layout is ours, no need to score it again
+    else:
+        score = layout.shanghai_score(text)
     if score < 0.6:
         return None
     return {"name": REGION["layout"], "plugin": REGION["distribution"], "confidence": score,

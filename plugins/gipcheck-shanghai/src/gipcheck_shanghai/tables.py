@@ -214,8 +214,11 @@ def match_request_row(label: str, specs: Sequence[RowSpec]) -> int | None:
     return scored[0][1]
 
 
-def parse_requests(lines: list[str], start: int, end: int, specs: Sequence[RowSpec]) -> TableResult:
-    """Table 三 between line indexes ``start`` and ``end`` (exclusive)."""
+def parse_requests(lines: list[str], start: int, end: int, specs: Sequence[RowSpec], *,
+                   place_by_order: bool = True) -> TableResult:
+    """Table 三 between line indexes ``start`` and ``end`` (exclusive). ``place_by_order=False``
+    (setting ``shanghai.place_by_order``): value rows cut from their labels are left out, not placed
+    by the official row order — their cells stay absent and a warning note says how many."""
     res = TableResult()
     rows: list[ValueRow] = []
     header_text: list[str] = []
@@ -241,12 +244,15 @@ def parse_requests(lines: list[str], start: int, end: int, specs: Sequence[RowSp
     res.last_value_line = rows[-1].line if rows else None
     _note_balance_text(res, header_text)
     assignment = _align(rows, len(specs), res)
-    by_order = 0
+    by_order = left_out = 0
     for row, k in zip(rows, assignment, strict=True):
         if k is None:
             continue
         spec = specs[k]
         ordered = row.spec is None
+        if ordered and not place_by_order:
+            left_out += 1
+            continue
         by_order += ordered
         for column, cell in zip(REQUEST_COLUMNS, row.cells, strict=True):
             if cell is None:
@@ -261,6 +267,12 @@ def parse_requests(lines: list[str], start: int, end: int, specs: Sequence[RowSp
             f"表三有 {by_order} 行数值与行名被拆开，已按官方表格行序放置，并用表内勾稽关系核对",
             f"table 3: {by_order} value rows were cut from their labels and placed by the official row "
             "order, then checked against the table's own sums", level="info"))
+    if left_out:
+        res.notes.append(Note(
+            "SH_T3_NOT_PLACED",
+            f"表三有 {left_out} 行数值与行名被拆开，按设置 shanghai.place_by_order = false 未按行序放置，这些单元格未读取",
+            f"table 3: {left_out} value rows were cut from their labels and, with shanghai.place_by_order = false, "
+            "were not placed by the official row order; their cells are not read"))
     res.notes.extend(_check_requests(res.values, specs))
     return res
 
