@@ -754,6 +754,45 @@ class TableRead:
     unreadable: list[tuple[str, int, str, int]] = field(default_factory=list)
     # a row label met again after its row was read: the repeat's own cells (the first one is used)
     duplicates: list[Row] = field(default_factory=list)
+    # numbers no cell was left for (beyond a full row, or where no row is open), for the note
+    extra: list[Extra] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Extra:
+    """Numbers of a table that no cell took: ``path`` is the row they follow (its cells all
+    filled), or None when no row was open, ``after`` then the group heading they follow (a
+    REQUEST_GROUPS key, or label text; "" before any row); ``spans`` their (start, end)."""
+
+    path: str | None
+    after: str
+    spans: list[tuple[int, int]]
+
+
+def _add_extra(out: TableRead, path: str | None, after: str, spans: list[tuple[int, int]]) -> None:
+    """Record surplus numbers, merged with the previous record when they follow the same row."""
+    if not spans:
+        return
+    if out.extra:
+        prev = out.extra[-1]
+        if prev.path == path and prev.after == after:
+            prev.spans.extend(spans)
+            return
+    out.extra.append(Extra(path, after, spans))
+
+
+def _num_spans(cell: Cell, skip: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of the numbers of a value cell (of its tokens after the first ``skip``)."""
+    if cell.kind == ROW:
+        rc: RowCells = cell  # type: ignore[assignment]
+        vals = rc.values
+        if all(v is None for v in vals[skip:]):
+            return []
+        sp = rc.spans()
+        return [sp[i] for i in range(skip, len(vals)) if vals[i] is not None]
+    if cell.kind != NUM:
+        return []
+    return [(s, e) for _, s, e in (cell.tokens or [(cell.text, cell.start, cell.end)])[skip:]]
 
 
 def parse_number(text: str, *, money: bool = False) -> int | float | None:
@@ -1018,9 +1057,10 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
     # row → its last label continuation (the cell, the label before it), to undo if it was a value
     conts: dict[int, tuple[Row, Cell, int]] = {}
     on_values = False  # the current row's label cell stands on a line of values
+    after = ""  # the group heading (or context label) last met, for numbers found outside any row
 
     def label(cell: Cell) -> None:
-        nonlocal cur, pending, pending_start, dup, on_values
+        nonlocal cur, pending, pending_start, dup, on_values, after
         text = cell.text
         row = cur
         cnt = -1  # cur.count when cur is a row still being filled cell by cell
@@ -1073,6 +1113,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
         if kind in ("group", "context"):
             out.labels.append(text)
             cur = dup = None
+            after = st.group if kind == "group" and st.group else text
             return
         assert path is not None
         if out.start < 0:
@@ -1106,8 +1147,13 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
                 cnt = src[1] if src is not None else len(cur._items)
             if cur is None or cur.run is not None or cnt >= cur.width:
                 out.overflow += len(vals) - vals.count(None)
+                took = 0
                 if cur is None and dup is not None:
-                    dup.items.extend(cell.item(i) for i in range(min(dup.width - len(dup.items), len(vals))))
+                    took = max(0, min(dup.width - len(dup.items), len(vals)))
+                    dup.items.extend(cell.item(i) for i in range(took))
+                if len(vals) > took:
+                    at = cur if cur is not None else dup
+                    _add_extra(out, None if at is None else at.path, after, _num_spans(cell, took))
                 continue
             take = min(cur.width - cnt, len(vals))
             if cnt == 0:
@@ -1117,6 +1163,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             if take < len(vals):
                 rest = vals[take:]
                 out.overflow += len(rest) - rest.count(None)
+                _add_extra(out, cur.path, after, _num_spans(cell, take))
             # the end of the last value taken, worked out when a later cell or the end needs it
             # (a later row lies on a later line, so it ends after this one)
             last = (cell, take - 1)
@@ -1129,7 +1176,12 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             if kind in (NUM, MARK):
                 out.overflow += 1
             if cur is None and dup is not None and dup.run is None and len(dup.items) < dup.width:
-                _take_values(dup, cell, False, False)
+                left = _take_values(dup, cell, False, False)
+                if left:
+                    _add_extra(out, dup.path, after, [(s, e) for _, s, e in left])
+            elif kind == NUM:
+                at = cur if cur is not None else dup
+                _add_extra(out, None if at is None else at.path, after, _num_spans(cell))
             continue
         toks = cell.tokens
         if cell.pipe and toks is not None and len(toks) == 1 and kind == NUM:
@@ -1140,6 +1192,7 @@ def assemble_requests(cells: list[Cell], fmt: str | None) -> TableRead:
             left = _take_values(cur, cell, False, True)
             if left:
                 out.overflow += len(left)
+                _add_extra(out, cur.path, after, [(s, e) for _, s, e in left])
         if last is not None:
             out.end = max(out.end, last[0].end_of(last[1]))
             last = None
@@ -1235,9 +1288,10 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
     firsts: dict[int, tuple[Row, Cell]] = {}
     on_values = False  # the current row's label cell stands on a line of values
     dups: set[int] = set()  # rows that repeat a row already read
+    after = ""  # the label that closed the last row, for numbers found outside any row
 
     def label(cell: Cell) -> None:
-        nonlocal cur, cur_spec, on_values
+        nonlocal cur, cur_spec, on_values, after
         out.labels.append(cell.text)
         if cur is not None and cur_spec is not None and cur_spec.money and (cur.count or cur.run):
             um = _UNIT_RE.match(cell.text)
@@ -1258,6 +1312,7 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
                 return
             if cur is not None and (cur.count or cur.run):
                 cur = None
+                after = cell.text
             elif (cur is not None and cell.pipe and not _UNIT_RE.match(cell.text)
                   and _value_position(cell.text, True, 0)):
                 firsts[id(cur)] = (cur, cell)
@@ -1287,19 +1342,26 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
             for lab in cell.labels:
                 label(lab)
             if cur is None or cur.full:
+                _add_extra(out, None if cur is None else cur.path, after, _num_spans(cell))
                 continue
             take = min(cur.width - cur.count, len(cell.values))
             if cur.count == 0:
                 cur._src = (cell, take)
             else:
                 cur.items.extend(cell.item(i) for i in range(take))
+            if take < len(cell.values):
+                _add_extra(out, cur.path, after, _num_spans(cell, take))
             last = (cell, take - 1)  # its end when needed (as in assemble_requests)
             continue
         if cell.kind == MARK and cur is not None:
             _unrun(cur, cell, bool(cur_spec and cur_spec.money))
         if cur is None or cur.full:
+            if cell.kind == NUM:
+                _add_extra(out, None if cur is None else cur.path, after, _num_spans(cell))
             continue
-        _take_values(cur, cell, bool(cur_spec and cur_spec.money), True)
+        left = _take_values(cur, cell, bool(cur_spec and cur_spec.money), True)
+        if left:
+            _add_extra(out, cur.path, after, [(s, e) for _, s, e in left])
         if last is not None:
             out.end = max(out.end, last[0].end_of(last[1]))
             last = None
@@ -1321,6 +1383,7 @@ def assemble_active(cells: list[Cell], fmt: str | None) -> TableRead:
 # ---- table 四
 
 _REVIEW_HEADER_WORDS = ("复议", "诉讼", "维持", "纠正", "审结")
+_LAST_BLOCK = f"review.{REVIEW_BLOCKS[-1]}"
 
 def assemble_review(cells: list[Cell]) -> TableRead:
     """Table 四 is one row of 15 values under a two-level header (or three labelled blocks of
@@ -1339,6 +1402,8 @@ def assemble_review(cells: list[Cell]) -> TableRead:
     for cell in cells:
         if over is not None and cell.kind != LABEL and (cell.kind != BLANK or cell.valued or type(cell) is LoneBlank):
             out.overflow += len(slots) - over  # values of the blocks above beyond their cells: not read
+            _add_extra(out, f"review.{REVIEW_BLOCKS[over // width - 1]}", "",
+                       [(it.start, it.end) for it in slots[over:] if it is not None and it.kind == NUM])
             del slots[over:]
             over = None
         if not slots and cell.kind in (LABEL, BLANK):
@@ -1362,9 +1427,11 @@ def assemble_review(cells: list[Cell]) -> TableRead:
                     seen_header = True
                     out.start = lab.start
             if not seen_header or run is not None:
+                _add_extra(out, "review" if seen_header else None, "", _num_spans(cell))
                 continue
             for i in range(len(cell.values)):
                 if len(slots) >= total:
+                    _add_extra(out, _LAST_BLOCK, "", _num_spans(cell, i))
                     break
                 it = cell.item(i)
                 slots.append(it)
@@ -1401,6 +1468,9 @@ def assemble_review(cells: list[Cell]) -> TableRead:
             slots.extend(Item(NUM, parse_number(t), t, s, e) for t, s, e in run.tokens)
             run = None
         if not seen_header or len(slots) >= total or run is not None:
+            if cell.kind == NUM:
+                _add_extra(out, None if not seen_header else "review" if run is not None else _LAST_BLOCK, "",
+                           _num_spans(cell))
             continue
         if cell.kind == BLANK and not cell.valued and (not slots or type(cell) is not LoneBlank):
             continue  # padding (after the first value, a blank cell alone on its line is a value)
@@ -1410,9 +1480,12 @@ def assemble_review(cells: list[Cell]) -> TableRead:
             out.end = cell.end
             continue
         if cell.kind == NUM:
-            for t, s, e in (cell.tokens or []):
-                if len(slots) < total:
-                    slots.append(Item(NUM, parse_number(t), t, s, e))
+            toks = cell.tokens or []
+            room = total - len(slots)
+            for t, s, e in toks[:room]:
+                slots.append(Item(NUM, parse_number(t), t, s, e))
+            if len(toks) > room:
+                _add_extra(out, _LAST_BLOCK, "", [(s, e) for _, s, e in toks[room:]])
         elif cell.kind == MARK:
             slots.append(Item(MARK, None, cell.text, cell.start, cell.end))
         else:

@@ -417,7 +417,12 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         review = _build_review(read4, facts, loc, locations, notes) if t4 else None
     if review is not None:
         doc["review"] = review
-    if read4.overflow:
+    for name, read in (("表二", read2), ("表三", read3), ("表四", read4)):
+        for extra in read.extra:
+            note = _extra_note(name, extra, fmt, loc)
+            if note is not None:
+                notes.append(note)
+    if read4.overflow and not read4.extra:
         notes.append(Note("EXTRA_CELLS", f"表四某栏目的数字多于其单元格（如一行数字重复），多出的 {read4.overflow} 个未读取，请核对",
                           f"table 4: a block has more numbers than cells (e.g. a value line repeated); "
                           f"{read4.overflow} extra not read — please check", pointer="/review"))
@@ -507,6 +512,86 @@ def _duplicate_note(kept: tables.Row | None, dup: tables.Row, loc: _Locator, tab
                 f"{' '.join(shown[0]).replace('空', '-')}; again: {' '.join(shown[1]).replace('空', '-')}); "
                 f"{en_used} — please check",
                 pointer=ptr, line=line)
+
+
+_EN_TABLE = {"表二": "table 2", "表三": "table 3", "表四": "table 4"}
+_TABLE_PTR = {"表二": "/active", "表三": "/requests", "表四": "/review"}
+_EXTRA_SHOWN = 12  # surplus numbers quoted in the note; more are counted
+# a number written against one of these (free text: "截至2021年底", "共14件", "注1", "第3项") is a
+# quantity, date or mark in a sentence of the table region (a footnote), not a cell
+_PROSE_UNIT_AFTER = frozenset("年月日时号件条个人次项份万亿元%％页天周家批")
+_PROSE_MARK_BEFORE = frozenset("第注")
+
+
+def _cell_like(text: str, s: int, e: int) -> bool:
+    """Whether the number at ``text[s:e]`` stands as a cell would, not glued to a unit or mark."""
+    return not ((e < len(text) and text[e] in _PROSE_UNIT_AFTER) or (s > 0 and text[s - 1] in _PROSE_MARK_BEFORE))
+
+
+@cache
+def _row_names(fmt: str) -> dict[str, tuple[str, str, int]]:
+    """Row path → (official zh label as the ROW_MISSING notes write it, en label, cells), for the
+    rows of tables 二, 三 and the blocks of 四 of a format."""
+    out: dict[str, tuple[str, str, int]] = {}
+    for spec in request_rows(fmt):
+        group = f"{REQUEST_GROUPS[spec.group]} " if spec.group else ""
+        out[spec.path] = (f"{group}{spec.label}", spec.en or spec.path, len(REQUEST_COLUMNS))
+    for arow in active_rows(fmt):  # (canon has no English names for table 二's rows)
+        out[arow.path] = (arow.label, f"{arow.label} ({arow.path})", len(arow.cells))
+    for b in REVIEW_BLOCKS:
+        out[f"review.{b}"] = (REVIEW_BLOCK_LABELS[b]["zh"], REVIEW_BLOCK_LABELS[b]["en"], len(REVIEW_COLUMNS))
+    return out
+
+
+def _extra_note(table: str, extra: tables.Extra, fmt: str, loc: _Locator) -> Note | None:
+    """EXTRA_CELLS: numbers of a table that no cell took (after a row whose cells are all taken,
+    or where no row is open), quoted with where they stand; nothing read is changed. None when
+    every one is a quantity in a sentence (a footnote under the table), not a cell."""
+    text = loc.text
+    spans = [(s, e) for s, e in extra.spans if _cell_like(text, s, e)]
+    if not spans:
+        return None
+    raws = [text[s:e].strip() for s, e in spans]
+    count = len(raws)
+    shown = " ".join(raws[:_EXTRA_SHOWN]) + (" …" if count > _EXTRA_SHOWN else "")
+    first = loc.loc(*spans[0])
+    where_zh = f"第 {first.line} 行第 {first.col} 列" + (f"（第 {first.page} 页）" if first.page else "")
+    where_en = f"line {first.line}, column {first.col}" + (f" (page {first.page})" if first.page else "")
+    tail_zh = f"{where_zh}还有 {count} 个数字“{shown}”没有对应的单元格，未读取，请核对"
+    tail_en = f"{count} more number(s) '{shown}' at {where_en} have no cell and were not read — please check"
+    lone_zh = f"{where_zh}的 {count} 个数字“{shown}”没有对应的单元格，未读取，请核对"
+    lone_en = f"the {count} number(s) '{shown}' at {where_en} have no cell and were not read — please check"
+    en_table = _EN_TABLE[table]
+    ptr = _TABLE_PTR[table]
+    path = extra.path
+    name = _row_names(fmt).get(path) if path is not None else None
+    if name is not None:
+        zh_label, en_label, width = name
+        if table != "表四":  # (table 四's notes point at the table, as its other EXTRA_CELLS note does)
+            ptr = pointer(path)  # type: ignore[arg-type]
+        kind_zh, kind_en = ("栏", "block") if table == "表四" else ("行", "row")
+        zh = f"{table}“{zh_label}”{kind_zh}（{width} 个单元格）之后，{tail_zh}"
+        en = f"{en_table} {kind_en} '{en_label}' ({width} cells) is full; {tail_en}"
+    elif path is not None:  # table 四 read as one digit string
+        zh = f"{table}已按一串数字读取全部单元格，其后{tail_zh}"
+        en = f"{en_table} was read from one digit string; {tail_en}"
+    elif table == "表三" and extra.after in REQUEST_GROUPS:
+        group = REQUEST_GROUPS[extra.after]
+        ptr = pointer(f"requests.results.{extra.after}")
+        if extra.after == "other":  # a single (六) row is the 2019 format's; 2021 splits it in three
+            why_zh, why_en = "，2021 年格式将其分为 1–3 三行（单独一行是 2019 年格式的写法）", \
+                " (the 2021 format splits it into rows 1-3; a single row is the 2019 format's)"
+        else:
+            why_zh = why_en = ""
+        zh = f"表三“{group}”是分组标题，本身没有单元格{why_zh}；其后{lone_zh}"
+        en = f"table 3: '{group}' is a group heading without cells of its own{why_en}; after it, {lone_en}"
+    elif extra.after:
+        zh = f"{table}“{extra.after}”之后、任何一行之外，{lone_zh}"
+        en = f"{en_table}: after '{extra.after}', outside any row, {lone_en}"
+    else:
+        zh = f"{table}第一行之前（表头处），{lone_zh}"
+        en = f"{en_table}: before its first row (in the header), {lone_en}"
+    return Note("EXTRA_CELLS", zh, en, pointer=ptr, line=first.line)
 
 
 class _TooLong:
@@ -864,15 +949,32 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                 else:
                     labels.append(text)
                     cur = None
-        if cur is not None and cur.take < width and lr.values:
+        values = lr.values
+        if cur is not None and cur.take < width and values:
             if lr.dec:
                 return None
             if cur.take:
+                if len(values) > width - cur.take and _any_number(values, width - cur.take):
+                    return None  # numbers beyond the row's cells: the general path notes them
                 cur.fill(lr, width)
             else:
                 cur.line = lr
-                cur.take = min(width, len(lr.values))
+                if len(values) > width:
+                    rest = values[width:]
+                    if rest.count(None) != len(rest):
+                        return None  # numbers beyond the row's cells: the general path notes them
+                    cur.take = width
+                else:
+                    cur.take = len(values)
+        elif lr.valued:
+            return None  # numbers where no row has room: the general path notes them
     return out
+
+
+def _any_number(values: list[Any], i: int) -> bool:
+    """Whether ``values[i:]`` holds a number (not only blank cells)."""
+    rest = values[i:]
+    return rest.count(None) != len(rest)  # (in C: most rows end in blank padding cells)
 
 
 def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Locations,
@@ -936,10 +1038,18 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
     for lr in lines:
         labs = lr.labels
         if not labs:
-            if cur is not None and lr.values:
+            values = lr.values
+            if cur is not None and values:
                 width = len(cur.spec.cells)
-                if cur.take < width:
+                n = width - cur.take
+                if len(values) > n:
+                    rest = values[n:]
+                    if rest.count(None) != len(rest):
+                        return None  # numbers beyond the row's cells: the general path notes them
+                if n:
                     cur.fill(lr, width)
+            elif lr.valued:
+                return None  # numbers where no row is open: the general path notes them
             continue
         if type(lr) is tables.GapLine:
             return None  # its blank cells could fill a row between its labels: the general path
@@ -973,10 +1083,18 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                     continue  # the label again before any value: the same row
                 return None  # a repeated row: the general path compares the two and notes it
             cur = rows[spec.path] = _FRow(spec, lr, j)
-        if cur is not None and lr.values:
+        values = lr.values
+        if cur is not None and values:
             width = len(cur.spec.cells)
-            if cur.take < width:
+            n = width - cur.take
+            if len(values) > n:
+                rest = values[n:]
+                if rest.count(None) != len(rest):
+                    return None  # numbers beyond the row's cells: the general path notes them
+            if n:
                 cur.fill(lr, width)
+        elif lr.valued:
+            return None  # numbers where no row is open: the general path notes them
     return out
 
 
@@ -1063,10 +1181,19 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
         if not seen or not lr.valued or len(slots) >= total:
             if slots and len(slots) < total and not lr.labels and lr.values == [None]:
                 return None  # a lone blank cell between values is a value: the general path's reading
+            if lr.valued:
+                return None  # numbers before the header or after the fifteen cells: the general path notes them
             continue
         if lr.dec:
             return None
-        slots.extend(zip(repeat(lr), range(min(len(lr.values), total - len(slots)))))
+        room = total - len(slots)
+        if len(lr.values) > room:
+            rest = lr.values[room:]
+            if rest.count(None) != len(rest):
+                return None  # numbers beyond the fifteen cells: the general path notes them
+            slots.extend(zip(repeat(lr), range(room)))
+        else:
+            slots.extend(zip(repeat(lr), range(len(lr.values))))
     if not slots or len(slots) == total - 1:
         return None  # the blank template, or one value short (the general path looks for the first)
     for k, block in enumerate(REVIEW_BLOCKS):
