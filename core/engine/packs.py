@@ -8,26 +8,28 @@ a duplicate id — is a :class:`~gipcheck.errors.RuleError` pointing at ``file:l
 
 from __future__ import annotations
 
-import difflib
+import gc
 import itertools
 import json
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from gipcheck.engine.yamlpos import (
+    Lines,
     PosDict,
     PosList,
     TooLarge,
     load_yaml,
     node_at,
     plain,
+    read_rule_text,
     scalar_point,
     source_line,
 )
@@ -100,10 +102,13 @@ class Rule:
         if got is None:
             got = self._let_exprs[name] = _compile_source(
                 ExprSource(name, self.file, self.expr.line, self.expr.col, None, self.expr.file_text),
-                self.all_lets)
+                self.all_lets, self.functions)
         return got
 
     all_lets: dict[str, ExprSource] = field(default_factory=dict, repr=False)
+    # the function table the rule was loaded with, when its lets are compiled on first use (a
+    # plugin's functions are only in the engine's table while its pack loads)
+    functions: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # lang → what build_finding needs of the message every time (engine.py), worked out once
     render_memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -233,6 +238,8 @@ def _where(path: list[Any]) -> str:
 
 
 def _suggest(word: str, options: list[str]) -> str | None:
+    import difflib  # error paths only: not worth importing at every start
+
     m = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
     return m[0] if m else None
 
@@ -411,8 +418,10 @@ _IDENT = re.compile(r"[^\W\d]\w*")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 
 
-def _names_in(text: str) -> set[str]:
-    return set(_IDENT.findall(_STRING.sub(" ", text)))
+@lru_cache(maxsize=4096)
+def _names_in(text: str) -> frozenset[str]:
+    """The names in an expression (its strings left out); a pack's lets are scanned once, not per rule."""
+    return frozenset(_IDENT.findall(_STRING.sub(" ", text)))
 
 
 def _lets_used(text: str, lets: dict[str, ExprSource]) -> dict[str, ExprSource]:
@@ -426,14 +435,16 @@ def _lets_used(text: str, lets: dict[str, ExprSource]) -> dict[str, ExprSource]:
     return {k: v for k, v in lets.items() if k in used}
 
 
-def _compile_source(src: ExprSource, lets: dict[str, ExprSource]) -> Any:
+def _compile_source(src: ExprSource, lets: dict[str, ExprSource], functions: dict[str, Any] | None = None) -> Any:
     """Compile with gipcheck.lang, giving it the position of the expression and of each let."""
-    from gipcheck.engine.functions import engine_functions
+    if functions is None:
+        from gipcheck.engine.functions import engine_functions
 
+        functions = engine_functions()
     lets = _lets_used(src.text, lets)
     let_args = {k: {"expr": v.text, "origin": (v.file, v.line, v.col), "indent": v.indent} for k, v in lets.items()}
     try:
-        return _lang().compile_expression(src.text, lets=let_args, functions=engine_functions(),
+        return _lang().compile_expression(src.text, lets=let_args, functions=functions,
                                           origin=(src.file, src.line, src.col), indent=src.indent,
                                           source_text=src.file_text)
     except RuleError as e:
@@ -531,7 +542,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_pack_yaml(directory: Path) -> tuple[str, str, str, dict[str, ExprSource]]:
+def _read_pack_yaml(directory: Path, store: Any = None) -> tuple[str, str, str, dict[str, ExprSource]]:
     path = directory / "pack.yaml"
     file = _display(path)
     if not path.is_file():
@@ -549,7 +560,28 @@ def _read_pack_yaml(directory: Path) -> tuple[str, str, str, dict[str, ExprSourc
         raise RuleError("NO_PACK", f"规则包目录缺少 pack.yaml：{_display(directory)}",
                         f"rule pack directory has no pack.yaml: {_display(directory)}", file=file,
                         hint_zh=hint_zh, hint_en=hint_en)
-    data, text = load_yaml(path, display=file)
+    text = read_rule_text(path, file)
+    digest = "pack:" + _text_digest(text) if store is not None else ""
+    got = store.get(digest) if store is not None else None
+    if got is not None:
+        try:
+            lines = _Rows(text)
+            name, version, description, let_recs = got
+            if type(name) is str and type(version) is str and type(description) is str:
+                lets = {k: _src_from(src, file, text, lines) for k, *src in let_recs}
+                if all(type(k) is str for k in lets):
+                    return name, version, description, lets
+        except (_Stale, TypeError, ValueError):
+            pass
+    name, version, description, lets = _read_pack_yaml_full(path, file, text)
+    if store is not None:
+        record = [name, version, description, [[k, *_src_record(v)] for k, v in lets.items()]]
+        store.put(digest, record if _exact(record) else None)
+    return name, version, description, lets
+
+
+def _read_pack_yaml_full(path: Path, file: str, text: str) -> tuple[str, str, str, dict[str, ExprSource]]:
+    data, text = load_yaml(path, text=text, display=file)
     if not isinstance(data, PosDict):
         empty = data is None
         raise _pos_error("SCHEMA", "pack.yaml 是空的" if empty else "pack.yaml 应为映射（name、version、description…）",
@@ -611,18 +643,39 @@ def _build_rule(raw: PosDict, root: Any, base: list[Any], file: str, text: str, 
                 line=id_node.start_mark.line + 1, col=id_node.start_mark.column + 1, pack=pack.name,
                 applies=applies, lets=lets, tags=tags,
                 examples=examples, severity_when=sev_when, section=_section_of(tags))
+    return _finish_rule(rule, raw, file, text, pack)
+
+
+def _finish_rule(rule: Rule, raw: PosDict | None, file: str, text: str, pack: Pack,
+                 functions: dict[str, Any] | None = None) -> Rule:
+    """What a rule needs beyond its own file (the pack's lets, the registered functions): checked
+    on every load, cached or not. ``raw`` is None for a rule from the pack cache: any error then
+    raises :class:`_Stale`, and the file is read afresh to word it at its place. ``functions``
+    (from the cache, when the file was checked with these very pack lets and functions, so its
+    lets compiled then and cannot fail now) puts off compiling the lets until a message needs one."""
+    lets = rule.lets
     rule.placeholders = tuple(dict.fromkeys(PLACEHOLDER.findall(rule.message["zh"] + " " + rule.message["en"])))
     overlap = set(pack.lets) & set(lets)
     if overlap:
+        if raw is None:
+            raise _Stale
         name = sorted(overlap)[0]
         raise _pos_error("LET_SHADOW", f"let 名称“{name}”与规则包 pack.yaml 中的同名 let 冲突",
                          f"let name '{name}' clashes with the pack-level let of the same name", file, text,
                          raw["let"].members[name][0], hint_zh="换一个名字", hint_en="pick another name")
     rule.all_lets = {**pack.lets, **lets}
-    rule.compiled = _compile_source(rule.expr, rule.all_lets)
-    rule.severity_compiled = [(_compile_source(src, rule.all_lets), sev) for src, sev in sev_when]
-    for name in lets:  # every let compiles at load time, used or not (and message values are ready)
-        rule.let_expression(name)
+    try:
+        rule.compiled = _compile_source(rule.expr, rule.all_lets)
+        rule.severity_compiled = [(_compile_source(src, rule.all_lets), sev) for src, sev in rule.severity_when]
+        if functions is not None:
+            rule.functions = functions
+        else:
+            for name in lets:  # every let compiles at load time, used or not (and message values are ready)
+                rule.let_expression(name)
+    except RuleError:
+        if raw is None:
+            raise _Stale from None
+        raise
     _check_message(rule, raw, file, text)
     return rule
 
@@ -668,25 +721,36 @@ def _check_fragment(fragment: Any, raw: PosDict, base: list[Any], file: str, tex
 
 
 _BOUND = re.compile(r"\b(?:all|any|for)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b")
+
+
+@lru_cache(maxsize=4096)
+def _bound_names(text: str) -> tuple[str, ...]:
+    """The names ``all``/``any``/``for`` bind in ``text`` (a pack's lets are scanned once, not per rule)."""
+    return tuple(_BOUND.findall(text))
+
+
+_BRACE = re.compile(r"[{}]")
 _ENGINE_VALUES = ("left", "right", "diff", "value")  # what the engine fills from the deciding comparison
 
 
-def _check_message(rule: Rule, raw: PosDict, file: str, text: str) -> None:
+def _check_message(rule: Rule, raw: PosDict | None, file: str, text: str) -> None:
     """Every ``{name}`` in a message must be something the engine can fill — a deciding value, a
     name bound in the expression, or a let — and braces must pair; else a load error at the message,
     not a finding that prints ``{nonexistent}`` to a clerk."""
     sources = [rule.expr.text, *(src.text for src in rule.all_lets.values())]
-    allowed = {*_ENGINE_VALUES, *rule.all_lets, *(m for src in sources for m in _BOUND.findall(src))}
-    msg, msg_node = raw["message"], raw.members["message"][1]
+    allowed = {*_ENGINE_VALUES, *rule.all_lets, *(m for src in sources for m in _bound_names(src))}
     for lang in ("zh", "en"):
         template = rule.message.get(lang, "")
         # a brace outside any {name} (its offset in the template), and the first unknown {name}
         spans = [m.span() for m in PLACEHOLDER.finditer(template)]
-        bad_at = next((i for i, c in enumerate(template) if c in "{}" and not any(a <= i < b for a, b in spans)),
-                      None)
+        bad_at = next((i for i in (m.start() for m in _BRACE.finditer(template))
+                       if not any(a <= i < b for a, b in spans)), None)
         unknown = next((m for m in PLACEHOLDER.finditer(template) if m.group(1) not in allowed), None)
         if bad_at is None and unknown is None:
             continue
+        if raw is None:  # built from the pack cache: the full path words the error at its place
+            raise _Stale
+        msg, msg_node = raw["message"], raw.members["message"][1]
         where = msg.members[lang][1] if isinstance(msg, PosDict) and lang in msg.members else msg_node
         choices = "、".join(sorted(allowed))
         if bad_at is not None:
@@ -778,56 +842,273 @@ def load_pack(directory: Path) -> Pack:
 
     store = tree_store()
     store.recording += 1   # the parse trees of rule files are kept across runs
+    # compiling makes many objects that all live on: the cycle collector's passes over them are
+    # wasted work (~10% of a pack's load)
+    gc_was_on = gc.isenabled()
+    gc.disable()
     try:
-        pack = _load_pack_uncached(directory)
+        pack = _load_pack_uncached(directory, store=(data_store := _data_store()))
     finally:
         store.recording -= 1
+        if gc_was_on:
+            gc.enable()
     _CACHE[key] = (sig, pack)
     save_tree_cache()  # parse trees learnt here make the next start fast
+    if data_store is not None:
+        data_store.save()   # rule files checked here are not checked again at the next start
     return pack
 
 
-def _load_pack_uncached(directory: Path) -> Pack:
-    name, version, description, lets = _read_pack_yaml(directory)
+def _load_pack_uncached(directory: Path, store: Any = None) -> Pack:
+    name, version, description, lets = _read_pack_yaml(directory, store)
     pack = Pack(name=name, version=version, description=description, directory=directory, lets=lets)
     for let_name, src in lets.items():  # pack-level lets are checked once, even if no rule uses them
         _compile_source(ExprSource(let_name, src.file, src.line, src.col, None, src.file_text), lets)
     seen: dict[str, Rule] = {}
+    context = _context(pack) if store is not None else ""
     for path in _rule_files(directory):
         file = _display(path)
-        data, text = load_yaml(path, display=file)
-        if isinstance(data, PosDict) and "id" not in data and isinstance(data.get("rules"), PosList):
-            raise _pos_error("SCHEMA", "规则文件不需要“rules:”这一层", "a rule file needs no 'rules:' level", file, text,
-                             data.members["rules"][0], "删去“rules:”一行，规则列表顶格写：每条以“- id:”开头",
-                             "drop the 'rules:' line and write the list at the left margin, each rule starting '- id:'")
-        if isinstance(data, PosDict):
-            items: list[tuple[PosDict, list[Any]]] = [(data, [])]
-        elif isinstance(data, PosList) and data:
-            items = [(r, [i]) for i, r in enumerate(data)]
-        elif data is None:
-            continue  # an empty file holds no rules
-        else:
-            raise _pos_error("SCHEMA", "规则文件应为一条规则（映射）或规则列表",
-                             "a rule file must hold one rule (a mapping) or a list of rules", file, text,
-                             getattr(data, "node", None) or _root_node(text),
-                             "每条规则以“- id: …”开头，下一行起缩进写 title、severity、expr 等字段",
-                             "start each rule with '- id: …' and indent title, severity, expr… below it")
-        for raw, base in items:
-            if not isinstance(raw, PosDict):
-                node = data.items[base[0]] if base else None
-                raise _pos_error("SCHEMA", "规则应为映射（id: …, title: …）", "a rule must be a mapping (id: …, title: …)",
-                                 file, text, node, "每条规则以“- id: …”开头，下一行起缩进写 title、severity、expr 等字段",
-                                 "start each rule with '- id: …' and indent title, severity, expr… below it")
-            rule = _build_rule(raw, data, base, file, text, pack)
+        text = read_rule_text(path, file)
+        digest = _text_digest(text) if store is not None else ""
+        got = store.get(digest) if store is not None else None
+        rules = _rules_from_record(got, file, text, pack, context) if got is not None else None
+        if rules is None:
+            rules = _load_rule_file(path, file, text, pack, seen)
+            pack.rules.extend(rules)
+            if store is not None:
+                store.put(digest, _file_record(rules, context))
+            continue
+        for rule in rules:
             if rule.id in seen:
                 other = seen[rule.id]
-                raise _pos_error("DUPLICATE_ID", f"规则编号 {rule.id} 重复：已在 {other.file}:{other.line} 定义",
-                                 f"duplicate rule id {rule.id}: already defined at {other.file}:{other.line}",
-                                 file, text, raw.members["id"][1], "换一个编号：每条规则的编号须唯一",
-                                 "pick another id: every rule needs its own")
+                raise RuleError("DUPLICATE_ID", f"规则编号 {rule.id} 重复：已在 {other.file}:{other.line} 定义",
+                                f"duplicate rule id {rule.id}: already defined at {other.file}:{other.line}",
+                                file=file, line=rule.line, col=rule.col, source_line=source_line(text, rule.line),
+                                hint_zh="换一个编号：每条规则的编号须唯一", hint_en="pick another id: every rule needs its own")
             seen[rule.id] = rule
             pack.rules.append(rule)
     return pack
+
+
+def _load_rule_file(path: Path, file: str, text: str, pack: Pack, seen: dict[str, Rule]) -> list[Rule]:
+    """The rules of one file, read, validated and compiled in full (every error at ``file:line:col``)."""
+    data, text = load_yaml(path, text=text, display=file)
+    if isinstance(data, PosDict) and "id" not in data and isinstance(data.get("rules"), PosList):
+        raise _pos_error("SCHEMA", "规则文件不需要“rules:”这一层", "a rule file needs no 'rules:' level", file, text,
+                         data.members["rules"][0], "删去“rules:”一行，规则列表顶格写：每条以“- id:”开头",
+                         "drop the 'rules:' line and write the list at the left margin, each rule starting '- id:'")
+    if isinstance(data, PosDict):
+        items: list[tuple[PosDict, list[Any]]] = [(data, [])]
+    elif isinstance(data, PosList) and data:
+        items = [(r, [i]) for i, r in enumerate(data)]
+    elif data is None:
+        return []  # an empty file holds no rules
+    else:
+        raise _pos_error("SCHEMA", "规则文件应为一条规则（映射）或规则列表",
+                         "a rule file must hold one rule (a mapping) or a list of rules", file, text,
+                         getattr(data, "node", None) or _root_node(text),
+                         "每条规则以“- id: …”开头，下一行起缩进写 title、severity、expr 等字段",
+                         "start each rule with '- id: …' and indent title, severity, expr… below it")
+    out: list[Rule] = []
+    for raw, base in items:
+        if not isinstance(raw, PosDict):
+            node = data.items[base[0]] if base else None
+            raise _pos_error("SCHEMA", "规则应为映射（id: …, title: …）", "a rule must be a mapping (id: …, title: …)",
+                             file, text, node, "每条规则以“- id: …”开头，下一行起缩进写 title、severity、expr 等字段",
+                             "start each rule with '- id: …' and indent title, severity, expr… below it")
+        rule = _build_rule(raw, data, base, file, text, pack)
+        if rule.id in seen:
+            other = seen[rule.id]
+            raise _pos_error("DUPLICATE_ID", f"规则编号 {rule.id} 重复：已在 {other.file}:{other.line} 定义",
+                             f"duplicate rule id {rule.id}: already defined at {other.file}:{other.line}",
+                             file, text, raw.members["id"][1], "换一个编号：每条规则的编号须唯一",
+                             "pick another id: every rule needs its own")
+        seen[rule.id] = rule
+        out.append(rule)
+    return out
+
+
+# ------------------------------------------------------------------ the pack cache
+# What a rule file holds, once it has loaded cleanly (YAML read, schema checked, example documents
+# checked), kept across runs keyed by a digest of its text: a hit skips that work (most of a cold
+# start). What depends on more than the file (the pack's lets, the registered functions) is checked
+# on every load; any error on a hit reads the file afresh, so errors keep their exact positions.
+_DATA_FORMAT = 1
+_CODE_FILES = ("engine/packs.py", "engine/yamlpos.py", "lang/paths.py", "document/canon.py", "validate/compiler.py",
+               "lang/compiler.py", "lang/runtime.py", "lang/functions.py", "lang/grammar.lark", "engine/functions.py")
+
+
+class _Stale(Exception):
+    """A cached record that cannot be used as it is (the full path decides)."""
+
+
+@cache
+def _data_store_cached(ident: str) -> Any:
+    from gipcheck.lang.astcache import DataStore
+
+    return DataStore("packs", ident)
+
+
+def _data_store() -> Any:
+    """The store of checked rule files (None when caching is off); its key covers the schemas and
+    the code that checks and compiles rules, so editing either in a checkout never reuses an old
+    verdict."""
+    from gipcheck.lang.astcache import cache_dir
+
+    if cache_dir() is None:
+        return None
+    parts = [str(_DATA_FORMAT)]
+    try:
+        for name in ("rule.schema.json", "pack.schema.json"):
+            parts.append(_text_digest((schemas_dir() / name).read_text(encoding="utf-8")))
+        pkg = Path(__file__).resolve().parents[1]
+        for rel in _CODE_FILES:
+            st = (pkg / rel).stat()
+            parts.append(f"{rel}:{st.st_mtime_ns}:{st.st_size}")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return _data_store_cached("\n".join(parts))
+
+
+def save_pack_cache() -> None:
+    """Write the rule files checked in this process to the pack cache (never raises)."""
+    store = _data_store()
+    if store is not None:
+        store.save()
+
+
+def _text_digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _exact(v: Any) -> bool:
+    """Whether ``v`` comes back from JSON as it is (else its file is not cached)."""
+    t = type(v)
+    if t is str or t is bool or t is int or v is None:
+        return True
+    if t is float:
+        return v == v and v not in (float("inf"), float("-inf"))
+    if t is list:
+        return all(_exact(x) for x in v)
+    if t is dict:
+        return all(type(k) is str and _exact(x) for k, x in v.items())
+    return False
+
+
+def _src_record(src: ExprSource) -> list[Any]:
+    return [src.text, src.line, src.col, src.indent]
+
+
+def _context(pack: Pack) -> str:
+    """What a rule file's lets compile against besides the file: the pack's lets and the functions."""
+    from gipcheck.engine.functions import engine_functions
+
+    funcs = sorted((k, v.min_args, v.max_args) for k, v in engine_functions().items())
+    lets = sorted((k, v.text) for k, v in pack.lets.items())
+    return _text_digest(json.dumps([lets, funcs], ensure_ascii=False))
+
+
+def _file_record(rules: list[Rule], context: str) -> Any:
+    recs = []
+    for r in rules:
+        recs.append({"id": r.id, "title": r.title, "severity": r.severity, "basis": r.basis, "line": r.line,
+                     "col": r.col, "expr": _src_record(r.expr), "message": r.message, "applies": r.applies,
+                     "tags": r.tags, "lets": [[k, *_src_record(v)] for k, v in r.lets.items()],
+                     "examples": [[e.doc, e.prev, e.expect, e.line, e.note] for e in r.examples],
+                     "severity_when": [[*_src_record(src), sev] for src, sev in r.severity_when]})
+    record = {"rules": recs, "context": context}
+    return record if _exact(record) else None
+
+
+def _is_text_map(v: Any) -> bool:
+    return type(v) is dict and all(type(x) is str for x in v.values())
+
+
+class _Rows:
+    """Line ``n`` of a text as YAML counts lines; a plain split when only LF breaks lines (the
+    usual case, and 10x cheaper than :class:`Lines`)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = Lines(text) if any(c in text for c in "\r\x85\u2028\u2029") else None
+        self.rows = text.split("\n") if self.lines is None else []
+
+    def line(self, n: int) -> str | None:
+        if self.lines is not None:
+            return self.lines.line(n)
+        return self.rows[n - 1] if 0 < n <= len(self.rows) else None
+
+
+def _anchored(lines: _Rows, line: Any, col: Any, value: str, quoted_ok: bool = True) -> bool:
+    """Whether the file holds the start of ``value`` at ``line:col`` (a cheap check that a record
+    belongs to this text): up to its first character that quoting or folding may change."""
+    if type(line) is not int or type(col) is not int or col < 1:
+        return False
+    src = lines.line(line)
+    if src is None:
+        return False
+    at = src[col - 1:]
+    if quoted_ok and at[:1] in ("'", '"') and not value.startswith(at[:1]):
+        at = at[1:]
+    n = 0
+    while n < len(value) and n < 24 and value[n] not in "\\'\"\n \t":
+        n += 1
+    return at.startswith(value[:n])
+
+
+def _src_from(rec: Any, file: str, text: str, lines: _Rows) -> ExprSource:
+    expr, line, col, indent = rec
+    if type(expr) is not str or not (indent is None or type(indent) is int) \
+            or not _anchored(lines, line, col, expr, quoted_ok=False):
+        raise _Stale
+    return ExprSource(expr, file, line, col, indent, text)
+
+
+def _rules_from_record(record: Any, file: str, text: str, pack: Pack, context: str) -> list[Rule] | None:
+    """The rules of a cached record, finished against this pack; None when the record is unusable
+    or anything fails (the caller then reads the file in full)."""
+    try:
+        lines = _Rows(text)
+        out = []
+        functions = None
+        if record.get("context") == context:
+            from gipcheck.engine.functions import engine_functions
+
+            functions = dict(engine_functions())  # as it is now: a plugin's are only added while its pack loads
+        for r in record["rules"]:
+            if type(r["id"]) is not str or not _anchored(lines, r["line"], r["col"], r["id"]):
+                raise _Stale
+            if not (_is_text_map(r["title"]) and _is_text_map(r["message"]) and "zh" in r["message"]
+                    and "en" in r["message"] and type(r["severity"]) is str and type(r["basis"]) is str
+                    and type(r["applies"]) is dict and type(r["tags"]) is list
+                    and all(type(t) is str for t in r["tags"])):
+                raise _Stale
+            examples = []
+            for i, (doc, prev, expect, line, note) in enumerate(r["examples"]):
+                if type(doc) is not dict or not (prev is None or type(prev) is dict) or type(expect) is not str \
+                        or not (line is None or type(line) is int) or not (note is None or type(note) is str):
+                    raise _Stale
+                examples.append(Example(doc=doc, prev=prev, expect=expect, index=i, line=line, note=note))
+            lets = {}
+            for name, *src in r["lets"]:
+                if type(name) is not str:
+                    raise _Stale
+                lets[name] = _src_from(src, file, text, lines)
+            sev_when = []
+            for *src, sev in r["severity_when"]:
+                if type(sev) is not str:
+                    raise _Stale
+                sev_when.append((_src_from(src, file, text, lines), sev))
+            tags = list(r["tags"])
+            rule = Rule(id=r["id"], title=r["title"], severity=r["severity"], basis=r["basis"],
+                        expr=_src_from(r["expr"], file, text, lines), message=r["message"], file=file,
+                        line=r["line"], col=r["col"], pack=pack.name, applies=r["applies"], lets=lets, tags=tags,
+                        examples=examples, severity_when=sev_when, section=_section_of(tags))
+            out.append(_finish_rule(rule, None, file, text, pack, functions))
+        return out
+    except (_Stale, KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def load_packs(dirs: Iterable[Path | str], *, include_default: bool = False) -> list[Pack]:

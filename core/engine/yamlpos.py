@@ -22,7 +22,6 @@ from typing import Any, NoReturn
 import yaml
 
 from gipcheck.errors import RuleError
-from gipcheck.parsemsg import yaml_problem_zh
 
 
 class PosDict(dict):
@@ -475,31 +474,38 @@ def _yaml_hint(problem: str) -> tuple[str | None, str | None]:
     return "检查缩进与冒号、引号是否成对", "check indentation, colons and paired quotes"
 
 
+def read_rule_text(path: Path, display: str | None = None) -> str:
+    """The text of the rule file ``path`` (size-checked, UTF-8 with or without a BOM); raise
+    :class:`RuleError` (``TOO_LARGE``, ``IO``, ``ENCODING``) naming ``display``."""
+    display = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # reading will say what is wrong
+    if size > MAX_FILE_BYTES:
+        mb = f"{size / 2**20:.0f}"
+        raise RuleError("TOO_LARGE", f"规则文件过大（{mb} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
+                        f"the rule file is too large ({mb} MB, limit {MAX_FILE_BYTES // 2**20} MB)", file=display,
+                        hint_zh="这是规则文件吗？数据文件不要放在规则目录里（或改扩展名）",
+                        hint_en="is it a rule file? keep data files out of the rules directory")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise RuleError("IO", f"无法读取规则文件：{e.strerror or e}", f"cannot read rule file: {e.strerror or e}",
+                        file=display, hint_zh="检查文件是否存在、是否有读取权限",
+                        hint_en="check that the file exists and may be read") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _not_utf8(raw, e, display) from None
+
+
 def load_yaml(path: Path, text: str | None = None, display: str | None = None) -> tuple[Any, str]:
     """Parse ``path`` (or ``text``) keeping positions; raise :class:`RuleError` ``YAML`` with
     ``file:line:col`` (``display`` names the file) on bad YAML. Returns the data and the file text."""
     display = display or str(path)
     if text is None:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0  # reading will say what is wrong
-        if size > MAX_FILE_BYTES:
-            mb = f"{size / 2**20:.0f}"
-            raise RuleError("TOO_LARGE", f"规则文件过大（{mb} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
-                            f"the rule file is too large ({mb} MB, limit {MAX_FILE_BYTES // 2**20} MB)", file=display,
-                            hint_zh="这是规则文件吗？数据文件不要放在规则目录里（或改扩展名）",
-                            hint_en="is it a rule file? keep data files out of the rules directory")
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise RuleError("IO", f"无法读取规则文件：{e.strerror or e}", f"cannot read rule file: {e.strerror or e}",
-                            file=display, hint_zh="检查文件是否存在、是否有读取权限",
-                            hint_en="check that the file exists and may be read") from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise _not_utf8(raw, e, display) from None
+        text = read_rule_text(path, display)
     try:
         data = yaml.load(text, Loader=_PosLoader)  # noqa: S506 - _PosLoader is a SafeLoader
     except RecursionError:  # the composer recurses per level: find the level that is too deep
@@ -624,6 +630,8 @@ def _raise_yaml(e: yaml.YAMLError, text: str, display: str) -> NoReturn:
     elif isinstance(e, TooDeep):
         zh, en = f"YAML 嵌套过深：超过 {MAX_DEPTH} 层", f"YAML {problem}"
     else:
+        from gipcheck.parsemsg import yaml_problem_zh  # error path only: its patterns cost ~4 ms to compile
+
         zh, en = f"YAML 格式错误：{yaml_problem_zh(problem)}", f"YAML syntax error: {problem}"
     hzh, hen = _yaml_hint(problem if "scanning a tag" not in (e.context or "") else "tag handle")
     special = (_full_width(e, text) or _bare_placeholder(e, text) or _unclosed(e, problem)

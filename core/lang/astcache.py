@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +112,11 @@ def decode(flat: Any, src: str, shapes: bool = True) -> Any:
     if type(flat) is not list or not flat:
         raise _Bad
     starts = _line_starts(src)
+    nlines = len(starts)
     stack: list[Any] = []
+    # Token and Tree are made without calling their Python-level constructors (the same objects;
+    # this loop rebuilds every parse tree at every start)
+    new_str, new_tree = str.__new__, object.__new__
     for item in flat:
         if type(item) is not list:
             raise _Bad
@@ -121,19 +124,26 @@ def decode(flat: Any, src: str, shapes: bool = True) -> Any:
             ttype, text, line, col = item
             if type(ttype) is not str or type(text) is not str or type(line) is not int or type(col) is not int:
                 raise _Bad
-            if not 1 <= line <= len(starts) or col < 1:
+            if not 1 <= line <= nlines or col < 1:
                 raise _Bad
             at = starts[line - 1] + col - 1
             if src[at:at + len(text)] != text:
                 raise _Bad
-            stack.append(Token(ttype, text, line, col))
+            tok = new_str(Token, text)
+            tok.type, tok.line, tok.column = ttype, line, col
+            stack.append(tok)
         elif len(item) == 2:
             data, n = item
             if type(data) is not str or type(n) is not int or not 0 <= n <= len(stack):
                 raise _Bad
-            children = stack[len(stack) - n:] if n else []
-            del stack[len(stack) - n:]
-            stack.append(Tree(data, children))
+            node = new_tree(Tree)
+            node.data = data
+            if n:
+                node.children = stack[-n:]
+                del stack[-n:]
+            else:
+                node.children = []
+            stack.append(node)
         else:
             raise _Bad
     if len(stack) != 1:
@@ -216,6 +226,17 @@ def _digest(entries: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _saved_digest(text: str) -> str | None:
+    """:func:`_digest` of the entries of a file as :meth:`Store.save` writes it, taken from the
+    file's text (the entries come last, written as ``_digest`` writes them) rather than by
+    writing them out again, which costs ~3 ms at every start. Any other text gives a digest
+    that does not match (the file is then checked tree by tree)."""
+    at = text.find('"entries":')
+    if at < 0 or not text.endswith("}"):
+        return None
+    return hashlib.sha256(text[at + len('"entries":'):-1].encode("utf-8")).hexdigest()
+
+
 def cache_dir() -> Path | None:
     if os.environ.get("GIPCHECK_NO_CACHE", "").lower() in ("1", "true", "yes"):
         return None
@@ -252,11 +273,12 @@ class Store:
             p = self.path()
             try:
                 if p is not None and p.is_file() and p.stat().st_size <= MAX_FILE_BYTES:
-                    data = json.loads(p.read_text(encoding="utf-8"))
+                    text = p.read_text(encoding="utf-8")
+                    data = json.loads(text)
                     if type(data) is dict and data.get("format") == FORMAT and data.get("key") == self.key \
                             and type(data.get("entries")) is dict:
                         self.entries = data["entries"]
-                        self.trusted = data.get("digest") == _digest(self.entries)
+                        self.trusted = _saved_digest(text) == data.get("digest")
                         # an older or edited file: rewritten at the next save with only the entries
                         # this run has checked, so that later runs trust it
                         self.dirty = not self.trusted
@@ -309,17 +331,93 @@ class Store:
                     entries = {**old["entries"], **entries}
             text = json.dumps({"format": FORMAT, "key": self.key, "digest": _digest(entries), "entries": entries},
                               ensure_ascii=False, separators=(",", ":"))
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".ast-", suffix=".tmp", dir=p.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
-                os.replace(tmp, p)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            _write_atomic(p, text)
+        except (OSError, ValueError, RecursionError, UnicodeDecodeError):
+            pass
+
+
+def _write_atomic(p: Path, text: str) -> None:
+    """Write ``text`` to ``p`` through a temporary file, so readers see the old or the new file whole."""
+    import tempfile  # only when something new is saved
+
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name.split('-', 1)[0]}-", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class DataStore:
+    """Plain JSON data keyed by a digest of the text it was worked out from (the checked contents
+    of rule files, see :mod:`gipcheck.engine.packs`), in one file per ``kind`` and ``ident`` beside
+    the parse trees. The file is a header line (format, key, the SHA-256 of the rest) and the
+    entries; a file whose digest does not match, or of another key, is ignored whole. Entries
+    are only ever written by code that checked the text fully, so a hit may skip that work."""
+
+    def __init__(self, kind: str, ident: str, max_entries: int = 500) -> None:
+        from gipcheck import __version__
+
+        self.kind = kind
+        self.key = hashlib.sha256(f"{FORMAT}\n{__version__}\n{kind}\n{ident}".encode()).hexdigest()[:24]
+        self.max_entries = max_entries
+        self.entries: dict[str, Any] | None = None
+        self.new: dict[str, Any] = {}
+
+    def path(self) -> Path | None:
+        d = cache_dir()
+        return None if d is None else d / f"{self.kind}-{self.key}.json"
+
+    def _read(self) -> dict[str, Any]:
+        """The verified entries of the file on disk ({} when absent, foreign, edited or corrupt)."""
+        p = self.path()
+        try:
+            if p is None or not p.is_file() or p.stat().st_size > MAX_FILE_BYTES:
+                return {}
+            raw = p.read_bytes()
+            nl = raw.find(b"\n")
+            head = json.loads(raw[:nl]) if nl > 0 else None
+            body = raw[nl + 1:]
+            if type(head) is not dict or head.get("format") != FORMAT or head.get("key") != self.key \
+                    or head.get("digest") != hashlib.sha256(body).hexdigest():
+                return {}
+            entries = json.loads(body)
+            return entries if type(entries) is dict else {}
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+            return {}
+
+    def get(self, digest: str) -> Any:
+        """The entry for ``digest``, once: its objects become the caller's (a later load in this
+        process works afresh rather than share them)."""
+        if self.entries is None:
+            self.entries = self._read()
+        return self.entries.pop(digest, None)
+
+    def put(self, digest: str, value: Any) -> None:
+        """Keep ``value`` for the next :meth:`save` (None keeps nothing)."""
+        if value is not None:
+            self.new[digest] = value
+
+    def save(self) -> None:
+        """Add this process's entries to the file (atomically; any failure leaves it as it was)."""
+        if not self.new:
+            return
+        new, self.new = self.new, {}
+        p = self.path()
+        if p is None:
+            return
+        try:
+            entries = {**self._read(), **new}   # another process may have added entries meanwhile
+            if len(entries) > self.max_entries:
+                entries = dict(list(entries.items())[-self.max_entries:])
+            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            head = json.dumps({"format": FORMAT, "key": self.key, "digest": hashlib.sha256(body).hexdigest()})
+            _write_atomic(p, head + "\n" + body.decode("utf-8"))
         except (OSError, ValueError, RecursionError, UnicodeDecodeError):
             pass

@@ -6,7 +6,6 @@ paths, arity, literals and regexes are checked here, at load time, with position
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -137,6 +136,8 @@ def first_token(t: Any) -> Token | None:
 
 
 def _suggest(word: str, options: list[str]) -> list[str]:
+    import difflib  # error messages only: not imported at every start
+
     return difflib.get_close_matches(word, options, n=3, cutoff=0.6)
 
 
@@ -151,6 +152,8 @@ def _did_you_mean(word: str, options: list[str]) -> tuple[str | None, str | None
 # ------------------------------------------------------------------ source pre-scan
 def _mask(src: str) -> str:
     """The source with string and comment contents blanked (same length, newlines kept)."""
+    if '"' not in src and "'" not in src and "#" not in src:
+        return src
     out = list(src)
     i, n = 0, len(src)
     while i < n:
@@ -302,8 +305,15 @@ def _syntax_error(e: UnexpectedInput, src: str, sm: SourceMap, let: str | None) 
                     let=let)
 
 
+_PRESCANNED: set[str] = set()  # texts that passed prescan (a pack's lets are parsed once per rule using them)
+
+
 def parse(src: str, sm: SourceMap, let: str | None = None) -> Any:
-    prescan(src, sm, let)
+    if src not in _PRESCANNED:
+        prescan(src, sm, let)
+        if len(_PRESCANNED) > 4096:
+            _PRESCANNED.clear()
+        _PRESCANNED.add(src)
     if not src.strip():
         raise sm.error("SYNTAX", "表达式为空", "the expression is empty", 1, 1, let=let)
     store = tree_store()
@@ -1026,11 +1036,19 @@ def build(source: str, lets: Mapping[str, Any] | None, functions: Mapping[str, F
 _CACHE: dict[Any, rt.CompiledExpression] = {}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _freeze(v: Any) -> Any:
-    if isinstance(v, Mapping):
-        return tuple(sorted((k, _freeze(x)) for k, x in v.items()))
-    if isinstance(v, (list, tuple)):
-        return tuple(_freeze(x) for x in v)
+    """A hashable stand-in for ``v`` (the compile cache's key; this runs for every let of every rule
+    at start, so scalars, plain dicts and flat tuples take the short ways)."""
+    t = type(v)
+    if t in _SCALARS:
+        return v
+    if t is dict or isinstance(v, Mapping):
+        return tuple(sorted((k, x if type(x) in _SCALARS else _freeze(x)) for k, x in v.items()))
+    if t is tuple or t is list or isinstance(v, (list, tuple)):
+        return tuple(x if type(x) in _SCALARS else _freeze(x) for x in v)
     return v
 
 
@@ -1047,8 +1065,8 @@ def compile_expression(source: str, lets: Mapping[str, Any] | None = None,
     YAML file, used to show the real line under the error.
     """
     try:
-        key: Any = (source, _freeze(lets or {}), _freeze({k: (v.func, v.min_args, v.max_args, v.cost)
-                                                           for k, v in (functions or {}).items()}))
+        key: Any = (source, _freeze(lets or {}), tuple(sorted((k, (v.func, v.min_args, v.max_args, v.cost))
+                                                               for k, v in (functions or {}).items())))
         hash(key)
     except TypeError:
         key = None

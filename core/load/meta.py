@@ -7,9 +7,27 @@ import calendar
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from gipcheck.document.gazetteer import classify_organ
+
+
+class _Lazy:
+    """A pattern compiled on first use: most reports never need the ones below, and a CJK class
+    costs ~1 ms to compile at every start."""
+
+    __slots__ = ("_src",)
+
+    def __init__(self, src: str) -> None:
+        self._src = src
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(re.compile(self._src), name)  # re keeps it compiled after the first time
+
+
+def _lazy(src: str) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Lazy(src))
+
 
 # key: value pairs of the page header ("发布机构: | 青云谱区商务局 | 生成日期: | 2024-01-17 |")
 _KV = re.compile(
@@ -25,16 +43,16 @@ _PERIOD = re.compile(
 _AS_OF = re.compile(r"(?:截至|截止)\s*(?:到)?\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
 # anchored on the bracketed year (or 令第), the issuer's short name is read backwards
 # (one leading class, which the regex engine scans for fast; the lookarounds tell the two forms apart)
-_CITED = re.compile(r"[〔\[(【令](?:(?<!令)\s*((?:19|20)\d{2})\s*[〕\])】]\s*(\d{1,4})\s*号|(?<=令)\s*第\s*(\d{1,4})\s*号)")
+_CITED = _lazy(r"[〔\[(【令](?:(?<!令)\s*((?:19|20)\d{2})\s*[〕\])】]\s*(\d{1,4})\s*号|(?<=令)\s*第\s*(\d{1,4})\s*号)")
 # what a citation holds before its 号 (besides spaces and digits)
 _CITED_CHARS = frozenset("〔[(【〕])】令第")
 _CITED_RUN = 64  # a longer run before a 号 is searched whole
 _SPACES = re.compile(r"\s+")
-_YEAR_ORGAN = re.compile(r"(?:20|19)\d{2}年度?(.+?)(?:政府信息公开|政务公开|信息公开)")
+_YEAR_ORGAN = _lazy(r"(?:20|19)\d{2}年度?(.+?)(?:政府信息公开|政务公开|信息公开)")
 _ABOUT = re.compile(r"^关于")
 _YEARS = re.compile(r"(20\d{2})\s*年")
-_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,10}$")
-_ORGAN_SUFFIX = re.compile(
+_ISSUER = _lazy(r"[\u4e00-\u9fff]{1,10}$")
+_ORGAN_SUFFIX = _lazy(
     r"(?:人民政府|政府|办公室|办公厅|局|委员会|委|厅|办|中心|院|街道办事处|管委会|管理委员会|公司|所|队|站|部)$"
 )
 _TITLE_WORDS = ("年度报告", "工作年报", "年报")

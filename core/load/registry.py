@@ -9,6 +9,8 @@ dependency is missing) is skipped. Plugins add loaders through :func:`register_l
 from __future__ import annotations
 
 import importlib
+import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,76 @@ BUILTIN_LOADER_MODULES: tuple[str, ...] = (
     "gipcheck.load.docx",
     "gipcheck.load.pdf",
 )
+
+# The costly loaders (their modules and what they import take ~30 ms and compile dozens of regular
+# expressions) are imported when a file may be theirs: ``maybe`` is a cheap test that holds for
+# every input the module's own ``sniff`` scores above 0, so the choice of loader never changes.
+# NAME… and the docstring's first line are the module's own (tests/test_startup_cache.py checks).
+# html: a tag it counts is "<", maybe spaces, then an ASCII letter, "!" or "?" (not the "<" of
+# Chinese 《…<…>…》 titles); an .mht names multipart/related; UTF-16 (BOM or NULs) it decodes first
+_TAG_START = re.compile(rb"<\s*[!?A-Za-z]")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LAZY_LOADERS: dict[str, dict[str, Any]] = {
+    "gipcheck.load.html": {
+        "NAME": "html", "MEDIA_TYPES": ("text/html", "application/xhtml+xml"),
+        "EXTENSIONS": (".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"), "PRIORITY": 10, "requires": (),
+        "doc": "Web pages: real ``<table>`` markup (rowspan/colspan expanded), GBK/GB2312 pages, site",
+        "maybe": lambda head: (_TAG_START.search(head) is not None or b"multipart/related" in head.lower()
+                               or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096])},
+    "gipcheck.load.docx": {
+        "NAME": "docx", "MEDIA_TYPES": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                        "application/msword"),
+        "EXTENSIONS": (".docx", ".docm", ".dotx", ".doc", ".dot", ".wps"), "PRIORITY": 10, "requires": ("defusedxml",),
+        "doc": "Word documents: ``.docx`` read through its structure (paragraphs, tables with ``gridSpan`` and",
+        "maybe": lambda head: head.startswith((b"PK\x03\x04", b"{\\rtf", _OLE_MAGIC))},
+    "gipcheck.load.pdf": {
+        "NAME": "pdf", "MEDIA_TYPES": ("application/pdf",), "EXTENSIONS": (".pdf",), "PRIORITY": 10, "requires": (),
+        "doc": "PDF with a text layer: ruled tables (merged cells, tables continuing across pages joined,",
+        "maybe": lambda head: b"%PDF-" in head[:1028]},
+}
+
+
+class LazyLoaderModule:
+    """Stands for a loader module until a file may be its: has the module's ``NAME``,
+    ``MEDIA_TYPES``, ``EXTENSIONS``, ``PRIORITY``, ``sniff`` and ``load``."""
+
+    def __init__(self, modname: str) -> None:
+        spec = LAZY_LOADERS[modname]
+        self.modname = modname
+        self.NAME: str = spec["NAME"]
+        self.MEDIA_TYPES: tuple[str, ...] = spec["MEDIA_TYPES"]
+        self.EXTENSIONS: tuple[str, ...] = spec["EXTENSIONS"]
+        self.PRIORITY: int = spec["PRIORITY"]
+        self.__doc__ = spec["doc"]
+        self._maybe: Callable[[bytes], bool] = spec["maybe"]
+        self._module: Any = None
+
+    def module(self) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self.modname)
+        return self._module
+
+    def sniff(self, head: bytes, path: str) -> float:
+        if not self._maybe(head):
+            return 0.0
+        return float(self.module().sniff(head, path))
+
+    def load(self, data: bytes, path: str, options: dict[str, Any]) -> LoadedReport:
+        return self.module().load(data, path, options)  # type: ignore[no-any-return]
+
+
+def builtin_loader_module(modname: str) -> Any:
+    """The loader module ``modname`` to register: a :class:`LazyLoaderModule` for the costly ones
+    (raising ImportError, as importing would, when a library it needs is missing), else the module."""
+    if modname not in LAZY_LOADERS or modname in sys.modules:
+        return importlib.import_module(modname)
+    from importlib.util import find_spec
+
+    for req in LAZY_LOADERS[modname]["requires"]:
+        if find_spec(req) is None:
+            raise ModuleNotFoundError(f"No module named {req!r}", name=req)
+    return LazyLoaderModule(modname)
+
 
 SniffFn = Callable[[bytes, str], float]
 LoadFn = Callable[[bytes, str, dict[str, Any]], LoadedReport]
@@ -71,7 +143,7 @@ def _ensure_builtins() -> None:
     _BUILTINS_DONE = True
     for modname in BUILTIN_LOADER_MODULES:
         try:
-            mod = importlib.import_module(modname)
+            mod = builtin_loader_module(modname)
             register_loader(
                 mod.NAME, mod.sniff, mod.load,
                 media_types=getattr(mod, "MEDIA_TYPES", ()),

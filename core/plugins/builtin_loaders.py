@@ -7,7 +7,6 @@ The list of loader modules stays where the loaders live
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +19,11 @@ SKIPPED: dict[str, str] = {}
 
 @hookimpl
 def gipcheck_register_loaders(register: Callable[..., Any]) -> None:
-    from gipcheck.load.registry import BUILTIN_LOADER_MODULES
+    from gipcheck.load.registry import BUILTIN_LOADER_MODULES, builtin_loader_module
 
     for modname in BUILTIN_LOADER_MODULES:
         try:
-            module = importlib.import_module(modname)
+            module = builtin_loader_module(modname)  # HTML, Word, PDF: imported when a file may be theirs
         except Exception as e:  # noqa: BLE001 - an optional format must not stop the others
             SKIPPED[modname] = f"{type(e).__name__}: {e}"
             continue
