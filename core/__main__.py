@@ -1,5 +1,3 @@
-import sys
+from gipcheck.cli import run
 
-from gipcheck.cli import main
-
-sys.exit(main())
+run()

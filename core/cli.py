@@ -451,5 +451,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 143
 
 
+def run() -> None:
+    """The ``gipcheck`` command: :func:`main`, then leave without tearing the interpreter down.
+
+    Freeing the compiled rule packs and every module object by object took about 30 ms of each
+    run, a tenth of a one-report check. The standard streams are flushed and the exit handlers
+    run first (a parallel batch's workers are ended there), so nothing is lost; an interpreter
+    without those handlers exits the usual way. ``--help`` and usage errors exit through argparse.
+    """
+    import atexit
+
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a pipe closed early or a closed stream: the verdict stands
+            _discard(stream)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # pragma: no cover - not CPython
+        sys.exit(code)
+    run_exit_handlers()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
