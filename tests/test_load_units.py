@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -342,3 +343,18 @@ def test_a_table_three_row_written_twice_with_other_numbers_is_noted(shared_dir:
     # the same row repeated with the same numbers (a page break repeating it) says nothing
     same = load_bytes(text.replace(row, row + "\n" + row).encode("utf-8"), "same.txt")
     assert not [n for n in same.notes if n.code == "DUPLICATE_ROW"]
+
+
+def test_broken_phrasing_file_is_a_config_error(tmp_path: Path) -> None:
+    """A province's phrasing file that is a list, bad YAML or missing: a ConfigError naming it
+    (a list was an internal error)."""
+    from gipcheck.errors import ConfigError
+
+    for name, body in (("list.yaml", "- a\n- b\n"), ("bad.yaml", "facts: [\n")):
+        f = tmp_path / name
+        f.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError) as e:
+            load_patterns((str(f),))
+        assert name in e.value.zh
+    with pytest.raises(ConfigError):
+        load_patterns((str(tmp_path / "missing.yaml"),))

@@ -327,3 +327,41 @@ def test_message_lets_compile_on_first_use_with_the_load_functions(cache: Path, 
     assert [f.message for f in result.findings] == ["新收 -1 件"]
     assert evaluate(LoadedReport({"requests": {"new": {"total": -1}}}), load_packs([d]), lang="en") \
         .findings[0].message == "-1 new, cap 10"
+
+
+def test_warm_start_reads_no_yaml(tmp_path: Path) -> None:
+    """With the rule files, the gazetteer and the prose phrasings in the cache, a one-report run
+    never imports PyYAML (15-20 ms of every start); a rule file that is not cached still loads."""
+    code = ("import json, sys\n"
+            "from gipcheck.cli import main\n"
+            "code = main(sys.argv[1:])\n"
+            "print('YAML:' + json.dumps('yaml' in sys.modules), file=sys.stderr)\n"
+            "sys.exit(code)\n")
+    env = {**os.environ, "GIPCHECK_CACHE_DIR": str(tmp_path / "cache"), "GIPCHECK_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    env.pop("GIPCHECK_NO_CACHE", None)
+    seed = str(_seeds()[0])
+
+    def yaml_imported(*args: str) -> bool:
+        p = subprocess.run([sys.executable, "-c", code, "check", seed, *args], capture_output=True, text=True,
+                           env=env, timeout=180)
+        assert p.returncode == 1, p.stderr
+        return json.loads(p.stderr.rsplit("YAML:", 1)[1])
+
+    assert yaml_imported() is True   # cold: everything read from YAML once
+    assert yaml_imported() is False  # warm: nothing
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "pack.yaml").write_text("name: extra\nversion: '1'\ndescription: x\n", encoding="utf-8")
+    (extra / "r.yaml").write_text(textwrap.dedent("""\
+        id: EXTRA-ONE
+        title: {zh: 示例, en: example}
+        severity: info
+        basis: test
+        expr: meta.year > 2000
+        message: {zh: 年度, en: year}
+        examples:
+          - {expect: pass, doc: {meta: {year: 2024}}}
+          - {expect: fail, doc: {meta: {year: 1999}}}
+        """), encoding="utf-8")
+    assert yaml_imported("--rules", str(extra)) is True  # a new file is read from YAML
+    assert yaml_imported("--rules", str(extra)) is False

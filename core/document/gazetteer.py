@@ -3,10 +3,7 @@ county-level cities we are sure of. Tells an organ's level and region from its n
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,32 +30,14 @@ class Gazetteer:
 
 
 def _data() -> Any:
-    """The YAML file's data; kept as JSON in the cache directory (keyed by the file's text), as
-    reading the YAML costs ~8 ms at every start (and in every batch worker)."""
-    text = _FILE.read_text(encoding="utf-8")
-    # the cache lives with the rule language's; a run that only loads reports (no rules) does
-    # not import the language (~20 ms) for it
-    astcache = sys.modules.get("gipcheck.lang.astcache")
-    store = astcache.DataStore("gazetteer", "1") if astcache is not None and astcache.cache_dir() is not None \
-        else None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    got = store.get(digest) if store is not None else None
-    # a cached copy must name the same provinces as the file (a doctored copy is read afresh)
-    if type(got) is dict and type(got.get("provinces")) is dict and all(
-            type(k) is str and k in text for k in got["provinces"]):
-        return got
-    import yaml
+    """The YAML file's data (kept as JSON in the start-up cache: reading the YAML cost ~8 ms at
+    every start and in every batch worker)."""
+    from gipcheck.resources import cached_yaml
 
-    # libyaml's parser when present: 8x faster
-    data: Any = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    if store is not None and isinstance(data, dict):
-        try:
-            if json.loads(json.dumps(data)) == data:  # only what JSON gives back as it was
-                store.put(digest, data)
-                store.save()
-        except (TypeError, ValueError):
-            pass
-    return data
+    text = _FILE.read_text(encoding="utf-8")
+    # a cached copy must name the same provinces as the file
+    return cached_yaml(text, "gazetteer", lambda got: type(got) is dict and type(got.get("provinces")) is dict
+                       and all(type(k) is str and k in text for k in got["provinces"]))
 
 
 @cache

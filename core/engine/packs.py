@@ -19,8 +19,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from gipcheck.engine.yamlpos import (
     Lines,
     PosDict,
@@ -37,6 +35,7 @@ from gipcheck.errors import RuleError
 from gipcheck.resources import rules_dir, schemas_dir
 
 if TYPE_CHECKING:
+    import yaml
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
@@ -527,6 +526,8 @@ def _pos_error(code: str, zh: str, en: str, file: str, text: str, node: yaml.Nod
 
 def _root_node(text: str) -> yaml.Node | None:
     """The top node of a YAML text that loaded as a plain value (which keeps no position)."""
+    import yaml
+
     try:
         return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
@@ -934,7 +935,7 @@ def _load_rule_file(path: Path, file: str, text: str, pack: Pack, seen: dict[str
 # start). What depends on more than the file (the pack's lets, the registered functions) is checked
 # on every load; any error on a hit reads the file afresh, so errors keep their exact positions.
 _DATA_FORMAT = 1
-_CODE_FILES = ("engine/packs.py", "engine/yamlpos.py", "lang/paths.py", "document/canon.py", "validate/compiler.py",
+_CODE_FILES = ("engine/packs.py", "engine/yamlpos.py", "engine/yamlload.py", "lang/paths.py", "document/canon.py", "validate/compiler.py",
                "lang/compiler.py", "lang/runtime.py", "lang/functions.py", "lang/grammar.lark", "engine/functions.py")
 
 

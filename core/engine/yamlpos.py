@@ -17,11 +17,34 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
-
-import yaml
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gipcheck.errors import RuleError
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    class _LazyYaml:
+        """PyYAML, imported on first use: a start whose rule files all come from the start-up cache
+        reads no YAML and never imports it (15-20 ms)."""
+
+        def __getattr__(self, name: str) -> Any:
+            import yaml as module
+
+            globals()["yaml"] = module
+            return getattr(module, name)
+
+    yaml = _LazyYaml()
+
+_LOADER_NAMES = ("_BASE_LOADER", "_PosLoader", "_PurePosLoader", "DuplicateKey", "TooDeep")
+
+
+def __getattr__(name: str) -> Any:  # the loader classes live in gipcheck.engine.yamlload (imports PyYAML)
+    if name in _LOADER_NAMES:
+        from gipcheck.engine import yamlload
+
+        return getattr(yamlload, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PosDict(dict):
@@ -46,89 +69,8 @@ class PosList(list):
         self.items: list[yaml.Node] = []
 
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: rule loading is hot
-
-
-class _PosLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """SafeLoader without the timestamp resolver, building PosDict/PosList."""
-
-    pos_depth = 0  # collections being built right now (see MAX_DEPTH)
-
-
-# Dates must stay ISO text: rule examples are document fragments, and documents hold dates as text.
-_PosLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
-
 MAX_FILE_BYTES = 16 * 2**20  # the national pack is ~0.1 MB; a bigger .yaml is a data file in the wrong place
 MAX_DEPTH = 64  # a rule file needs about a dozen levels; deeper is a slip that would exhaust the stack
-
-
-class TooDeep(yaml.MarkedYAMLError):
-    pass
-
-
-def _too_deep_at(node: yaml.Node) -> TooDeep:
-    return TooDeep(None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
-
-
-def _construct_map(loader: _PosLoader, node: yaml.MappingNode) -> Any:
-    data = PosDict()
-    data.node = node
-    yield data
-    depth = loader.pos_depth = loader.pos_depth + 1  # inline: this runs for every mapping of every rule file
-    if depth > MAX_DEPTH:
-        raise _too_deep_at(node)
-    seen: dict[Any, yaml.Node] = {}
-    for knode, _v in node.value:
-        if knode.tag == "tag:yaml.org,2002:merge":
-            continue
-        key = loader.construct_object(knode, deep=True)
-        if isinstance(key, (str, int, float, bool)) and key in seen:
-            raise DuplicateKey(None, None, f"duplicate key {key!r}", knode.start_mark)
-        if isinstance(key, (str, int, float, bool)):
-            seen[key] = knode
-    loader.flatten_mapping(node)
-    for knode, vnode in node.value:
-        key = loader.construct_object(knode, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "unhashable key", knode.start_mark) from None
-        data[key] = loader.construct_object(vnode, deep=True)
-        data.members[key] = (knode, vnode)
-    loader.pos_depth -= 1
-
-
-def _construct_seq(loader: _PosLoader, node: yaml.SequenceNode) -> Any:
-    data = PosList()
-    data.node = node
-    yield data
-    depth = loader.pos_depth = loader.pos_depth + 1
-    if depth > MAX_DEPTH:
-        raise _too_deep_at(node)
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.items.append(item)
-    loader.pos_depth -= 1
-
-
-class _PurePosLoader(yaml.SafeLoader):
-    """The pure-Python twin, re-run on a broken file so messages do not depend on libyaml."""
-
-    pos_depth = 0
-
-
-_PurePosLoader.yaml_implicit_resolvers = _PosLoader.yaml_implicit_resolvers
-for _loader in (_PosLoader, _PurePosLoader):
-    _loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-    _loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 # YAML's line breaks (YAML 1.1, which PyYAML and libyaml follow): the parser's marks count these.
@@ -503,6 +445,8 @@ def read_rule_text(path: Path, display: str | None = None) -> str:
 def load_yaml(path: Path, text: str | None = None, display: str | None = None) -> tuple[Any, str]:
     """Parse ``path`` (or ``text``) keeping positions; raise :class:`RuleError` ``YAML`` with
     ``file:line:col`` (``display`` names the file) on bad YAML. Returns the data and the file text."""
+    from gipcheck.engine.yamlload import _PosLoader, _PurePosLoader
+
     display = display or str(path)
     if text is None:
         text = read_rule_text(path, display)
@@ -568,6 +512,8 @@ def _blown_up(data: Any, text: str) -> yaml.Node | None:
 def _too_deep(text: str) -> yaml.YAMLError:
     """The first collection nested past :data:`MAX_DEPTH`, found with the parser's events (which,
     unlike composing, do not recurse)."""
+    from gipcheck.engine.yamlload import TooDeep
+
     depth = 0
     try:
         for ev in yaml.parse(text, Loader=yaml.SafeLoader):  # pure: libyaml stops at 1000 levels itself
@@ -612,6 +558,8 @@ def _not_utf8(raw: bytes, e: UnicodeDecodeError, display: str) -> RuleError:
 
 
 def _raise_yaml(e: yaml.YAMLError, text: str, display: str) -> NoReturn:
+    from gipcheck.engine.yamlload import DuplicateKey, TooDeep
+
     if isinstance(e, yaml.reader.ReaderError) and isinstance(e.position, int):
         line, col = Lines(text).line_col(e.position)
         code = f"U+{e.character:04X}" if isinstance(e.character, int) else str(e.character)

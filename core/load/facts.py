@@ -14,9 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gipcheck.errors import ConfigError
+from gipcheck.resources import cached_yaml
 
 Span = tuple[int, int, "int | None"]
 _SENT_END = "。;；\n"
@@ -58,10 +57,12 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
     groups: list[str] = []
     for path in (str(default_fact_file()), *extra_files):
         try:
-            # libyaml when present (as the gazetteer): this runs at every start and in every batch worker
-            data: Any = yaml.load(Path(path).read_text(encoding="utf-8"),  # noqa: S506 - safe loaders only
-                                  Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-        except (OSError, yaml.YAMLError) as e:
+            # kept as JSON in the start-up cache: this runs at every start and in every batch worker
+            data: Any = cached_yaml(Path(path).read_text(encoding="utf-8"), "facts",
+                                    lambda got: type(got) is dict) or {}
+            if not isinstance(data, dict):
+                raise ValueError("not a mapping")
+        except Exception as e:  # noqa: BLE001 - OSError, YAML errors, a list: a broken phrasing file
             raise ConfigError("FACT_FILE", f"无法读取事实短语文件 {path}：{e}", f"cannot read fact file {path}: {e}") from None
         for name, pats in (data.get("facts") or {}).items():
             for i, p in enumerate(pats or []):

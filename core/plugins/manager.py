@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import pluggy
-import yaml
 
 from gipcheck.engine.model import Problem
 from gipcheck.errors import EXIT_USAGE, GipcheckError
@@ -1063,16 +1062,29 @@ def _gipcheck_version() -> str:
     return __version__
 
 
+# `name: national` as a top-level key (column 0 of a block mapping): read without PyYAML, which a
+# start whose rule files come from the cache does not otherwise import
+_PACK_NAME_LINE = re.compile(r"^name:[ \t]*([\"']?)([A-Za-z][A-Za-z0-9_.-]*)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}  # plain, these are not text
+
+
 def _pack_name(directory: Path) -> str:
     try:
-        data = yaml.safe_load((directory / "pack.yaml").read_text(encoding="utf-8"))
+        text = (directory / "pack.yaml").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return directory.name  # the engine reports it with its position
+    found = _PACK_NAME_LINE.findall(text)
+    if len(found) == 1 and not text.lstrip().startswith(("{", "---", "%")) and (
+            found[0][0] or found[0][1].lower() not in _YAML_WORDS):
+        return found[0][1]
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except Exception:  # noqa: BLE001 - the engine reports a broken pack.yaml with its position
         data = None
     name = data.get("name") if isinstance(data, dict) else None
     return str(name) if name else directory.name
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_CACHE: dict[tuple[str, int, int], list[str]] = {}
 
 
@@ -1112,8 +1124,11 @@ def _scan_rule_ids(directory: Path) -> list[str]:
                     and isinstance(stored[2], list) and all(isinstance(i, str) for i in stored[2])):
                 _ID_CACHE[key] = list(stored[2])
             else:
+                import yaml
+
                 try:
-                    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+                    data = yaml.load(path.read_text(encoding="utf-8"),  # noqa: S506 - a safe loader
+                                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
                 except Exception:  # noqa: BLE001 - a broken file is the engine's to report, with its position
                     data = None
                 items = data if isinstance(data, list) else [data]
