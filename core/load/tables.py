@@ -197,8 +197,9 @@ _FURNITURE = re.compile(
     r"\s*(?:[-—–_]{1,3}\s*\d{1,4}\s*[-—–_]{1,3}|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[=]{3,}.*|正文|表[一二三四]\s*[:：]?.{0,20})\s*"
 )
-# Free text: numbers (with an optional sign), words, whitespace.
-_FREE = re.compile(r"([-−]?\d+(?:\.\d+)?)|([^\d\s]+)|(\s+)")
+# Free text: a date (words of a sentence, never cells: "截至2024年12月31日"), numbers (with an
+# optional sign), words, whitespace.
+_FREE = re.compile(r"(\d{4}年\d{1,2}月(?:\d{1,2}日)?)|([-−]?\d+(?:\.\d+)?)|([^\d\s]+)|(\s+)")
 # Where a run of label text starts a new label (a table row number or heading).
 _LABEL_SPLIT = re.compile(r"(?<!第)(?=\([一二三四五六七]\))|(?<=[^\d(])(?=[一二三四]、)")
 _PROSE_MIN = 40
@@ -256,7 +257,14 @@ def _free_cells(norm: str, a: int, b: int, out: list[Cell], cap: int = MAX_CELLS
         if len(out) + len(group) >= cap:
             cut = True
             break  # hostile input: a real table has a few hundred cells
-        num, word, space = m.group(1), m.group(2), m.group(3)
+        date, num, word, space = m.groups()
+        if date is not None:
+            word = date
+        elif num is not None and m.end() < len(seg) and seg[m.end()] in _WORD_UNITS and m.start() \
+                and "\u4e00" <= seg[m.start() - 1] <= "\u9fff" and not _row_label_before(lab_parts):
+            # glued between a word and its unit ("申请15件"): a sentence's number, not a cell (but
+            # "行政许可2418件" is a row's)
+            word, num = num, None
         s, e = a + m.start(), a + m.end()
         if space is not None:
             gap = True
@@ -364,20 +372,10 @@ def scan(norm: str, start: int, end: int, *, fast: bool = True) -> tuple[list[Ce
             extra += _pipe_cells(norm, a, b, line, out, fast)  # marks its own cells
             continue
         cap = MAX_CELLS - extra
-        # Prose sentences inside a table region are not cells.
-        if "。" in line:
-            pieces_start = a
-            for m in re.finditer("。", line):
-                piece_end = a + m.end()
-                if piece_end - pieces_start < _PROSE_MIN and not _has_cjk_prose(norm[pieces_start:piece_end]):
-                    if _free_cells(norm, pieces_start, piece_end - 1, out, cap):
-                        extra += MAX_CELLS  # cut off at the limit: counted as over it
-                pieces_start = piece_end
-            if pieces_start < b:
-                if _free_cells(norm, pieces_start, b, out, cap):
-                    extra += MAX_CELLS
-        elif _free_cells(norm, a, b, out, cap):
-            extra += MAX_CELLS
+        # Prose sentences inside a table region are not cells (free_spans keeps the rest).
+        for s0, e0 in free_spans(line):
+            if _free_cells(norm, a + s0, a + e0, out, cap):
+                extra += MAX_CELLS  # cut off at the limit: counted as over it
         _mark_line(out, first)
     return out, len(out) + extra
 
@@ -408,6 +406,165 @@ def labels_of(cells: list[Cell]) -> list[str]:
 
 def _has_cjk_prose(s: str) -> bool:
     return "," in s and len(s) > 20
+
+
+# ---- prose in a table region
+# A number written against one of these (after it, one space allowed: "截至2021年底", "共14件",
+# "749 件"; before it: "注1", "第3项") is a quantity, date or mark in a sentence, not a cell.
+PROSE_UNIT_AFTER = frozenset("年月日时号件条个人次项份万亿元%％页天周家批起宗例")
+PROSE_MARK_BEFORE = frozenset("第注")
+_MONEY_AFTER = frozenset("万亿元")  # alone, a table-二 amount cell ("4166.24万元"), not a sentence
+_WORD_UNITS = PROSE_UNIT_AFTER - _MONEY_AFTER
+_PROSE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PERIOD = re.compile("。")
+_PROSE_DIGITS = 9  # a longer digit string is table cells run together, never a sentence's number
+_YEAR_END = re.compile(r"(?:19|20)\d\d")
+
+
+def _unit_after(text: str, e: int) -> str:
+    """The character after a number ending at ``e``, past one space ("" at the end)."""
+    n = len(text)
+    if e < n and text[e] == " ":
+        e += 1
+    return text[e] if e < n else ""
+
+
+def cell_like(text: str, s: int, e: int) -> bool:
+    """Whether the number at ``text[s:e]`` stands as a cell would, not written against a unit
+    after it or a mark before it (one space allowed)."""
+    if _unit_after(text, e) in PROSE_UNIT_AFTER:
+        return False
+    if s > 0:
+        c = text[s - 1]
+        if c == " " and s > 1:
+            c = text[s - 2]
+        if c in PROSE_MARK_BEFORE:
+            return False
+    return True
+
+
+def prose_text(t: str, ended: bool = False) -> bool:
+    """Whether ``t`` (normalised free text, or one cell) is a sentence, not cells: it has words
+    of its own (3 CJK characters besides the units of its numbers), its numbers are all written
+    against a unit or mark (none :func:`cell_like`), and it ends in 。 (or ``ended``: cut off
+    before its 。) or one number at least stands inside its words against a count or date unit
+    ("申请15件"; a money unit alone is an amount cell, "4166.24万元")."""
+    ended = ended or t.endswith("。")
+    count = 0
+    units = 0  # CJK units after the numbers (not words of the sentence)
+    unit = ended
+    for m in _PROSE_NUMBER.finditer(t):
+        s, e = m.span()
+        if e - s > _PROSE_DIGITS or cell_like(t, s, e):
+            return False
+        count += 1
+        c = _unit_after(t, e)
+        if c > "\u4e00":
+            units += 1
+        if not unit and c in PROSE_UNIT_AFTER and c not in _MONEY_AFTER:
+            # written inside the words ("申请15件"; "行政许可 2418件" is a row with a unit in its
+            # cell), and no reference ("第1项": table 二's sub-table title in OCR, "第二十条第1项")
+            b = t[s - 1] if s else ""
+            unit = not b or ("\u4e00" <= b <= "\u9fff" and b != "第")
+    if not ((count > 0 or ended) and unit and len(_CJK.findall(t)) - units >= 3):
+        return False
+    first = _PROSE_NUMBER.search(t)
+    # a row's label and its number with a unit ("行政许可 2418件"): a table row, not a sentence
+    return first is None or t[:first.start()].replace(" ", "") not in _row_labels()
+
+
+def _row_label_before(parts: list[str]) -> bool:
+    """Whether the label text before a number (its words, split at spaces) ends in a row label."""
+    labels = _row_labels()
+    return bool(parts) and (parts[-1] in labels or "".join(parts) in labels)
+
+
+@cache
+def _row_labels() -> frozenset[str]:
+    """The official row labels of tables 二 and 三 (both formats), normalised, with and without
+    their row numbers ("(一)予以公开", "予以公开")."""
+    words = {a.label for a in (*ACTIVE_ROWS_2019, *ACTIVE_ROWS_2021)}
+    for fmt in ("2019", "2021"):
+        words.update(r.label for r in request_rows(fmt))
+    out = set()
+    for w in words:
+        w = normalize(w).replace(" ", "")
+        out.add(w)
+        m = _ROW_NUMBER.match(w)
+        if m:
+            out.add(w[m.end():])
+    return frozenset(out)
+
+
+def _maybe_prose(st: str) -> bool:
+    """Whether stripped text is a sentence (:func:`prose_text`, after the cheap test that it can
+    be: a digit or a 。) or a unit caption ("单位:件"), neither of them cells."""
+    if st.startswith(_CAPTION_START) and _CAPTION.fullmatch(st) is not None:
+        return True
+    return (st.endswith("。") or _ANY_DIGIT.search(st) is not None) and prose_text(st)
+
+
+_CAPTION_START = ("单位", "(单位")
+_CAPTION = re.compile(r"\(?单位:[^\d|]{1,8}")
+
+
+def _prose_cut(seg: str, long: bool) -> int:
+    """Where the sentence that ends ``seg`` (free text up to a 。) begins: after the last number
+    that stands as a cell (cells run together before it, on a flattened web page), or 0 when it
+    is all prose; ``len(seg)`` when it ends in no sentence. A ``long`` piece (a paragraph:
+    40 characters or a comma) is prose whole unless cells clearly precede its sentence."""
+    last = 0
+    cells = 0
+    run = False
+    for m in _PROSE_NUMBER.finditer(seg):
+        s, e = m.span()
+        if e - s > _PROSE_DIGITS or cell_like(seg, s, e):
+            last = e
+            cells += 1
+            run = run or e - s >= 7
+    while last and last < len(seg) and seg[last] in _MONEY_AFTER:
+        last += 1  # "…2895.90元": the amount's unit stays with the cells
+    if last and seg.startswith("年", last) and last >= 5 and seg[last - 5].isdigit() \
+            and _YEAR_END.fullmatch(seg, last - 4, last):
+        last -= 4  # "…41619" + "2024年…": the sentence's year is glued to the last cells
+    if not prose_text(seg[last:].strip(), True):
+        return 0 if long else len(seg)  # (a short piece of cells and labels: tokenised whole)
+    if last and long and cells < 3 and not run:
+        return 0  # a paragraph ("畅通12345热线，…"): no table cells before its sentence
+    return last
+
+
+def _lone_prose(segs: list[str]) -> bool:
+    """Whether the pipe cells ``segs`` are one sentence (:func:`prose_text`) and blank cells."""
+    text = ""
+    for t in segs:
+        if t.strip():
+            if text:
+                return False
+            text = t
+    return _maybe_prose(text.strip())
+
+
+def free_spans(line: str) -> list[tuple[int, int]]:
+    """The parts of a free-text line (no pipe) that :func:`scan` tokenises, as offsets in
+    ``line``: sentences (a paragraph piece up to 。, a short sentence with numbers, the sentence
+    after cells run together) are left out."""
+    if "。" not in line:
+        return [] if _maybe_prose(line.strip()) else [(0, len(line))]
+    out = []
+    start = 0
+    for m in _PERIOD.finditer(line):
+        end = m.end()
+        long = end - start >= _PROSE_MIN or _has_cjk_prose(line[start:end])
+        cut = _prose_cut(line[start:end - 1], long)
+        if cut:
+            out.append((start, start + cut))
+        start = end
+    if start < len(line):
+        if not _maybe_prose(line[start:].strip()):
+            out.append((start, len(line)))
+    return out
 
 
 _NUM_START = frozenset("0123456789-−")
@@ -441,6 +598,8 @@ def _pipe_cells(norm: str, a: int, b: int, line: str, out: list[Cell], fast: boo
         if len(segs) == 1:
             out.append(LoneBlank(BLANK, "", x, x + len(segs[0])))
         return 0
+    if _lone_prose(segs):
+        return 0  # a sentence in a row of its own (a note row, padded with blank cells): no cell
     # a lone cell per line is cheaper as a plain Cell; a row without an ASCII digit has no
     # integer cell, so it is never one RowCells (header rows: skip the attempt)
     if fast and len(segs) > 3 and _ASCII_DIGIT.search(line):
@@ -650,6 +809,8 @@ def _one_cell(a: int, line: str, out: list[Cell]) -> bool:
         c.valued = True
     elif c0 in _FURN_START and _furniture(st):
         return True
+    elif _maybe_prose(st):
+        return True  # a sentence alone in a cell (a note row): no cell
     else:
         c = Cell(LABEL, st, s0, e0)
     out.append(c)
@@ -1036,6 +1197,8 @@ def _value_position(text: str, valued: bool, cnt: int) -> bool:
     after the row's first value, and no header word."""
     if _ANY_DIGIT.search(text) is not None or text in _ZERO_LOOKALIKES:
         return True
+    if text.startswith(_CAPTION_START):
+        return False  # a unit caption ("单位:件"), not a value
     if not (valued or cnt > 0):
         return False
     if all(ch in _CJK_NUMERALS for ch in text):
@@ -1678,8 +1841,8 @@ def _gap_line(a: int, segs: list[str], norm: str) -> GapLine | None:
             text = _SEG_LABELS.get(st, _MISS)
             if text is _MISS:
                 text = _seg_label(st)
-            if not text:
-                return None  # a value (or anything the general path must see)
+            if not text or text is _PROSE:
+                return None  # a value or a sentence (or anything the general path must see)
             labels.append(text)
     return GapLine(a, segs, len(segs), labels, [], norm, False, False)  # type: ignore[arg-type]
 
@@ -1698,7 +1861,12 @@ def _seg_label(st: str) -> str | None:
         return None
     if " " in st:
         return None if _ANY_DIGIT.search(st) else st.replace(" ", "")
+    if _maybe_prose(st):
+        return _PROSE
     return st
+
+
+_PROSE = "\x00prose"  # _seg_label: the cell is a sentence (compared by identity)
 
 
 _MEMO_MAX = 4096  # entries of each memo below (short strings only): bounded memory whatever the input
@@ -1803,7 +1971,11 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 continue
             if st[0] in _FURN_START and _FURNITURE.fullmatch(st):
                 continue  # page furniture: the stream has no cell for it
-            return None
+            if st[0] == "#" or any(not line[s0:e0].isspace() for s0, e0 in free_spans(line)):
+                return None  # free text with cells (or a heading): the general path
+            if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                _PLAIN_LINES[line] = None
+            continue  # a sentence (a note above, inside or under the table): no cell, as scan has it
         segs = line.split("|")
         st = segs[0].strip()
         off = 0
@@ -1866,6 +2038,10 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                         _SEG_LABELS[st] = text
                 if text is None:
                     return None
+                if text is _PROSE:
+                    if k or any(t.strip() for t in segs[1:]):
+                        return None  # a sentence among other cells: the general path
+                    break  # a sentence in a row of its own (a note row): no cell, as scan has it
                 if not text:
                     break  # the first value cell
                 labels.append(text)  # type: ignore[arg-type]
@@ -1875,6 +2051,10 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 st = segs[k].strip()
                 if not st:
                     break
+            if text is _PROSE:
+                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                    _PLAIN_LINES[line] = None
+                continue
         values = list(map(seg_int, segs[k:])) if k else list(map(seg_int, segs))
         dec = False
         gap = None

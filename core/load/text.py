@@ -517,15 +517,6 @@ def _duplicate_note(kept: tables.Row | None, dup: tables.Row, loc: _Locator, tab
 _EN_TABLE = {"表二": "table 2", "表三": "table 3", "表四": "table 4"}
 _TABLE_PTR = {"表二": "/active", "表三": "/requests", "表四": "/review"}
 _EXTRA_SHOWN = 12  # surplus numbers quoted in the note; more are counted
-# a number written against one of these (free text: "截至2021年底", "共14件", "注1", "第3项") is a
-# quantity, date or mark in a sentence of the table region (a footnote), not a cell
-_PROSE_UNIT_AFTER = frozenset("年月日时号件条个人次项份万亿元%％页天周家批")
-_PROSE_MARK_BEFORE = frozenset("第注")
-
-
-def _cell_like(text: str, s: int, e: int) -> bool:
-    """Whether the number at ``text[s:e]`` stands as a cell would, not glued to a unit or mark."""
-    return not ((e < len(text) and text[e] in _PROSE_UNIT_AFTER) or (s > 0 and text[s - 1] in _PROSE_MARK_BEFORE))
 
 
 @cache
@@ -548,7 +539,9 @@ def _extra_note(table: str, extra: tables.Extra, fmt: str, loc: _Locator) -> Not
     or where no row is open), quoted with where they stand; nothing read is changed. None when
     every one is a quantity in a sentence (a footnote under the table), not a cell."""
     text = loc.text
-    spans = [(s, e) for s, e in extra.spans if _cell_like(text, s, e)]
+    # a number written against a unit or mark ("截至2021年底", "共14件", "注1") is a quantity, date
+    # or mark in a sentence of the table region (a footnote), not a cell (tables.cell_like)
+    spans = [(s, e) for s, e in extra.spans if tables.cell_like(text, s, e)]
     if not spans:
         return None
     raws = [text[s:e].strip() for s, e in spans]
