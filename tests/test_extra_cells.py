@@ -164,29 +164,26 @@ def _free(text: str) -> str:
 LAYOUTS = {"pipe": lambda t: t, "markdown": _markdown, "one_cell_per_line": _one_cell_per_line, "free_text": _free}
 
 
-@pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_table3_row_with_one_extra_number(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    seed = _seed()
-    make = LAYOUTS[layout]
-    text = make(_once(seed, SEED_PARTIAL, SEED_PARTIAL + f" {SURPLUS} |"))
-    _check(text, make(seed), monkeypatch, "/requests/results/partially_granted", PARTIAL)
+# (row as the seed writes it, with the surplus, pointer, label, cells): a number after a full row;
+# a number alone on the next line (a page number? a row whose label was lost?)
+SURPLUS_CASES = {
+    "table3_same_line": (SEED_PARTIAL, SEED_PARTIAL + f" {SURPLUS} |", "/requests/results/partially_granted",
+                         PARTIAL, None),
+    "table3_own_line": (SEED_PARTIAL, SEED_PARTIAL + f"\n{SURPLUS} |", "/requests/results/partially_granted",
+                        PARTIAL, None),
+    "table2_same_line": ("规章 | 0 | 0 | 0 |", f"规章 | 0 | 0 | 0 | {SURPLUS} |", "/active/regulations",
+                         REGULATIONS, 3),
+}
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_table3_extra_number_on_its_own_line(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A number alone on the line after a full row (a page number? a row whose label was lost?)."""
+@pytest.mark.parametrize("case", list(SURPLUS_CASES))
+def test_extra_number_after_a_full_row(case: str, layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    row, with_surplus, pointer, label, cells = SURPLUS_CASES[case]
     seed = _seed()
     make = LAYOUTS[layout]
-    text = make(_once(seed, SEED_PARTIAL, SEED_PARTIAL + f"\n{SURPLUS} |"))
-    _check(text, make(seed), monkeypatch, "/requests/results/partially_granted", PARTIAL)
-
-
-@pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_table2_row_with_one_extra_number(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    seed = _seed()
-    make = LAYOUTS[layout]
-    text = make(_once(seed, "规章 | 0 | 0 | 0 |", f"规章 | 0 | 0 | 0 | {SURPLUS} |"))
-    _check(text, make(seed), monkeypatch, "/active/regulations", REGULATIONS, cells=3)
+    text = make(_once(seed, row, with_surplus))
+    _check(text, make(seed), monkeypatch, pointer, label, cells=cells)
 
 
 def test_table2_one_cell_row_with_a_second_number(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -952,13 +952,9 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                 cur.fill(lr, width)
             else:
                 cur.line = lr
-                if len(values) > width:
-                    rest = values[width:]
-                    if rest.count(None) != len(rest):
-                        return None  # numbers beyond the row's cells: the general path notes them
-                    cur.take = width
-                else:
-                    cur.take = len(values)
+                if len(values) > width and _any_number(values, width):
+                    return None  # numbers beyond the row's cells: the general path notes them
+                cur.take = min(len(values), width)
         elif lr.valued:
             return None  # numbers where no row has room: the general path notes them
     return out
@@ -1031,18 +1027,8 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
     for lr in lines:
         labs = lr.labels
         if not labs:
-            values = lr.values
-            if cur is not None and values:
-                width = len(cur.spec.cells)
-                n = width - cur.take
-                if len(values) > n:
-                    rest = values[n:]
-                    if rest.count(None) != len(rest):
-                        return None  # numbers beyond the row's cells: the general path notes them
-                if n:
-                    cur.fill(lr, width)
-            elif lr.valued:
-                return None  # numbers where no row is open: the general path notes them
+            if not _fill_open_row(cur, lr):
+                return None
             continue
         if type(lr) is tables.GapLine:
             return None  # its blank cells could fill a row between its labels: the general path
@@ -1076,19 +1062,24 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                     continue  # the label again before any value: the same row
                 return None  # a repeated row: the general path compares the two and notes it
             cur = rows[spec.path] = _FRow(spec, lr, j)
-        values = lr.values
-        if cur is not None and values:
-            width = len(cur.spec.cells)
-            n = width - cur.take
-            if len(values) > n:
-                rest = values[n:]
-                if rest.count(None) != len(rest):
-                    return None  # numbers beyond the row's cells: the general path notes them
-            if n:
-                cur.fill(lr, width)
-        elif lr.valued:
-            return None  # numbers where no row is open: the general path notes them
+        if not _fill_open_row(cur, lr):
+            return None
     return out
+
+
+def _fill_open_row(cur: _FRow | None, lr: tables.LineRow) -> bool:
+    """Give the line's values to the open table-二 row; False when a number would be left over
+    (beyond the row's cells, or with no row open): the general path notes it."""
+    values = lr.values
+    if cur is not None and values:
+        width = len(cur.spec.cells)
+        n = width - cur.take
+        if len(values) > n and _any_number(values, n):
+            return False
+        if n:
+            cur.fill(lr, width)
+        return True
+    return not lr.valued
 
 
 @cache
@@ -1181,8 +1172,7 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
             return None
         room = total - len(slots)
         if len(lr.values) > room:
-            rest = lr.values[room:]
-            if rest.count(None) != len(rest):
+            if _any_number(lr.values, room):
                 return None  # numbers beyond the fifteen cells: the general path notes them
             slots.extend(zip(repeat(lr), range(room)))
         else:

@@ -1062,29 +1062,17 @@ def _gipcheck_version() -> str:
     return __version__
 
 
-# `name: national` as a top-level key (column 0 of a block mapping): read without PyYAML, which a
-# start whose rule files come from the cache does not otherwise import
-_PACK_NAME_LINE = re.compile(r"^name:[ \t]*([\"']?)([A-Za-z][A-Za-z0-9_.-]*)\1[ \t]*(?:#.*)?$", re.MULTILINE)
-_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}  # plain, these are not text
-
-
 def _pack_name(directory: Path) -> str:
-    try:
-        text = (directory / "pack.yaml").read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return directory.name  # the engine reports it with its position
-    found = _PACK_NAME_LINE.findall(text)
-    if len(found) == 1 and not text.lstrip().startswith(("{", "---", "%")) and (
-            found[0][0] or found[0][1].lower() not in _YAML_WORDS):
-        return found[0][1]
-    import yaml
+    from gipcheck.resources import cached_yaml
 
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    try:  # the start-up cache's copy when the file is unchanged: no PyYAML on a warm start
+        data = cached_yaml((directory / "pack.yaml").read_text(encoding="utf-8-sig"), "pack-yaml")
     except Exception:  # noqa: BLE001 - the engine reports a broken pack.yaml with its position
         data = None
     name = data.get("name") if isinstance(data, dict) else None
     return str(name) if name else directory.name
+
+
 _ID_CACHE: dict[tuple[str, int, int], list[str]] = {}
 
 

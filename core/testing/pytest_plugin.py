@@ -104,6 +104,7 @@ class GipcheckChecker:
         self.config = self.manager.configure(config or {})
         self.packs = self.manager.load_rule_packs(region=region)
         self.manager.install_loaders()
+        self.fact_files = self.manager.extra_fact_files()  # the plugins' phrasing files, as Checker keeps them
 
     @property
     def problems(self) -> list[Any]:
@@ -122,7 +123,7 @@ class GipcheckChecker:
             source = Path(source)
         # as a real run loads: the plugins (layout hints), their settings and their phrasing files
         options = {"plugins": self.manager, "config": self.config,
-                   "fact_files": self.manager.extra_fact_files(), **(options or {})}
+                   "fact_files": self.fact_files, **(options or {})}
         if isinstance(source, Path):
             loaded = load_path(source, options=options)
         elif isinstance(source, bytes):
