@@ -25,7 +25,7 @@ from formats.render import W, fill_template, get, render_html, seeds  # noqa: E4
 from gipcheck.errors import LoadError  # noqa: E402
 from gipcheck.load import docx as docx_loader  # noqa: E402
 from gipcheck.load import load_bytes  # noqa: E402
-from gipcheck.load.docx import _parse_xml  # noqa: E402
+from gipcheck.load.docx import _parse_xml, linearise_docx  # noqa: E402
 from gipcheck.load.html import decode_html, linearise, sniff  # noqa: E402
 from gipcheck.load.layout import Cell, build_grid  # noqa: E402
 
@@ -552,6 +552,49 @@ def test_grid_span_wider_than_the_table_keeps_the_values(val: str) -> None:
     data = _rezip(fill_template(TEMPLATE.read_bytes(), seed),
                   lambda b: re.sub(rb'<w:gridSpan w:val="\d+"/>', f'<w:gridSpan w:val="{val}"/>'.encode(), b))
     assert table_differences(seed.expected, load_bytes(data, "a.docx").document) == []
+
+
+def _to_hmerge(root: Any, tables: list[Any]) -> None:
+    """Every ``gridSpan`` of the report tables written the way old Word versions did: a first
+    cell marked ``hMerge restart`` followed by empty ``hMerge`` continuation cells."""
+    for t in tables:
+        for tc in t.iter(W + "tc"):
+            pr = tc.find(W + "tcPr")
+            gs = pr.find(W + "gridSpan") if pr is not None else None
+            if gs is None or int(gs.get(W + "val")) < 2:
+                continue
+            n = int(gs.get(W + "val"))
+            pr.remove(gs)
+            pr.append(_x('<w:hMerge w:val="restart"/>'))
+            at = tc.getparent().index(tc)
+            for i in range(1, n):
+                tc.getparent().insert(at + i, _x("<w:tc><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc>"))
+
+
+@needs_template
+@pytest.mark.parametrize("seed_index", range(len(SEEDS)))
+def test_legacy_horizontal_merges_read_like_grid_spans(seed_index: int) -> None:
+    expected, doc = _load_edited(_to_hmerge, seed_index)
+    assert table_differences(expected, doc) == []
+    # and the tables are laid out alike: no phantom columns where a merged cell stood
+    filled = fill_template(TEMPLATE.read_bytes(), SEEDS[seed_index], split=False)
+    spans = [ln.text for ln in linearise_docx(filled).lines]
+    merges = [ln.text for ln in linearise_docx(_rezip(filled, _edit(_to_hmerge))).lines]
+    assert merges == spans
+
+
+@needs_template
+def test_text_in_a_horizontal_merge_continuation_is_kept() -> None:
+    # 「一、本年新收政府信息公开申请数量」 split over the merged label's first and second cell
+    def fn(root: Any, t: list[Any]) -> None:
+        _to_hmerge(root, t)
+        cells = t[1].findall(W + "tr")[3].findall(W + "tc")
+        _set_runs(cells[0], "<w:r><w:t>一、本年新收</w:t></w:r>")
+        _set_runs(cells[1], "<w:r><w:t>政府信息公开申请数量</w:t></w:r>")
+
+    expected, doc = _load_edited(fn)
+    assert table_differences(expected, doc) == []
+    assert get(doc, NEW) == get(expected, NEW) is not None
 
 
 # ================================================================ PDF

@@ -1,5 +1,5 @@
-"""Word documents: ``.docx`` read through its structure (paragraphs, tables with ``gridSpan`` and
-``vMerge`` merged cells, nested tables, content controls, text boxes); ``.doc`` converted with
+"""Word documents: ``.docx`` read through its structure (paragraphs, tables with ``gridSpan``,
+``hMerge`` and ``vMerge`` merged cells, nested tables, content controls, text boxes); ``.doc`` converted with
 LibreOffice in headless mode when it is installed.
 
 ``word/document.xml`` is parsed with :mod:`defusedxml` (no DTDs, no entity expansion) after the
@@ -313,14 +313,19 @@ class _Reader:
             if before:
                 out.append(Cell("", colspan=before, phantom=True))
             col = before
-            for k, tc in enumerate(cells, 1):
+            merged = _hmerged(cells)
+            for i, (k, tc, span, rest) in enumerate(merged, 1):
                 vm = _vmerge(tc)
-                span = _span(tc)
                 if ncols and span > ncols:  # a cell wider than the whole table: keep room for the rest
-                    span = max(1, ncols - col - (len(cells) - k))
+                    span = max(1, ncols - col - (len(merged) - i))
                 col += span
+                text = join_cell_lines(_cell_lines(tc)) or join_cell_lines(_cell_lines(tc, marks=True))
+                for more in rest:  # Word shows a merged cell's text together: none of it is dropped
+                    extra = join_cell_lines(_cell_lines(more))
+                    if extra:
+                        text = f"{text} {extra}" if text else extra
                 out.append(Cell(
-                    text=join_cell_lines(_cell_lines(tc)) or join_cell_lines(_cell_lines(tc, marks=True)),
+                    text=text,
                     colspan=span,
                     continues=vm == "continue",
                     origin={"where": f"表格{t} 第{r}行 第{k}格", "where_en": f"table {t} row {r} cell {k}",
@@ -363,6 +368,22 @@ def _int_attr(el: Element | None, default: int) -> int:
 def _span(tc: Element) -> int:
     pr = tc.find(W + "tcPr")
     return max(1, _int_attr(pr.find(W + "gridSpan"), 1)) if pr is not None else 1
+
+
+def _hmerged(cells: list[Element]) -> list[tuple[int, Element, int, list[Element]]]:
+    """A row's cells with legacy horizontal merges (``w:hMerge``, written by old Word versions
+    instead of ``gridSpan``) folded into their first cell: (1-based position, first cell, grid
+    columns covered, the continuation cells)."""
+    out: list[tuple[int, Element, int, list[Element]]] = []
+    for k, tc in enumerate(cells, 1):
+        pr = tc.find(W + "tcPr")
+        hm = pr.find(W + "hMerge") if pr is not None else None
+        if hm is not None and hm.get(W + "val") != "restart" and out:
+            pos, first, span, rest = out[-1]
+            out[-1] = (pos, first, span + _span(tc), [*rest, tc])
+        else:
+            out.append((k, tc, _span(tc), []))
+    return out
 
 
 def _vmerge(tc: Element) -> str | None:
