@@ -667,6 +667,15 @@ def test_page_whose_content_inflates_enormously_is_a_limit(options: dict[str, An
     assert e.value.code == "LIMIT" and "第 1 页" in e.value.zh
 
 
+@pytest.mark.parametrize("value", [-1, 0, "abc"])
+def test_a_senseless_page_content_limit_falls_back_to_the_default(value: Any) -> None:
+    # like every other loader limit: a page of ordinary size is read, not refused by a limit of -1
+    data = _one_page(b"BT /F1 12 Tf 72 720 Td (Government information disclosure) Tj ET")
+    with pytest.raises(LoadError) as e:  # read; it is simply no report
+        load_bytes(data, "a.pdf", options={"pdf_max_page_content": value})
+    assert e.value.code == "NOT_A_REPORT"
+
+
 def _cid_pdf(bbox: bytes = b"/FontBBox [0 0 1000 1000] ") -> bytes:
     """A CID font without /ToUnicode: pdfminer can only say "(cid:N)" for every character."""
     lines = b"".join(b"BT /F1 12 Tf 72 %d Td <" % (800 - 16 * k) + b"".join(b"%04x" % (100 + k * 30 + i) for i in range(30))

@@ -17,6 +17,7 @@ DEFAULTS: dict[str, float] = {
     "docx_max_ratio": 200.0,                 # uncompressed / compressed size of one member
     "docx_max_xml": 50 * 1024 * 1024,        # word/document.xml itself
     "pdf_max_pages": 200,
+    "pdf_max_page_content": 2 * 1024 * 1024,  # decoded drawing instructions of one page; report pages have ~50 KB
     "time_limit": 60.0,                      # seconds of work on one file
     "convert_timeout": 120.0,                # seconds for LibreOffice to convert a .doc
 }

@@ -141,9 +141,6 @@ def _table_grid(page: Any, table: Any, pno: int) -> _Table | None:
     return _Table(pno, tuple(table.bbox), grid, col_x, rows_top, [pno])
 
 
-MAX_PAGE_CONTENT = 2 * 1024 * 1024  # decoded drawing instructions of one page; report pages have ~50 KB
-
-
 def _check_content(page: Any, pno: int, cap: int) -> None:
     """Refuse a page whose drawing instructions (content streams and form XObjects, decoded) exceed
     ``cap`` bytes, before pdfminer interprets them: a compressed stream can expand a thousandfold
@@ -428,10 +425,7 @@ def linearise_pdf(data: bytes, options: dict[str, Any] | None = None) -> Linear:
         if n > cap:
             raise LoadError("LIMIT", f"PDF 页数过多（{n} 页，上限 {cap} 页），未读取",
                             f"the PDF has too many pages ({n}, limit {cap}); not read")
-        try:
-            content_cap = int(float(opts.get("pdf_max_page_content") or MAX_PAGE_CONTENT))
-        except (TypeError, ValueError):
-            content_cap = MAX_PAGE_CONTENT
+        content_cap = int(limit(opts, "pdf_max_page_content"))
         pages: list[list[_Text | _Table]] = []
         heights: list[float] = []
         unmapped = 0  # characters whose font has no Unicode mapping: pdfminer gives "(cid:N)"
