@@ -667,6 +667,102 @@ def test_page_whose_content_inflates_enormously_is_a_limit(options: dict[str, An
     assert e.value.code == "LIMIT" and "第 1 页" in e.value.zh
 
 
+def _rc4_encrypted_page(content: bytes, stream: bytes) -> bytes:
+    """``_one_page`` encrypted with the standard security handler (RC4, 40 bits) and an empty user
+    password, as PDF 32000-1 §7.6.3 computes it: readable without a password, streams encrypted."""
+    import hashlib
+    import struct
+
+    from pdfminer.arcfour import Arcfour
+    from pdfminer.pdfdocument import PDFStandardSecurityHandler
+
+    pad = PDFStandardSecurityHandler.PASSWORD_PADDING
+    owner, file_id, perms = b"\x11" * 32, bytes.fromhex("0123456789abcdef0123456789abcdef"), -4
+    key = hashlib.md5(pad + owner + struct.pack("<l", perms) + file_id).digest()[:5]
+    user = Arcfour(key).encrypt(pad)
+    obj_key = hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10]
+    trailer = (b"/Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /O <" + owner.hex().encode() + b"> /U <"
+               + user.hex().encode() + b"> /P -4 >> /ID [<" + file_id.hex().encode() + b"> <"
+               + file_id.hex().encode() + b">] ")
+    page = _one_page(Arcfour(obj_key).encrypt(content), stream=stream)
+    return page.replace(b"trailer\n<< ", b"trailer\n<< " + trailer, 1)  # after the xref: offsets hold
+
+
+def test_an_encrypted_readable_pdf_is_read() -> None:
+    data = _rc4_encrypted_page(b"BT /F1 12 Tf 72 720 Td (Government information disclosure) Tj ET", b"")
+    with pytest.raises(LoadError) as e:  # decrypted and read; it is simply no report
+        load_bytes(data, "a.pdf")
+    assert e.value.code == "NOT_A_REPORT"
+
+
+@pytest.mark.parametrize("filters", [b"/Filter /FlateDecode ", b"/Filter [/ASCIIHexDecode /FlateDecode] "])
+def test_a_flate_bomb_inside_an_encrypted_stream_is_a_limit(filters: bytes) -> None:
+    # before, an encrypted stream was counted by its compressed size and inflated whole by pdfminer
+    import zlib
+
+    text = b"BT /F1 12 Tf 72 720 Td (Government information disclosure annual report) Tj ET\n"
+    packed = zlib.compress(text + b" " * (3 * 1024 * 1024), 9)
+    if b"ASCIIHex" in filters:
+        packed = packed.hex().encode() + b">"
+    data = _rc4_encrypted_page(packed, filters)
+    assert len(data) < 20_000
+    with pytest.raises(LoadError) as e:
+        load_bytes(data, "a.pdf")
+    assert e.value.code == "LIMIT" and "第 1 页" in e.value.zh
+
+
+@pytest.mark.parametrize("encode", ["lzw", "runlength"])
+def test_lzw_and_runlength_bombs_are_a_limit(encode: str) -> None:
+    text = b"BT /F1 12 Tf 72 720 Td (Government information disclosure annual report) Tj ET\n"
+    if encode == "runlength":  # 2 bytes → 128 spaces, 3 MB in all
+        filt = b"/Filter /RunLengthDecode "
+        packed = bytes([len(text) - 1]) + text + b"\x81 " * 25_000 + b"\x80"
+    else:
+        packed, filt = _lzw(text + b" " * (3 * 1024 * 1024)), b"/Filter /LZWDecode "
+    data = _one_page(packed, stream=filt)
+    with pytest.raises(LoadError) as e:
+        load_bytes(data, "a.pdf")
+    assert e.value.code == "LIMIT"
+
+
+def _lzw(data: bytes) -> bytes:
+    """LZW-encode ``data`` as PDF's LZWDecode reads it (early change, 9–12-bit codes, 256 = clear)."""
+    table = {bytes([i]): i for i in range(256)}
+    nxt, width, out, nbits, acc = 258, 9, [], 0, 0
+
+    def emit(code: int) -> None:
+        nonlocal nbits, acc
+        acc = (acc << width) | code
+        nbits += width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((acc >> nbits) & 0xFF)
+
+    emit(256)
+    w = b""
+    for i in range(len(data)):
+        wc = data[i:i + 1] if not w else w + data[i:i + 1]
+        if wc in table:
+            w = wc
+            continue
+        emit(table[w])
+        table[wc] = nxt
+        nxt += 1
+        if nxt >= (1 << width) - (width == 12):  # the decoder widens when its table (one behind) fills
+            if width == 12:
+                emit(256)
+                table = {bytes([j]): j for j in range(256)}
+                nxt, width = 258, 9
+            else:
+                width += 1
+        w = data[i:i + 1]
+    emit(table[w])
+    emit(257)
+    if nbits:
+        out.append((acc << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
 @pytest.mark.parametrize("value", [-1, 0, "abc"])
 def test_a_senseless_page_content_limit_falls_back_to_the_default(value: Any) -> None:
     # like every other loader limit: a page of ordinary size is read, not refused by a limit of -1

@@ -173,25 +173,78 @@ def _check_content(page: Any, pno: int, cap: int) -> None:
 
 
 def _decoded_size(st: Any, room: int) -> int:
-    """The decoded size of a stream, at most ``room`` (Flate inflated incrementally; other filters
-    are counted by their encoded size)."""
+    """The decoded size of a stream, at most about ``room``: decrypted first when the file is
+    encrypted (opened with the empty user password), then through its filters — Flate and LZW
+    decoded incrementally, RunLength counted without decoding, the ASCII filters (which shrink)
+    decoded; image codecs and unknown filters are counted by their encoded size."""
     import zlib
+    from io import BytesIO
 
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.lzw import LZWDecoder
+    from pdfminer.pdftypes import (
+        LITERALS_ASCII85_DECODE,
+        LITERALS_ASCIIHEX_DECODE,
+        LITERALS_FLATE_DECODE,
+        LITERALS_LZW_DECODE,
+        LITERALS_RUNLENGTH_DECODE,
+    )
+    from pdfminer.runlength import rldecode
 
     if st.data is not None:
         return len(st.data)
-    raw = st.rawdata or b""
+    data = st.rawdata or b""
+    room = max(room, 1)
     try:
         filters = st.get_filters()
+        if st.decipher:  # the bytes pdfminer will inflate are the decrypted ones
+            data = st.decipher(st.objid, st.genno, data, st.attrs)
     except Exception:
-        return len(raw)
-    if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE and not st.decipher:
+        return len(data)
+    for f, _params in filters:
         try:
-            return len(zlib.decompressobj().decompress(raw, max(room, 1)))
-        except zlib.error:
-            return len(raw)
-    return len(raw)
+            if f in LITERALS_FLATE_DECODE:
+                data = zlib.decompressobj().decompress(data, room)
+            elif f in LITERALS_LZW_DECODE:
+                chunks, n = [], 0
+                for chunk in LZWDecoder(BytesIO(data)).run():
+                    chunks.append(chunk)
+                    n += len(chunk)
+                    if n > room:
+                        break
+                data = b"".join(chunks)
+            elif f in LITERALS_RUNLENGTH_DECODE:
+                n = _runlength_size(data, room)
+                if n > room:
+                    return n
+                data = rldecode(data)
+            elif f in LITERALS_ASCII85_DECODE:
+                data = ascii85decode(data)
+            elif f in LITERALS_ASCIIHEX_DECODE:
+                data = asciihexdecode(data)
+            else:
+                return len(data)
+        except Exception:  # a damaged stream: what pdfminer will make of it is no bigger
+            return len(data)
+        if len(data) > room:
+            break
+    return len(data)
+
+
+def _runlength_size(data: bytes, room: int) -> int:
+    """The decoded size of RunLength data (PDF 32000-1 §7.4.5), counted up to just past ``room``."""
+    i, n, end = 0, 0, len(data)
+    while i < end and n <= room:
+        length = data[i]
+        if length == 128:
+            break
+        if length < 128:
+            n += length + 1
+            i += length + 2
+        else:
+            n += 257 - length
+            i += 2
+    return n
 
 
 def _page_items(page: Any, pno: int) -> tuple[list[_Text | _Table], int]:
