@@ -157,12 +157,38 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(choices, key=lambda c: (min(len(x) for x in c), -len(c)))
 
 
+def _firsts(items: Any) -> frozenset[str] | None:
+    """The characters every match of the parsed (sub)pattern ``items`` starts with, when its first
+    item decides them (literals, alternatives of literals, a class of literals); else None."""
+    from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - the parser opcodes
+
+    if not len(items):
+        return None
+    op, av = items[0]
+    if op is C.LITERAL:
+        return frozenset(chr(av))
+    if op is C.IN:
+        if all(o is C.LITERAL for o, _ in av):
+            return frozenset(chr(v) for _, v in av)
+        return None
+    if op is C.BRANCH:
+        alts = [_firsts(alt) for alt in av[1]]
+        return frozenset().union(*alts) if all(a is not None for a in alts) else None  # type: ignore[arg-type]
+    if op is C.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _firsts(av[-1])
+    if op is C.ATOMIC_GROUP:
+        return _firsts(av)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _firsts(av[2])
+    return None  # an assertion, a category, an optional part…: unknown
+
+
 # pattern id → (the pattern, its prefilter): hashing a compiled pattern hashes its whole code, so
 # a plain cache costs more than the lookup saves; the entry holds the pattern, so its id stays its own
-_PREFILTERS: dict[int, tuple[re.Pattern[str], tuple[int, tuple[str, ...] | None]]] = {}
+_PREFILTERS: dict[int, tuple[re.Pattern[str], tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]]] = {}
 
 
-def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None]:
+def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]:
     hit = _PREFILTERS.get(id(p))
     if hit is not None and hit[0] is p:
         return hit[1]
@@ -171,19 +197,25 @@ def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None]:
     return info
 
 
-def _prefilter_of(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None]:
-    """(shortest possible match, literals one of which every match contains) of a pattern, so that
-    spans that cannot match are skipped without running it. (0, None) when unknown."""
+def _prefilter_of(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """(shortest possible match, literals one of which every match contains, the characters every
+    match starts with when the pattern does not start with a literal) of a pattern, so that spans
+    that cannot match are skipped without running it and a search starts at the first place a match
+    can. (0, None, None) when unknown."""
     try:
         from re import _parser  # type: ignore[attr-defined]
 
         if p.flags & (re.IGNORECASE | re.VERBOSE):
-            return 0, None
+            return 0, None, None
         tree = _parser.parse(p.pattern, p.flags)
         lits = _required(tree)
-        return int(tree.getwidth()[0]), tuple(sorted(lits)) if lits else None
+        need = int(tree.getwidth()[0])
+        firsts = _firsts(tree) if need > 0 else None
+        # (a pattern that starts with a literal is scanned for it by the regex engine itself)
+        starts = tuple(sorted(firsts)) if firsts and len(firsts) > 1 else None
+        return need, tuple(sorted(lits)) if lits else None, starts
     except Exception:  # private parser API changed: no prefilter, same results
-        return 0, None
+        return 0, None, None
 
 
 def _bounds(spans: Sequence[Span]) -> tuple[int, int]:
@@ -191,14 +223,16 @@ def _bounds(spans: Sequence[Span]) -> tuple[int, int]:
 
 
 def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int,
-                seen: dict[str, bool] | None = None) -> list[tuple[re.Pattern[str], int]]:
-    """The patterns that can match somewhere in ``norm[lo:hi]``, with their shortest match.
-    ``seen`` remembers, for one text and range, whether a literal occurs."""
+                seen: dict[str, bool] | None = None
+                ) -> list[tuple[re.Pattern[str], int, tuple[str, ...] | None]]:
+    """The patterns that can match somewhere in ``norm[lo:hi]``, with their shortest match and the
+    characters a match starts with (or None). ``seen`` remembers, for one text and range, whether a
+    literal occurs."""
     out = []
     if seen is None:
         seen = {}
     for p in patterns:
-        need, lits = _prefilter(p)
+        need, lits, starts = _prefilter(p)
         if lits is not None:
             for lit in lits:
                 found = seen.get(lit)
@@ -208,8 +242,25 @@ def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int
                     break
             else:
                 continue
-        out.append((p, need))
+        out.append((p, need, starts))
     return out
+
+
+_SCAN_MIN = 32  # a shorter span is searched whole (the finds cost more than the scan they save)
+
+
+def _search_starts(p: re.Pattern[str], starts: tuple[str, ...], find: Any, norm: str, a: int,
+                   b: int) -> re.Match[str] | None:
+    """``p.search(norm, a, b)`` for a pattern whose every match starts with one of ``starts``: no
+    match starts before the first of them, so the search starts there (str.find skips the text
+    before it, where the engine would test every character against the class of first characters;
+    the engine's lookbehinds and anchors see the whole text whatever the start)."""
+    at = b
+    for ch in starts:
+        i = find(ch, a, at)
+        if i >= 0:
+            at = i
+    return None if at >= b else p.search(norm, at, b)
 
 
 def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Sequence[Span],
@@ -226,11 +277,15 @@ def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Sequence[Span]
         cands = _candidates(patterns, norm, *(bounds or _bounds(spans)), seen)
     if not cands:
         return None
+    find = norm.find
     for a, b, sec in spans:
-        for p, need in cands:
+        for p, need, starts in cands:
             if b - a < need:
                 continue  # too short for any match of p
-            m = p.search(norm, a, b)
+            if starts is not None and b - a > _SCAN_MIN:
+                m = _search_starts(p, starts, find, norm, a, b)
+            else:
+                m = p.search(norm, a, b)
             if m and (best is None or m.start() < best[0].start()):
                 best = (m, (a, b, sec))
         if best is not None:

@@ -50,6 +50,39 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# what a title's words say, by the title as written: the same headings recur in every report
+_MEMO_MAX = 4096
+_SUFFIXES: dict[str, int] = {}
+_TITLES: dict[tuple[str, int, int], tuple[str, bool, bool]] = {}
+
+
+def _suffix_end(raw: str) -> int:
+    """Where the first 情况/事项 of ``raw`` ends, or -1."""
+    end = _SUFFIXES.get(raw)
+    if end is None:
+        sm = _SUFFIX.search(raw)
+        end = sm.end() if sm else -1
+        if len(_SUFFIXES) < _MEMO_MAX:
+            _SUFFIXES[raw] = end
+    return end
+
+
+def _title_words(raw: str, cut: int, number: int) -> tuple[str, bool, bool]:
+    """The title in ``raw[:cut]``, whether it is a table row's (not a section), and whether it has
+    the words of section ``number``."""
+    key = (raw, cut, number)
+    hit = _TITLES.get(key)
+    if hit is None:
+        title = raw[:cut].strip().rstrip("。:：")
+        compact = title.replace(" ", "")
+        not_section = _NOT_SECTION_RE.search(compact) is not None
+        keyed = number <= 6 and _KEYS_RE[number].search(compact) is not None
+        hit = (title, not_section, keyed)
+        if len(_TITLES) < _MEMO_MAX:
+            _TITLES[key] = hit
+    return hit
+
+
 def find_headings(norm: str) -> tuple[list[Heading], list[Heading]]:
     """Accepted headings in text order, and the rejected numbered headings that still look like
     top-level headings of another layout (numbers seen twice, unknown titles at a line start)."""
@@ -74,21 +107,18 @@ def find_headings(norm: str) -> tuple[list[Heading], list[Heading]]:
         if not tm:
             continue
         raw = tm.group(0)
-        sm = _SUFFIX.search(raw)
-        if sm:
-            cut = sm.end()
-        elif line_start and (tm.end() >= n or norm[tm.end()] in "\n。"):
-            cut = len(raw)
-        else:
-            continue
-        title = raw[:cut].strip().rstrip("。:：")
+        cut = _suffix_end(raw)
+        if cut < 0:
+            if line_start and (tm.end() >= n or norm[tm.end()] in "\n。"):
+                cut = len(raw)
+            else:
+                continue
         number = _NUMERALS[m.group(1)]
-        compact = title.replace(" ", "")
+        title, not_section, keyed = _title_words(raw, cut, number)
         content = k + cut
         while content < n and norm[content] in "。.:： ":
             content += 1
-        not_section = _NOT_SECTION_RE.search(compact) is not None
-        if number <= 6 and not not_section and _KEYS_RE[number].search(compact) and number not in seen:
+        if number <= 6 and not not_section and keyed and number not in seen:
             seen.add(number)
             accepted.append(Heading(number, title, i, content, line_start=line_start))
         elif line_start and not not_section:
@@ -105,5 +135,19 @@ def clean_prose(text: str) -> str:
     if "\n" not in text:
         return text.strip(" |\r\t")
     # (a CR of CRLF line ends is whitespace: a line of only pipes and a CR is no prose)
-    lines = [ln for ln in text.split("\n") if ln.strip(" |\r\t") and not CHROME.match(ln)]
+    lines = [ln for ln in text.split("\n") if ln.strip(" |\r\t") and not _chrome(ln)]
     return "\n".join(ln.strip() for ln in lines)
+
+
+# the first character of every CHROME alternative that is not ".*…" (after the leading spaces)
+_CHROME_FIRST = frozenset("主承协版网政打关【分扫选字责相附第-—–_")
+_CHROME_EXTS = (".doc", ".docx", ".pdf", ".wps", ".xls", ".xlsx")
+
+
+def _chrome(ln: str) -> bool:
+    """``CHROME.match(ln)`` for one line (no newline in it), without running the three ".*"
+    alternatives over every long prose line: they are a substring or suffix test (str.strip and
+    the pattern's \\s are the same whitespace)."""
+    if ln.lstrip()[:1] in _CHROME_FIRST:
+        return CHROME.match(ln) is not None
+    return "ICP备" in ln or "公网安备" in ln or ln.rstrip().endswith(_CHROME_EXTS)

@@ -1881,12 +1881,16 @@ class _SegInts(dict):  # type: ignore[type-arg]
     else → the miss marker. Filled as cells are met (bounded), not at import: start-up stays cheap
     and the cells every report writes (0, 1, 2 …) are a dict hit after the first."""
 
+    misses = 0  # how many times the miss marker was answered (it is never stored)
+
     def __missing__(self, seg: str) -> Any:
         if len(seg) > 5:
+            self.misses += 1
             return _MISS
         m = _SMALL_SEG.fullmatch(seg)
         if m is None:
             if seg.strip(" ") or len(seg) > 4:
+                self.misses += 1
                 return _MISS
             value: int | None = None
         else:
@@ -1914,9 +1918,16 @@ _SEG_INT = _SegInts()
 _LINE_INT = _LineInts()
 
 
-# lines without values read before → (offset of the first cell, segments, labels count, labels,
-# values) or None for padding: the official labels and paddings recur in every report
-_PLAIN_LINES: dict[str, tuple[int, list[str], int, list[str], list[Any]] | None] = {}
+# lines without values (or with zero and blank cells only) read before → (offset of the first
+# cell, segments, labels count, labels, values, valued) or None for padding: the official labels,
+# paddings and rows of zeros recur in every report
+_PLAIN_LINES: dict[str, tuple[int, list[str], int, list[str], list[Any], bool] | None] = {}
+
+
+# the value cells of a pipe line (its segments after the labels, joined) → (values, valued), for
+# lines of zero and blank cells only: the same few recur in every report; the lists are shared,
+# as _PLAIN_LINES shares its own (nothing downstream changes a LineRow's values)
+_VALUE_TAILS: dict[str, tuple[list[Any], bool]] = {}
 
 
 def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | None:
@@ -1930,19 +1941,23 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
     count = 0
     pos = start
     mget = _SEG_LABELS.get
+    seg_ints = _SEG_INT
     seg_int = _SEG_INT.__getitem__  # a miss is the miss marker (see _SegInts)
     run: ColRun | None = None
     line_int = _LINE_INT.__getitem__
     line_memo = _PLAIN_LINES.get
+    tail_memo = _VALUE_TAILS.get
     segs: list[str]
     labels: list[str]
     values: list[Any]
     k: int
     off: int
+    valued: bool
     for line in norm[start:end].split("\n"):
         a = pos
         pos += len(line) + 1
-        hit = line_int(line)
+        # (_LineInts answers None for a line longer than 5 without remembering it: no call for it)
+        hit = line_int(line) if len(line) <= 5 else None
         if hit is not None:  # "0 |": one number on its own line (as below, without the cutting)
             if run is not None and out[-1] is run:
                 run.xs.append(a)  # run.add, inlined
@@ -1959,8 +1974,8 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
         if seen is not _MISS:  # a line without values read before (a label line, padding)
             if seen is None:
                 continue
-            off, segs, k, labels, values = seen  # type: ignore[misc]
-            out.append(LineRow(a + off, segs, k, labels, values, norm, False, False))
+            off, segs, k, labels, values, valued = seen  # type: ignore[misc]
+            out.append(LineRow(a + off, segs, k, labels, values, norm, valued, False))
             count += len(segs)
             if count >= MAX_CELLS:
                 return None
@@ -1997,7 +2012,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 # one blank cell (one cell per line): the stream keeps it
                 off = 0
                 if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                    _PLAIN_LINES[line] = (off, [segs[-2]], 0, [], [None])
+                    _PLAIN_LINES[line] = (off, [segs[-2]], 0, [], [None], False)
                 out.append(LineRow(a + off, [segs[-2]], 0, [], [None], norm, False, False))
                 count += 1
                 continue
@@ -2055,10 +2070,21 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
                     _PLAIN_LINES[line] = None
                 continue
-        values = list(map(seg_int, segs[k:])) if k else list(map(seg_int, segs))
+        tail = segs[k:] if k else segs
+        key = "|".join(tail)  # (segments hold no pipe: the key tells the segments apart)
+        known = tail_memo(key)
+        if known is not None:  # zero and blank cells written as before: the same reading
+            values, valued = known
+            out.append(LineRow(x, segs, k, labels, values, norm, valued, False))
+            count += nseg
+            if count >= MAX_CELLS:
+                return None
+            continue
+        misses = seg_ints.misses
+        values = list(map(seg_int, tail))
         dec = False
         gap = None
-        if _MISS in values:
+        if seg_ints.misses != misses:  # (_MISS in values: only a miss answers the marker)
             values = []
             for t in segs[k:]:
                 st = t.strip()
@@ -2084,7 +2110,13 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 continue
         valued = bool(values) and (values[0] is not None or values.count(None) < len(values))
         if not valued and not dec and len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-            _PLAIN_LINES[line] = (off, segs, k, labels, values)
+            _PLAIN_LINES[line] = (off, segs, k, labels, values, False)
+        elif not dec and values.count(0) + values.count(None) == len(values):
+            # (most cells of most reports are 0 or blank, and most rows of zeros are the template's)
+            if len(_VALUE_TAILS) < _MEMO_MAX and len(key) < 200:
+                _VALUE_TAILS[key] = (values, valued)
+            if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                _PLAIN_LINES[line] = (off, segs, k, labels, values, valued)
         out.append(LineRow(x, segs, k, labels, values, norm, valued, dec))
         count += nseg
         if count >= MAX_CELLS:

@@ -49,9 +49,10 @@ def sniff(head: bytes, path: str) -> float:
     if not head or looks_binary(head):
         return 0.0
     probe = head[:4096]
-    low = probe[:512].lstrip().lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in probe.lower():
-        return 0.05
+    if b"<" in probe:  # (each marker below starts with "<", which lower() leaves as it is)
+        low = probe[:512].lstrip().lower()
+        if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in probe.lower():
+            return 0.05
     cut = _utf8_cut(probe)
     text: str | None = None
     if cut >= 3 and not probe.startswith(codecs.BOM_UTF8) and _utf16_kind(probe) is None:
@@ -952,9 +953,14 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                 cur.fill(lr, width)
             else:
                 cur.line = lr
-                if len(values) > width and _any_number(values, width):
-                    return None  # numbers beyond the row's cells: the general path notes them
-                cur.take = min(len(values), width)
+                nv = len(values)
+                if nv > width:
+                    # (_any_number(values, width), inlined: most lines end in blank padding cells)
+                    if values[width:].count(None) != nv - width:
+                        return None  # numbers beyond the row's cells: the general path notes them
+                    cur.take = width
+                else:
+                    cur.take = nv
         elif lr.valued:
             return None  # numbers where no row has room: the general path notes them
     return out
@@ -982,8 +988,9 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
         count = row.take
         if count == width and row.parts is None:  # the common row: one line, all seven cells
             lr = row.line
-            obj: dict[str, Any] = dict(zip(REQUEST_COLUMNS, lr.values))  # type: ignore[union-attr]  # noqa: B905
-            d.update(dict.fromkeys(ptrs, lr))
+            obj: dict[str, Any] = _request_cells(lr.values)  # type: ignore[union-attr]
+            for ptr in ptrs:  # (a dict store per cell costs less than fromkeys and update)
+                d[ptr] = lr
         else:
             if row.parts is not None:
                 vals, where = row.cells()
@@ -1007,6 +1014,14 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
         else:
             out[last] = obj
     return out
+
+
+_C0, _C1, _C2, _C3, _C4, _C5, _C6 = REQUEST_COLUMNS
+
+
+def _request_cells(v: list[Any]) -> dict[str, Any]:
+    """``dict(zip(REQUEST_COLUMNS, v))`` for a row of (at least) seven values, built in one step."""
+    return {_C0: v[0], _C1: v[1], _C2: v[2], _C3: v[3], _C4: v[4], _C5: v[5], _C6: v[6]}
 
 
 @cache
@@ -1114,8 +1129,12 @@ def _fused_build_active(read: _FRead, fmt: str, locations: Locations, notes: lis
         if lr is None:
             obj = {}
         elif row.parts is None and not lr.dec:  # the common row: plain numbers on one line
-            obj = dict(zip(columns, lr.values[:count], strict=False))
-            d.update(zip(ptrs, zip(repeat(lr), range(count)), strict=False))
+            # (count <= len(columns) == len(ptrs), count <= len(lr.values): what the zips made, by index)
+            obj = {}
+            vals = lr.values
+            for i in range(count):
+                obj[columns[i]] = vals[i]
+                d[ptrs[i]] = (lr, i)
         else:
             if row.parts is not None:
                 vals, where = row.cells()
