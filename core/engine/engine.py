@@ -370,6 +370,15 @@ def _bounded(v: Any) -> Any:
     return v
 
 
+def _has_long_text(failing: list[dict[str, Any]]) -> bool:
+    """Whether an evidence entry holds a text longer than :data:`MAX_MESSAGE_CHARS`."""
+    for e in failing:
+        for x in e.values():
+            if type(x) is str and len(x) > MAX_MESSAGE_CHARS:
+                return True
+    return False
+
+
 def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
                   locations: dict[str, Any] | None = None,
                   shared: dict[Any, Any] | None = None) -> tuple[Finding, set[str]]:
@@ -486,8 +495,8 @@ def build_finding(rule: Rule, outcome: Any, doc: Any, prev: Any, lang: str,
     # a plugin function's megabyte of text must not become the message or the values (failing rules only)
     if len(message) > MAX_MESSAGE_CHARS:
         message = message[:MAX_MESSAGE_CHARS - 1] + "…"
-    if any(len(x) > MAX_MESSAGE_CHARS for x in lets.values()) or \
-            any(type(x) is str and len(x) > MAX_MESSAGE_CHARS for e in failing for x in e.values()):
+    # (the lets' values are texts from fmt_value or "?")
+    if (lets and max(map(len, lets.values())) > MAX_MESSAGE_CHARS) or _has_long_text(failing):
         values = _bounded(values)
     locs = _locations(reads[:MAX_LOCATIONS], doc, prev, lang, locations, shared) if reads else []
     section = rule.section

@@ -84,7 +84,8 @@ class Node:
 
     __slots__ = ("fn", "is_const", "const", "raw", "ptr", "loc", "shape", "path", "size", "tok",
                  "decimals", "is_null", "root", "keys", "slot", "vlookup", "vsrc", "vcheck", "vsafe", "vkind",
-                 "rowcheck", "sumgen", "skey", "vbase", "colsum", "fixed", "lenkeys", "val")
+                 "rowcheck", "sumgen", "skey", "vbase", "colsum", "fixed", "lenkeys", "val", "hasarg", "plug1",
+                 "keysof")
 
     def __init__(self, fn: Callable[[Any], Any], size: int = 1, tok: Token | None = None) -> None:
         self.fn = fn
@@ -119,6 +120,9 @@ class Node:
         # a document location's value without its pointer: raw value, None when blank/absent, or
         # the Unknown key/base that loc() gives; pure (no steps, no reads)
         self.val: Callable[[Any], Any] | None = None
+        self.hasarg: Any = None     # (needles, plugin function or None, its cost, slot) of has(x / f(x), CONST)
+        self.plug1: Any = None      # (function, cost, slot) of a plugin function called on a bound name
+        self.keysof: Node | None = None   # the argument of keys(x), for all k in keys(x): P(x[k])
 
 
 def const_node(value: Any, tok: Token | None = None) -> Node:
@@ -699,7 +703,11 @@ class Compiler:
             self.scope.pop()
         bfn = self.truth_fn(body, "all/any ")
         cost = body.size + 1
-        fn = rt.all_fn(coll, slot, bfn, binders, cost) if is_all else rt.any_fn(coll, slot, bfn, binders, cost)
+        scan = None
+        if not is_all and FUSE and body.hasarg is not None and body.hasarg[3] == slot:
+            needles, func, pcost, _ = body.hasarg
+            scan = rt.has_scan(needles, func, pcost)
+        fn = rt.all_fn(coll, slot, bfn, binders, cost) if is_all else rt.any_fn(coll, slot, bfn, binders, cost, scan)
         rowcheck = None
         if is_all and FUSE:
             items = coll.const if coll.is_const and type(coll.const) is list else None
@@ -711,6 +719,10 @@ class Compiler:
                 fn = rt.fused_cells(fn, body.vbase, items, body.vcheck, cost, rec_slots)
                 rowcheck = (vsrc[0], items, body.vcheck, cost,
                             (body.vkind == "present", slot, binders) if rec_slots is not None else None)
+            elif body.vcheck is not None and coll.keysof is not None and coll.keysof.skey is not None \
+                    and vsrc is not None and vsrc[2] == slot and vsrc[0] == coll.keysof.skey \
+                    and slot not in _slots_in(vsrc[0]):
+                fn = rt.fused_key_cells(fn, body.vbase, body.vcheck, cost)
             elif body.rowcheck is not None and body.rowcheck[0] == ("var", slot) and not coll.is_const:
                 _, cols, check, inner_cost, rec_cells = body.rowcheck
                 fn = rt.fused_rows(fn, coll, cost, cols, check, inner_cost, slot, bfn,
@@ -915,17 +927,27 @@ class Compiler:
             if name == "is_int" and not args[0].is_const:
                 return self.cellwise(Node(rt.is_int_fn(args[0].fn), size, tok), args[0], rt.vc_is_int, True, "is_int")
             if name == "has" and args[1].is_const and type(args[1].const) is list:
-                return Node(rt.has_list_fn(args[0].fn, args[1].const), size, tok)
+                n = Node(rt.has_list_fn(args[0].fn, args[1].const), size, tok)
+                a0 = args[0]
+                if a0.slot is not None:
+                    n.hasarg = (args[1].const, None, 0, a0.slot)
+                elif a0.plug1 is not None:
+                    n.hasarg = (args[1].const, *a0.plug1)
+                return n
             if name == "len" and args[0].lenkeys is not None:   # len(keys(x)): no list is built
                 return Node(rt.len_keys_fn(args[0].lenkeys), size, tok)
             n = Node(rt.builtin_call(name, spec, args, sized=True), size, tok)
             n.fixed = name in ("rows", "detail_rows") and args[0].keys is not None
             if name == "keys" and not args[0].is_const:
                 n.lenkeys = args[0].fn
+                n.keysof = args[0]
             if spec.pure and spec.mode != "located" and name != "present":
                 return self.fold(n, *args)
             return n
-        return Node(rt.plugin_call(name, spec, args), 1 + spec.cost + sum(a.size for a in args), tok)
+        n = Node(rt.plugin_call(name, spec, args), 1 + spec.cost + sum(a.size for a in args), tok)
+        if len(args) == 1 and args[0].slot is not None:
+            n.plug1 = (spec.func, max(int(spec.cost), 1), args[0].slot)
+        return n
 
     def check_literal_args(self, name: str, args: list[Node]) -> None:
         text_first = ("has", "matches", "similarity", "fuzzy_eq", "trim")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from itertools import compress, repeat
 from typing import Any
 
 from gipcheck.document import canon
@@ -643,8 +645,12 @@ def _section_no(n: Any, fname: str) -> Any:
 def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
     if type(n) is not int:
         n = _section_no(n, "section")
-    d, prefix = _doc_and_prefix(ctx, doc)
-    hit = _section_at(ctx, _sections(d), n)
+    if doc is None or doc is ctx.doc:   # _doc_and_prefix and _sections, inlined (a call per section asked)
+        d, prefix = ctx.doc, ""
+    else:
+        d, prefix = _doc_and_prefix(ctx, doc)
+    ss = d.get("sections") if type(d) is dict else None
+    hit = _section_at(ctx, ss if type(ss) is list else [], n)
     if hit is not None:
         i, s = hit
         if ctx.rec:
@@ -657,8 +663,12 @@ def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
 def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
     if type(n) is not int:
         n = _section_no(n, "section_title")
-    d, prefix = _doc_and_prefix(ctx, doc)
-    hit = _section_at(ctx, _sections(d), n)
+    if doc is None or doc is ctx.doc:   # _doc_and_prefix and _sections, inlined (a call per section asked)
+        d, prefix = ctx.doc, ""
+    else:
+        d, prefix = _doc_and_prefix(ctx, doc)
+    ss = d.get("sections") if type(d) is dict else None
+    hit = _section_at(ctx, ss if type(ss) is list else [], n)
     if hit is not None:
         i, s = hit
         t = s.get("title")
@@ -673,10 +683,14 @@ def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
 
 
 def f_section_numbers(ctx: Any, doc: Any = None) -> list[Any]:
-    d, prefix = _doc_and_prefix(ctx, doc)
+    if doc is None or doc is ctx.doc:   # _doc_and_prefix and _sections, inlined
+        d, prefix = ctx.doc, ""
+    else:
+        d, prefix = _doc_and_prefix(ctx, doc)
     if ctx.rec:
         ctx.reads.append(f"{prefix}/sections")
-    secs = _sections(d)
+    ss = d.get("sections") if type(d) is dict else None
+    secs = ss if type(ss) is list else []
     sh = ctx.shared
     if sh is not None:
         key = ("section_numbers", id(secs))
@@ -761,15 +775,17 @@ def _sub_rows(sh: dict[Any, Any], obj: Any, ptr: str | None) -> PList | None:
         return None
     rows = walk[1]
     head = ptr + "/"
-    keep = [i for i, p in enumerate(rows.ptrs) if p == ptr or p.startswith(head)]
-    return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep])
+    rp = rows.ptrs
+    # p == ptr or p.startswith(head), i.e. (p + "/").startswith(head), for every row at once
+    sel = list(map(str.startswith, map(operator.add, rp, repeat("/")), repeat(head)))
+    return PList(list(compress(rows, sel)), list(compress(rp, sel)))
 
 
 def _rows(obj: Any, ptr: str | None, cut: list[bool] | None = None) -> PList:
     out: list[tuple[Any, str]] = []
     _collect_rows(obj, ptr or "", out, 0, cut)
     out.sort(key=_order_key if ptr and ptr.startswith("prev:") else _plain_order_key)
-    return PList([r for r, _ in out], [p for _, p in out])
+    return PList(list(map(_first, out)), list(map(_second, out)))
 
 
 def f_detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
@@ -783,9 +799,20 @@ def f_detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
     return _detail_rows(ctx, args, ptrs)
 
 
+_TOTALS = ("/total", "/subtotal")
+_STR_ONLY = frozenset((str,))
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
+
+
 def _detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
     rows = f_rows(ctx, args, ptrs)
-    keep = [i for i, p in enumerate(rows.ptrs or []) if not (p or "").endswith(("/total", "/subtotal"))]
+    rp = rows.ptrs
+    if rp is not None and len(rp) == len(rows) and set(map(type, rp)) <= _STR_ONLY:
+        # every pointer a text (as rows() makes them): the selection below, in C
+        sel = list(map(operator.not_, map(str.endswith, rp, repeat(_TOTALS))))
+        return PList(list(compress(rows, sel)), list(compress(rp, sel)))
+    keep = [i for i, p in enumerate(rows.ptrs or []) if not (p or "").endswith(_TOTALS)]
     return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep] if rows.ptrs is not None else None)
 
 

@@ -435,11 +435,13 @@ def let_ref_node(d: Any, Node: type, tok: Any) -> Any:
     if d.node.keys is not None:
         return d.node          # a let naming a literal path behaves as that path (checked, located)
     inner = d.node.fn
-    rkey = ("rec",) + d.key
+    # text keys: their hash is computed once (a let's key nests the keys of the lets it uses)
+    key = repr(d.key)
+    rkey = repr(("rec",) + d.key)
+    i = d.index   # set by compile_let, before any reference to the let is built
 
     def fn(ctx: Ctx) -> Any:
         memo = ctx.lets
-        i = d.index
         e = memo[i]
         if e is None:
             sh = ctx.shared
@@ -462,8 +464,8 @@ def let_ref_node(d: Any, Node: type, tok: Any) -> Any:
                     memo[i] = e
                     if sh is not None:
                         sh[rkey] = e
-                        if d.key not in sh:
-                            sh[d.key] = (v, _EMPTY)
+                        if key not in sh:
+                            sh[key] = (v, _EMPTY)
                     return v
                 memo[i] = e
                 ctx.reads.extend(e[1])
@@ -472,7 +474,7 @@ def let_ref_node(d: Any, Node: type, tok: Any) -> Any:
                     ctx.lop, ctx.left, ctx.right, ctx.tol = after
                 return e[0]
             if sh is not None:
-                e = sh.get(d.key)
+                e = sh.get(key)
             if e is None:
                 nev = len(ctx.ev)
                 v = inner(ctx)
@@ -480,7 +482,7 @@ def let_ref_node(d: Any, Node: type, tok: Any) -> Any:
                 e = (v, _EMPTY)
                 memo[i] = e
                 if sh is not None:
-                    sh[d.key] = e
+                    sh[key] = e
                 return v
             memo[i] = e
             return e[0]
@@ -571,7 +573,25 @@ def or_fn(fns: list[Fn]) -> Fn:
             else:
                 raise _not_bool(v, "or ")
         return False if unk is None else unk
-    return or2 if len(fns) == 2 else orn
+
+    def orf(ctx: Ctx) -> Any:
+        if ctx.rec:
+            return orn(ctx)
+        # without recording no evidence is gathered (only recording runs append to ctx.ev), so
+        # there is none to drop
+        unk = None
+        for f in fns:
+            v = f(ctx)
+            if v is True:
+                return True
+            if v is False:
+                continue
+            if type(v) is Unknown:
+                unk = v if unk is None else merge_unknown(unk, v)
+            else:
+                raise _not_bool(v, "or ")
+        return False if unk is None else unk
+    return or2 if len(fns) == 2 else orf
 
 
 def not_fn(f: Fn) -> Fn:
@@ -820,7 +840,58 @@ def all_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...],
     return fn
 
 
-def any_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...], cost: int) -> Fn:
+def has_scan(needles: list[str], func: Callable[[Any], Any] | None, pcost: int) -> Callable[[Ctx, Any], int | None] | None:
+    """For ``any x in C: has(x, NEEDLES)`` (or ``has(f(x), NEEDLES)`` with ``f`` a plugin function):
+    the index of the first item the body is true for, -1 for none, or None when an item is not a
+    short text (the body would charge steps, go through the cache, or give UNKNOWN) — then the
+    general loop decides. It charges the steps the body's plugin calls would."""
+    if any("\0" in nd for nd in needles):
+        return None
+    k = len(needles)
+    lim = min(200, -(-256 // k)) if k else 200   # shorter texts: has() charges nothing, scans inline
+
+    def scan(ctx: Ctx, items: Any) -> int | None:
+        n = len(items)
+        if func is not None:
+            if ctx.steps + pcost * n > ctx.budget:
+                return None   # the general loop stops at the right item with the budget error
+            texts = []
+            for it in items:
+                if type(it) is not str:
+                    return None
+                try:
+                    t = func(it)   # pure: calling it past the first match changes nothing
+                except Exception:  # the general path reports it as the plugin's failure
+                    return None
+                if type(t) is not str:
+                    return None
+                texts.append(t)
+        else:
+            texts = items
+            for t in texts:
+                if type(t) is not str:
+                    return None
+        if max(map(len, texts)) >= lim:
+            return None
+        # all the texts at once: a needle's first place in the joined text is in the first item
+        # holding it, so the earliest of them is in the first item the loop would stop at
+        big = "\0".join(texts)
+        if big.count("\0") != n - 1:
+            return None
+        first = -1
+        for nd in needles:
+            p = big.find(nd)
+            if p >= 0 and (first < 0 or p < first):
+                first = p
+        found = -1 if first < 0 else big.count("\0", 0, first)
+        if func is not None:
+            ctx.steps += pcost * (found + 1 if found >= 0 else n)
+        return found
+    return scan
+
+
+def any_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...], cost: int,
+           scan: Callable[[Ctx, Any], int | None] | None = None) -> Fn:
     src = _iter_source(coll)
 
     def fn(ctx: Ctx) -> Any:
@@ -833,6 +904,11 @@ def any_fn(coll: Any, slot: int, body: Fn, binders: tuple[tuple[str, int], ...],
         if not rec and ptrs is None and prefix is None:
             # plain values (labels, a constant list): no pointers to bind, nothing to record
             pv[slot] = None
+            if scan is not None and items:
+                i = scan(ctx, items)
+                if i is not None:   # the loop below would stop at item i (true) or run through all (false)
+                    vals[slot] = items[i]
+                    return i >= 0
             for it in items:
                 vals[slot] = UNKNOWN if it is None else it
                 r = body(ctx)
@@ -1090,6 +1166,39 @@ def order(a: Any, b: Any, op: str) -> Any:
 
 def compare_fn(op: str, an: Any, bn: Any) -> Fn:
     fa, fb = an.fn, bn.fn
+    if op in ("==", "!=") and bn.is_const and type(bn.const) in (int, float, str, bool):
+        # a literal on the right: its value without a call; same types compare as in equal()
+        k = bn.const
+        tk = type(k)
+        if op == "==":
+            def eqk(ctx: Ctx) -> Any:
+                a = fa(ctx)
+                if ctx.rec:
+                    ctx.lop = "=="
+                    ctx.left = a
+                    ctx.right = k
+                ta = type(a)
+                if ta is tk:
+                    return a == k
+                if (ta is list or ta is PList) and len(a) >= 16:
+                    _charge(ctx, len(a) >> 4)
+                return equal(a, k)
+            return eqk
+
+        def nek(ctx: Ctx) -> Any:
+            a = fa(ctx)
+            if ctx.rec:
+                ctx.lop = "!="
+                ctx.left = a
+                ctx.right = k
+            ta = type(a)
+            if ta is tk:
+                return not (a == k)
+            if (ta is list or ta is PList) and len(a) >= 16:
+                _charge(ctx, len(a) >> 4)
+            r = equal(a, k)
+            return r if type(r) is Unknown else not r
+        return nek
     if op == "==":
         def eq(ctx: Ctx) -> Any:
             a = fa(ctx)
@@ -1195,8 +1304,9 @@ def in_fn(an: Any, bn: Any, negate: bool) -> Fn:
         if tb is list or tb is PList:
             if len(b) >= 16:
                 _charge(ctx, len(b) >> 4)
-            if type(a) is str and a in b and type(b[b.index(a)]) is str:
-                return True   # the first equal element is a text: the scan below would stop there too
+            ta = type(a)
+            if (ta is str or ta is int) and a in b and type(b[b.index(a)]) is ta:
+                return True   # the first equal element is of a's type: the scan below would stop there too
             unk = None
             for e in b:
                 if e is None or type(e) is Unknown:
@@ -1680,7 +1790,8 @@ class CompiledExpression:
         ctx.budget = budget
         ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
         ctx.shared = shared
-        ctx.lop = ctx.left = ctx.right = ctx.tol = None
+        if rec:   # the comparison state is only read by a recording run (evidence, a let's replay)
+            ctx.lop = ctx.left = ctx.right = ctx.tol = None
         ctx.rec = rec
         return ctx
 
@@ -1695,7 +1806,25 @@ class CompiledExpression:
         """:meth:`evaluate` without recording, but ``None`` for a pass (no outcome is built: the
         engine's hot path, where most rules pass)."""
         rec = self.record_first
-        ctx = self._ctx(document, prev, budget, shared, rec)
+        # _ctx(), inlined: this runs once per rule and document
+        ctx = Ctx()
+        ctx.doc = document
+        ctx.prev = prev
+        n = self._nslots
+        if n:
+            ctx.vals = [None] * n
+            ctx.ptrs = [None] * n
+        else:
+            ctx.vals = ctx.ptrs = _EMPTY
+        ctx.reads = []
+        ctx.ev = []
+        ctx.steps = 0
+        ctx.budget = budget
+        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
+        ctx.shared = shared
+        if rec:
+            ctx.lop = ctx.left = ctx.right = ctx.tol = None
+        ctx.rec = rec
         try:
             v = self._fn(ctx)
         except Exception as e:  # never let a rule take the run down
@@ -1889,6 +2018,21 @@ def fused_cells(general: Fn, base: Fn, items: list[Any], vcheck: Callable[[list[
                 ctx.ptrs[cslot] = None
                 ctx.lop = None
                 return True
+        return general(ctx)
+    return fn
+
+
+def fused_key_cells(general: Fn, base: Fn, vcheck: Callable[[list[Any]], bool], cost: int) -> Fn:
+    """``all k in keys(X): P(X[k])``: the keys are X's own, so the cells are X's values; when
+    ``vcheck`` vouches for all of them the loop is not run (as :func:`fused_cells`)."""
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec:
+            b = base(ctx)
+            if type(b) is dict:
+                s = ctx.steps + cost * len(b)
+                if s <= ctx.budget and vcheck(list(b.values())):
+                    ctx.steps = s
+                    return True
         return general(ctx)
     return fn
 

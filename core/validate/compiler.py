@@ -453,17 +453,26 @@ class Compiler:
             and len(leaf_specs) == len(props) and next(iter(leaf_specs.values())) is not None
         )
         prop_ok = {k: n.ok for k, n in props.items()}
+        # when ``type`` is exactly object (or object|null) the type test is folded into the object
+        # predicate: one call instead of two (a non-object then fails it, null passes with "null")
+        type_kw = s.get("type")
+        type_set = {type_kw} if isinstance(type_kw, str) else set(type_kw or ())
+        fold = type_set in ({"object"}, {"object", "null"}) and bool(preds) \
+            and preds[-1] is self._type_pred.get(id(s))
+        nondict = (not fold, "null" in type_set)
         if homogeneous:
             fast_types, minimum = next(iter(leaf_specs.values()))  # type: ignore[misc]
             any_ok = next(iter(props.values())).ok
             obj_ok: Callable[[Any], bool]
             if fast_types == frozenset({_NoneType, int}) and minimum is not None and not req_set:
-                obj_ok = _cells(minimum, any_ok, allowed)
+                obj_ok = _cells(minimum, any_ok, allowed, nondict)
             else:
-                obj_ok = _homogeneous(fast_types, minimum, any_ok, req_set, allowed)
+                obj_ok = _homogeneous(fast_types, minimum, any_ok, req_set, allowed, nondict)
         else:
-            obj_ok = _heterogeneous(req_set, closed, patterns, allowed, prop_ok, add_node)
-        self._fold_object_type(s, preds, obj_ok)
+            obj_ok = _heterogeneous(req_set, closed, patterns, allowed, prop_ok, add_node, leaf_specs, nondict)
+        if fold:
+            preds.pop()
+        preds.append(obj_ok)
 
         # ---- detailed collectors, in jsonschema's keyword semantics
         if "properties" in s:
@@ -502,34 +511,27 @@ class Compiler:
                     out.append(RawError(p, "additionalProperties", s, o, tuple(sorted(map(str, extras)))))
             node.checks.append(("additionalProperties", add_errors))
 
-    def _fold_object_type(self, s: dict[str, Any], preds: list[Callable[[Any], bool]],
-                          obj_ok: Callable[[Any], bool]) -> None:
-        """Append the object predicate; when ``type`` is exactly object (or object|null) the type
-        test is folded into it, one call instead of two."""
-        type_kw = s.get("type")
-        type_set = {type_kw} if isinstance(type_kw, str) else set(type_kw or ())
-        if type_set in ({"object"}, {"object", "null"}) and preds and preds[-1] is self._type_pred.get(id(s)):
-            preds.pop()
-            accept_none = "null" in type_set
-            inner = obj_ok
-
-            def typed_obj_ok(o: Any) -> bool:
-                if isinstance(o, dict):
-                    return inner(o)
-                return accept_none and o is None
-
-            preds.append(typed_obj_ok)
-        else:
-            preds.append(obj_ok)
-
     def _array_keywords(self, s: dict[str, Any], node: Node, preds: list[Callable[[Any], bool]]) -> None:
         if "items" in s:
             if isinstance(s["items"], list):
                 raise Unsupported("items as a list (use prefixItems)")
             item = self._node(s["items"])
 
+            spec = item.leaf if isinstance(item, Node) else None
+            # the types the item's simple leaf schema takes with no test (a minimum tests numbers)
+            outright: frozenset[type] = frozenset() if spec is None else \
+                spec[0] if spec[1] is None else spec[0] - {int, float}
+
             def items_ok(v: Any) -> bool:
-                return not isinstance(v, list) or all(item.ok(x) for x in v)
+                if not isinstance(v, list):
+                    return True
+                ok = item.ok
+                for x in v:
+                    if type(x) in outright:
+                        continue
+                    if not ok(x):
+                        return False
+                return True
 
             def items_errors(v: Any, p: tuple[Any, ...], out: list[RawError]) -> None:
                 if isinstance(v, list):
@@ -626,16 +628,23 @@ class Compiler:
             node.checks.append(("propertyNames", names_errors))
 
 
-def _cells(minimum: Any, any_ok: Callable[[Any], bool], allowed: frozenset[str]) -> Callable[[Any], bool]:
+def _cells(minimum: Any, any_ok: Callable[[Any], bool], allowed: frozenset[str],
+           nondict: tuple[bool, bool] = (True, False)) -> Callable[[Any], bool]:
     """Object predicate for a table row: every member blank or an integer ≥ ``minimum`` (the
     overwhelmingly common case is decided inline, anything else by the member's own predicate)."""
+    untyped, accept_none = nondict
+
     def obj_ok(o: Any) -> bool:
         if not isinstance(o, dict):
-            return True
+            # True without a type; with "type": "object" (or ["object", "null"]) folded in, as typed_obj_ok
+            return untyped or (accept_none and o is None)
         if not o.keys() <= allowed:
             return False
         for v in o.values():
-            if v is None or (type(v) is int and v >= minimum):
+            if type(v) is int:   # most cells: tested first
+                if v >= minimum:
+                    continue
+            elif v is None:
                 continue
             if not any_ok(v):
                 return False
@@ -645,14 +654,18 @@ def _cells(minimum: Any, any_ok: Callable[[Any], bool], allowed: frozenset[str])
 
 
 def _homogeneous(fast_types: frozenset[type], minimum: Any, any_ok: Callable[[Any], bool],
-                 req_set: frozenset[str], allowed: frozenset[str]) -> Callable[[Any], bool]:
+                 req_set: frozenset[str], allowed: frozenset[str],
+                 nondict: tuple[bool, bool] = (True, False)) -> Callable[[Any], bool]:
     """Object predicate for a closed object whose members all share one simple leaf schema."""
     accept_none = _NoneType in fast_types
     check_min = minimum is not None
 
+    untyped, accept_none = nondict
+
     def obj_ok(o: Any) -> bool:
         if not isinstance(o, dict):
-            return True
+            # True without a type; with "type": "object" (or ["object", "null"]) folded in, as typed_obj_ok
+            return untyped or (accept_none and o is None)
         if req_set and not req_set <= o.keys():
             return False
         if not o.keys() <= allowed:
@@ -672,19 +685,35 @@ def _homogeneous(fast_types: frozenset[type], minimum: Any, any_ok: Callable[[An
 
 def _heterogeneous(req_set: frozenset[str], closed: bool, patterns: list[tuple[re.Pattern[str], Any]],
                    allowed: frozenset[str], prop_ok: dict[str, Callable[[Any], bool]],
-                   add_node: Any) -> Callable[[Any], bool]:
+                   add_node: Any, leaves: dict[str, Any] | None = None,
+                   nondict: tuple[bool, bool] = (True, False)) -> Callable[[Any], bool]:
     """Object predicate for the general case: properties, patternProperties, additionalProperties."""
+    # member → the Python types its simple leaf schema accepts with no test (a minimum tests numbers)
+    outright: dict[str, frozenset[type]] = {}
+    for k in prop_ok:
+        spec = (leaves or {}).get(k)
+        if spec is None:
+            outright[k] = frozenset()
+        else:
+            types, minimum = spec
+            outright[k] = types if minimum is None else types - {int, float}
     memo: dict[str, tuple[Any, ...]] = {}  # key → the patternProperties subschemas it matches
+
+    untyped, accept_none = nondict
 
     def obj_ok(o: Any) -> bool:
         if not isinstance(o, dict):
-            return True
+            # True without a type; with "type": "object" (or ["object", "null"]) folded in, as typed_obj_ok
+            return untyped or (accept_none and o is None)
         if req_set and not req_set <= o.keys():
             return False
         if closed and not patterns:
             if not o.keys() <= allowed:
                 return False
             for k, v in o.items():
+                # a value of a type the member's simple leaf takes outright passes it (see Node.leaf)
+                if type(v) in outright[k]:
+                    continue
                 if not prop_ok[k](v):
                     return False
             return True
