@@ -4,18 +4,20 @@ A supervising office checks hundreds of reports at once. Every input is accounte
 that cannot be read becomes a report carrying that problem and never stops the batch. Reports
 of the same organ for consecutive years in one batch are paired automatically as ``prev``.
 Work is spread over processes (``-j``; default all cores); the compiled rule packs are built
-once in the parent and inherited by the forked workers.
+once in the parent and inherited by the forked workers, with the tasks themselves: the parent
+sends each worker only chunk numbers, over a pipe, and reads back each chunk's results.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +117,8 @@ def expand_inputs(args: Sequence[str], exclude: Sequence[str] = (),
     return out
 
 
-# Set in the parent before forking; workers inherit it (fork start method) instead of receiving a
-# pickled Checker, and send back only slim results (see :func:`slim`) or rendered ones.
+# Set in the parent before forking; workers inherit it (os.fork) instead of receiving a pickled
+# Checker, and send back only slim results (see :func:`slim`) or rendered ones.
 _WORKER_CHECKER: Any = None
 _WORKER_SLIM = True
 _WORKER_KEEP_TEXT = True
@@ -274,44 +276,252 @@ def _on_sigterm(_signum: int, _frame: Any) -> None:
 
 
 def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group: only the parent handles it (it ends the pool). A
-    # worker that took it would print a traceback and lose its task, and imap would wait for ever.
+    # Ctrl-C reaches the whole process group: only the parent handles it (it ends the workers). A
+    # worker that took it would print a traceback and lose its chunk.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM: just go
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends its workers with SIGTERM: just go
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exact(fd: int, n: int) -> bytearray | None:
+    """``n`` bytes from the pipe, or ``None`` at its end (the other side is gone)."""
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
+        k = os.readv(fd, [view[got:]])
+        if not k:
+            return None
+        got += k
+    return buf
+
+
+_PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask for, by default
+_HEAD_SIZE = 12  # a worker's answer: its chunk number (4 bytes) and the length of the pickled results (8)
+
+
+def _worker_loop(chunks: list[list[tuple[str, str | None]]], task_r: int, result_w: int) -> None:
+    """A forked worker: read chunk numbers until the parent closes the pipe; answer each with
+    the chunk's results. The tasks themselves came with the fork, so nothing else is sent."""
+    import pickle
+
+    while (raw := _read_exact(task_r, 4)) is not None:
+        i = int.from_bytes(raw, "little")
+        try:
+            answer: tuple[bool, Any] = (True, _check_many(chunks[i]))
+        except BaseException as e:  # noqa: BLE001 — raised again in the parent, as a pool does
+            answer = (False, e)
+        try:
+            data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+        except Exception as e:  # noqa: BLE001 — an unpicklable exception: its text then
+            data = pickle.dumps((False, RuntimeError(f"{type(e).__name__}: {e}")), pickle.HIGHEST_PROTOCOL)
+        _write_all(result_w, i.to_bytes(4, "little") + len(data).to_bytes(8, "little") + data)
+
+
+def _lost(chunk: list[tuple[str, str | None]], status: int | None) -> list[tuple[ReportResult, PairKey | None]]:
+    """The results of a chunk whose worker ended before answering (killed, out of memory)."""
+    how = f"signal {os.WTERMSIG(status)}" if status is not None and os.WIFSIGNALED(status) else "exit"
+    return [(_unreadable(path, "INTERNAL", f"检查时发生内部错误 / internal error: 检查进程意外结束 / "
+                                           f"the worker process ended ({how})"), None) for path, _prev in chunk]
+
+
+class _Worker:
+    def __init__(self, pid: int, task_w: int, result_r: int) -> None:
+        self.pid, self.task_w, self.result_r = pid, task_w, result_r
+        self.pending: list[int] = []  # chunk numbers sent and not yet answered
+        self.status: int | None = None  # its wait status, once reaped
+
+    def send(self, i: int) -> bool:
+        try:
+            _write_all(self.task_w, i.to_bytes(4, "little"))
+        except OSError:  # it is gone: its end of the pipe is closed
+            return False
+        self.pending.append(i)
+        return True
+
+    def reap(self, block: bool) -> None:
+        if self.status is None:
+            try:
+                pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self.status = status
+
+
+def _flush_std_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _fork_workers(chunks: list[list[tuple[str, str | None]]], n: int) -> list[_Worker]:
+    import fcntl  # here: POSIX only, as fork is
+
+    workers: list[_Worker] = []
+    ours: list[int] = []  # the parent's pipe ends so far: a new worker must not hold them open
+    _flush_std_streams()  # else what the parent has buffered would be written once more by each worker
+    for _ in range(n):
+        task_r, task_w = os.pipe()
+        result_r, result_w = os.pipe()
+        # Room for a whole chunk's answer (Linux): the worker writes it and goes on at once instead
+        # of waiting, 64 KiB at a time, for a parent that competes with it for the same cores.
+        with contextlib.suppress(OSError, AttributeError):
+            fcntl.fcntl(result_w, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+        pid = os.fork()
+        if pid == 0:  # the worker: it never returns into the parent's code
+            code = 0
+            try:
+                _worker_init()
+                for fd in (*ours, task_w, result_r):
+                    os.close(fd)
+                _worker_loop(chunks, task_r, result_w)
+            except BaseException:  # noqa: BLE001 — the parent sees the pipe close and reports the loss
+                code = 1
+            finally:
+                _flush_std_streams()  # what a plugin printed in the worker
+                os._exit(code)  # no exit handlers or buffered output of the parent's, run or written twice
+        os.close(task_r)
+        os.close(result_w)
+        ours += (task_w, result_r)
+        workers.append(_Worker(pid, task_w, result_r))
+    return workers
+
+
+def _fork_map(chunks: list[list[tuple[str, str | None]]], workers: list[_Worker]
+              ) -> Generator[list[tuple[ReportResult, PairKey | None]], None, None]:
+    """Each chunk's results, in order, from the forked ``workers``. Chunks are handed out as
+    workers answer (two in hand each, so that none waits for the parent). A worker that ends
+    early loses the chunk it was checking, reported as internal errors; the one it had not begun
+    goes to another. Closed before its end (an error, Ctrl-C, SIGTERM), it ends the workers."""
+    import pickle
+    import selectors
+    from collections import deque
+
+    done: dict[int, list[tuple[ReportResult, PairKey | None]]] = {}
+    todo = deque(range(len(chunks)))  # chunks not handed out yet
+    finished = False
+    sel = selectors.DefaultSelector()
+
+    def hand_out(w: _Worker) -> None:
+        if todo and w.send(todo[0]):
+            todo.popleft()
+
+    try:
+        for w in workers:
+            sel.register(w.result_r, selectors.EVENT_READ, w)
+            hand_out(w)
+            hand_out(w)
+        for want in range(len(chunks)):
+            while want not in done:
+                if not sel.get_map():  # every worker is gone: what was never handed out is lost too
+                    while todo:
+                        i = todo.popleft()
+                        done[i] = _lost(chunks[i], None)
+                    continue
+                for key, _ev in sel.select():
+                    w = key.data
+                    head = _read_exact(w.result_r, _HEAD_SIZE)
+                    data = None if head is None else _read_exact(w.result_r, int.from_bytes(head[4:], "little"))
+                    if head is None or data is None:  # the worker ended while checking its first chunk in hand
+                        sel.unregister(w.result_r)
+                        w.reap(block=True)
+                        if w.pending:
+                            done[w.pending[0]] = _lost(chunks[w.pending[0]], w.status)
+                            todo.extendleft(reversed(w.pending[1:]))
+                        w.pending.clear()
+                        for k in sel.get_map().values():  # a worker with nothing left in hand takes them
+                            while todo and len(k.data.pending) < 2 and k.data.send(todo[0]):
+                                todo.popleft()
+                        continue
+                    i = int.from_bytes(head[:4], "little")
+                    w.pending.remove(i)
+                    hand_out(w)  # the next one first: the worker goes on meanwhile
+                    ok, value = pickle.loads(data)
+                    if not ok:
+                        raise value
+                    done[i] = value
+            yield done.pop(want)
+        finished = True
+    finally:
+        sel.close()
+        _end_workers(workers, kill=not finished)
+
+
+def _end_workers(workers: list[_Worker], kill: bool) -> None:
+    """Close the pipes (a worker waiting for its next chunk then leaves), end the workers still
+    busy when the run stops early, and reap them all."""
+    for w in workers:
+        for fd in (w.task_w, w.result_r):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        w.task_w = w.result_r = -1  # closed once: a later call must not close a reused number
+    for w in workers:
+        if kill:
+            w.reap(block=False)
+            if w.status is None:
+                try:
+                    os.kill(w.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        w.reap(block=True)
 
 
 def _iter_results(tasks: list[tuple[str, str | None]], jobs: int
                   ) -> Iterator[tuple[ReportResult, PairKey | None]]:
-    if jobs <= 1 or len(tasks) < 4:
+    parallel = jobs > 1 and len(tasks) >= 4 and hasattr(os, "fork")
+    # The first report is checked here, before forking: what the loaders and the engine build on
+    # first use (patterns, gazetteer, validator) is then built once and inherited by every worker,
+    # not once in each. An unreadable file builds little, so up to three are tried.
+    head = 0
+    while head < len(tasks) and (not parallel or head < 3):
+        first = _check_one(tasks[head])
+        head += 1
+        yield first
+        if parallel and first[0].readable:
+            break
+    tasks = tasks[head:]
+    if len(tasks) < 3:  # forking costs more than checking so few here
         for t in tasks:
             yield _check_one(t)
         return
-    import multiprocessing  # here: a one-file run need not pay for importing it
-
-    ctx = multiprocessing.get_context("fork")
     # The parent's objects (compiled packs, plugins) stay out of the workers' garbage collections,
     # which would otherwise touch — and so copy — every page of them.
     gc.freeze()
     main_thread = threading.current_thread() is threading.main_thread()
     term_set, old_term = False, None
+    chunks = _chunks(tasks, jobs)
+    workers: list[_Worker] = []
+    results = None
     try:
         # The workers are forked with Ctrl-C ignored from their first instruction (a Ctrl-C while
-        # they start would otherwise kill one with a traceback before its initializer runs); the
-        # parent takes Ctrl-C again as soon as they exist.
+        # they start would otherwise kill one before it is ready); the parent takes Ctrl-C again
+        # as soon as they exist.
         old_int = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
         try:
-            pool = ctx.Pool(processes=min(jobs, len(tasks)), initializer=_worker_init)
+            workers = _fork_workers(chunks, min(jobs, len(tasks)))
         finally:
             if main_thread:
                 signal.signal(signal.SIGINT, old_int if old_int is not None else signal.default_int_handler)
-        # SIGTERM would kill the parent at once and leave each worker a traceback about the broken
-        # pipe back to it: turn it into an exception that ends the pool first.
+        # SIGTERM would kill the parent at once and leave the workers running: turn it into an
+        # exception that ends them first.
         if main_thread:
             old_term, term_set = signal.signal(signal.SIGTERM, _on_sigterm), True
-        with pool:
-            for chunk in pool.imap(_check_many, _chunks(tasks, jobs)):
-                yield from chunk
+        results = _fork_map(chunks, workers)
+        for chunk in results:
+            yield from chunk
     finally:
+        if results is not None:
+            results.close()  # stopped early: the workers are ended
+        _end_workers(workers, kill=True)  # those a generator never started did not end (else nothing left)
         if term_set:  # a handler set outside Python reads back as None: the default then
             signal.signal(signal.SIGTERM, old_term if old_term is not None else signal.SIG_DFL)
         gc.unfreeze()

@@ -146,6 +146,8 @@ def _emit(text: str, output: str | None = None, *, kind: str = "data") -> None:
 
     if kind == "terminal":
         text = visible(text, keep="\t\n")
+    if (not output or output == "-") and _emit_utf8(text):
+        return
     text = json_safe(text) if kind == "json" else no_surrogates(text)
     if output and output != "-":  # "-": standard output, as for most tools
         try:
@@ -181,6 +183,35 @@ def _emit(text: str, output: str | None = None, *, kind: str = "data") -> None:
         _discard(out)
         raise GipcheckError("OUTPUT_WRITE", f"无法写入标准输出：{e.strerror or e}",
                             f"cannot write to standard output: {e.strerror or e}") from None
+
+
+def _emit_utf8(text: str) -> bool:
+    """The common case of :func:`_emit` in one pass: standard output in UTF-8 without newline
+    translation, and text without lone surrogates (the strict encoding succeeds exactly then, so
+    the escaping would change nothing). A batch's megabytes are encoded once instead of being
+    searched, test-encoded and encoded again. ``False``: not that case, nothing written."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is None or encoding not in ("utf-8", "utf8") or os.linesep != "\n":
+        return False
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the general path writes it out visibly
+        return False
+    try:
+        out.flush()
+        buffer.write(data)
+        if not text.endswith("\n"):
+            buffer.write(b"\n")
+        buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # a full disk, an I/O error: the run's result could not be delivered
+        _discard(out)
+        raise GipcheckError("OUTPUT_WRITE", f"无法写入标准输出：{e.strerror or e}",
+                            f"cannot write to standard output: {e.strerror or e}") from None
+    return True
 
 
 def _codec(encoding: str) -> bool:

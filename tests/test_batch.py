@@ -216,3 +216,130 @@ def test_a_single_path_string_is_one_input_not_its_characters(tmp_path: Path) ->
     assert len(api.check_paths(str(f), jobs=1, progress=None).reports) == 1
     assert len(api.extract_many(str(f))) == 1
     assert api.check("a\x00b.txt").problems[0].code == "IO"
+
+
+def _eight_reports(tmp_path: Path) -> list[Path]:
+    out = []
+    for i, p in enumerate(seeds() * 2):
+        if len(out) == 8:
+            break
+        out.append(tmp_path / f"{i:02d}_{p.name}")
+        shutil.copyfile(p, out[-1])
+    return out
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_worker_that_dies_loses_only_its_reports_and_the_run_ends(tmp_path, monkeypatch):
+    """A worker killed mid-batch (out of memory, a crash in a library): its report is an internal
+    error, every other report is checked as usual, and no process is left behind."""
+    import signal
+
+    from gipcheck import batch as b
+
+    files = _eight_reports(tmp_path)
+    parent, real = os.getpid(), b._check_one
+    pids = tmp_path / "pids"
+
+    def check_one(task):
+        if os.getpid() != parent:
+            with open(pids, "a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()}\n")
+            if task[0] == str(files[3]):
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real(task)
+
+    monkeypatch.setattr(b, "_check_one", check_one)
+    run = batch(files, jobs=2, full=False)
+    assert [r.source for r in run.reports] == [str(p) for p in files]
+    lost = [r for r in run.reports if not r.readable]
+    assert [r.source for r in lost] == [str(files[3])]
+    assert lost[0].problems[0].code == "INTERNAL" and "signal 9" in lost[0].problems[0].message
+    plain = batch(files, jobs=1, full=False)
+    assert [sorted(f.rule for f in r.findings) for i, r in enumerate(run.reports) if i != 3] == \
+        [sorted(f.rule for f in r.findings) for i, r in enumerate(plain.reports) if i != 3]
+    seen = {int(x) for x in pids.read_text(encoding="utf-8").split()}
+    assert len(seen) == 2 and all(_gone(p) for p in seen)
+
+
+def test_when_every_worker_dies_every_report_is_still_accounted_for(tmp_path, monkeypatch):
+    import signal
+
+    from gipcheck import batch as b
+
+    files = _eight_reports(tmp_path)
+    parent, real = os.getpid(), b._check_one
+
+    def check_one(task):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(task)
+
+    monkeypatch.setattr(b, "_check_one", check_one)
+    run = batch(files, jobs=2, full=False)
+    assert [r.source for r in run.reports] == [str(p) for p in files]
+    assert run.reports[0].readable  # the first is checked before forking, to build what workers share
+    assert all(r.problems[0].code == "INTERNAL" for r in run.reports[1:])
+
+
+def test_an_exception_escaping_a_worker_is_raised_in_the_parent(tmp_path, monkeypatch):
+    import pytest
+
+    from gipcheck import batch as b
+
+    files = _eight_reports(tmp_path)
+    parent, real = os.getpid(), b._check_one
+
+    def check_one(task):
+        if os.getpid() != parent:
+            raise RuntimeError(f"boom {Path(task[0]).name}")
+        return real(task)
+
+    monkeypatch.setattr(b, "_check_one", check_one)
+    with pytest.raises(RuntimeError, match="boom"):
+        batch(files, jobs=2, full=False)
+    with pytest.raises(ChildProcessError):  # every worker was reaped
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_the_first_readable_report_is_checked_before_forking(tmp_path, monkeypatch):
+    """What loaders and engine build on first use is built once, in the parent: the reports up to
+    the first readable one are checked there, the rest by the workers, in the same order."""
+    from gipcheck import batch as b
+
+    (tmp_path / "00_empty.txt").write_bytes(b"")
+    files = [tmp_path / "00_empty.txt", *_eight_reports(tmp_path)]
+    parent, real = os.getpid(), b._check_one
+    log = tmp_path / "who"
+
+    def check_one(task):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{Path(task[0]).name} {os.getpid() == parent}\n")
+        return real(task)
+
+    monkeypatch.setattr(b, "_check_one", check_one)
+    run = batch(files, jobs=2, full=False)
+    assert [r.source for r in run.reports] == [str(p) for p in files]
+    where = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
+    assert [where[p.name] for p in files] == ["True", "True"] + ["False"] * 7
+
+
+def test_the_fast_surrogate_test_agrees_with_the_pattern():
+    """Reporters and the output writer test megabytes of a batch's output for lone surrogates (a
+    non-UTF-8 file name) with the strict UTF-16 encoder: it must refuse exactly what the pattern finds."""
+    import re
+
+    from gipcheck.report._common import has_surrogates, json_safe
+
+    pattern = re.compile("[\ud800-\udfff]")
+    samples = ["", "ascii", "年报", "é", "😀", "\U0010ffff", "bad\udcff.txt", "\ud83d\ude00", "a\ud800",
+               "\udfff年", "\ufffe\uffff", "x" * 5000 + "\udc80"]
+    for s in samples:
+        assert has_surrogates(s) == bool(pattern.search(s)), repr(s)
+    assert json_safe('{"source":"bad\udcff.txt"}') == '{"source":"bad\\\\xff.txt"}'

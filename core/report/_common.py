@@ -40,17 +40,29 @@ def visible(s: Any, keep: str = "") -> str:
     return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _shown(m.group()), t)
 
 
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate. The strict UTF-16 encoder refuses exactly those
+    (and runs several times faster than a regular-expression search over a batch's megabytes)."""
+    if text.isascii():  # constant time in CPython: an ASCII string holds no surrogate
+        return False
+    try:
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def json_safe(text: str) -> str:
     """Rendered JSON (``ensure_ascii=False``) without lone surrogates, which UTF-8 cannot carry:
     each is written as a visible escape inside its string (``bad\\\\xff.txt`` reads back ``bad\\xff.txt``)."""
-    if not _SURROGATES.search(text):
+    if not has_surrogates(text):
         return text
     return _SURROGATES.sub(lambda m: _shown(m.group()).replace("\\", "\\\\"), text)
 
 
 def no_surrogates(text: str) -> str:
     """``text`` with each lone surrogate written out visibly (``\\xff``), so that it can be encoded."""
-    if not _SURROGATES.search(text):
+    if not has_surrogates(text):
         return text
     return _SURROGATES.sub(lambda m: _shown(m.group()), text)
 

@@ -26,8 +26,16 @@ def _block(lines: list[str]) -> str:
 
 
 def render(run: Any, options: dict[str, Any]) -> str:
-    out = (f'{{\n "version": {dump_compact(JSON_VERSION)},\n'
-           f' "reports": {_block([r.json_text() for r in run.reports])},\n'
-           f' "summary": {dump_compact(run.summary())},\n'
-           f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}')
-    return json_safe(out)  # a non-UTF-8 file name must not make the output unwritable
+    lines = [r.json_text() for r in run.reports]
+    # One join for the whole output: a batch's reports are megabytes, each copy of them counts.
+    parts = [f'{{\n "version": {dump_compact(JSON_VERSION)},\n "reports": ']
+    if lines:
+        parts.append("[\n  ")
+        for line in lines:
+            parts += (line, ",\n  ")
+        parts[-1] = "\n ]"
+    else:
+        parts.append("[]")
+    parts.append(f',\n "summary": {dump_compact(run.summary())},\n'
+                 f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}')
+    return json_safe("".join(parts))  # a non-UTF-8 file name must not make the output unwritable
