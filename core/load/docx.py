@@ -1,5 +1,5 @@
-"""Word documents: ``.docx`` read through its structure (paragraphs, tables with ``gridSpan``,
-``hMerge`` and ``vMerge`` merged cells, nested tables, content controls, text boxes); ``.doc`` converted with
+"""Word documents: ``.docx`` read through its structure (paragraphs, tables with ``gridSpan`` and
+``vMerge`` merged cells or the legacy ``hMerge``, nested tables, content controls, text boxes); ``.doc`` converted with
 LibreOffice in headless mode when it is installed.
 
 ``word/document.xml`` is parsed with :mod:`defusedxml` (no DTDs, no entity expansion) after the
