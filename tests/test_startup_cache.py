@@ -365,3 +365,33 @@ def test_warm_start_reads_no_yaml(tmp_path: Path) -> None:
         """), encoding="utf-8")
     assert yaml_imported("--rules", str(extra)) is True  # a new file is read from YAML
     assert yaml_imported("--rules", str(extra)) is False
+
+
+def test_an_error_through_a_cached_pack_let_keeps_its_exact_position(cache: Path, tmp_path: Path) -> None:
+    # pack.yaml loads cleanly on its own and is cached; its let is then used wrongly by a rule file
+    d = tmp_path / "pack"
+    d.mkdir()
+    (d / "pack.yaml").write_text("name: t\nversion: '0.1'\ndescription: 测试\nlet:\n  bar: >\n"
+                                 "    '中文' ==\n    requests.nosuch\n", encoding="utf-8")
+    (d / "r.yaml").write_text(textwrap.dedent("""\
+        - id: T-ONE
+          title: {zh: 测试, en: test}
+          severity: error
+          basis: 测试
+          expr: bar
+          message: {zh: 不通过, en: fails}
+          examples:
+            - {expect: pass, doc: {}}
+            - {expect: fail, doc: {}}
+        """), encoding="utf-8")
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "pack.yaml").write_text("name: g\nversion: '0.1'\n", encoding="utf-8")
+    seen = []
+    for _ in range(3):  # cold, then twice from the cache as later runs would
+        _fresh()
+        with pytest.raises(RuleError) as e:
+            load_packs([d])
+        seen.append((Path(e.value.file or "").name, e.value.line, e.value.col, e.value.code))
+        load_packs([good])  # a clean load saves the store, with the record of the broken pack's pack.yaml
+    assert seen == [("pack.yaml", 7, 14, "UNKNOWN_PATH")] * 3  # at `nosuch`

@@ -861,6 +861,17 @@ def load_pack(directory: Path) -> Pack:
 
 
 def _load_pack_uncached(directory: Path, store: Any = None) -> Pack:
+    try:
+        return _load_pack_files(directory, store)
+    except RuleError:
+        if store is None:
+            raise
+        # found with cached records, whose positions lack the YAML nodes (a pack-level let used by
+        # a broken rule file): read every file afresh so that the error's file:line:col is exact
+        return _load_pack_files(directory, None)
+
+
+def _load_pack_files(directory: Path, store: Any = None) -> Pack:
     name, version, description, lets = _read_pack_yaml(directory, store)
     pack = Pack(name=name, version=version, description=description, directory=directory, lets=lets)
     for let_name, src in lets.items():  # pack-level lets are checked once, even if no rule uses them
