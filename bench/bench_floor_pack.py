@@ -767,9 +767,7 @@ def s_sec5_prev(d: Doc, p: Doc | None, m: Memo) -> str:
     return PASS if ok else FAIL
 
 
-# The YAML writes "^\\s*无[。.．]?\\s*$" inside a rule-language string, whose `\\s` unescapes to a plain
-# `s`: the engine's regex is the one below (a bare "无。" fails; " 无 " passes). Reproduced as is.
-_NIL = re.compile(r"^s*无[。.．]?s*$")
+_NIL = re.compile(r"^\s*无[。.．]?\s*$")
 
 
 def s_sec6_not_nil(d: Doc, p: Doc | None, m: Memo) -> str:

@@ -336,13 +336,21 @@ def parse(src: str, sm: SourceMap, let: str | None = None) -> Any:
     return tree
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
+
+
 def _unescape(body: str) -> str:
+    """A text literal's value: the escapes of docs/language.md; any other backslash stays as
+    written, so that ``"^\\s*无"`` in a YAML block is the regex it reads as (not ``^s*无``)."""
+    if "\\" not in body:
+        return body
     out: list[str] = []
     it = iter(body)
     for ch in it:
         if ch == "\\":
             nxt = next(it, "")
-            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+            esc = _ESCAPES.get(nxt)
+            out.append(esc if esc is not None else "\\" + nxt)
         else:
             out.append(ch)
     return "".join(out)
