@@ -169,17 +169,25 @@ def _emit(text: str, output: str | None = None, *, kind: str = "data") -> None:
             text.encode(encoding)
         except UnicodeEncodeError:
             data = text.encode(encoding, "backslashreplace").decode(encoding, "replace")
+    _deliver(out, buffer, data)
+
+
+def _deliver(out: Any, buffer: Any, data: str | bytes, tail: bytes = b"") -> None:
+    """Write ``data`` (then ``tail``) to standard output: bytes to its buffer, text to the stream.
+    A full disk or an I/O error means the run's result could not be delivered."""
     try:
         if isinstance(data, bytes):
             out.flush()
-            buffer.write(data)  # type: ignore[union-attr]
-            buffer.flush()  # type: ignore[union-attr]
+            buffer.write(data)
+            if tail:
+                buffer.write(tail)
+            buffer.flush()
         else:
             out.write(data)
             out.flush()
     except BrokenPipeError:
         raise
-    except OSError as e:  # a full disk, an I/O error: the run's result could not be delivered
+    except OSError as e:
         _discard(out)
         raise GipcheckError("OUTPUT_WRITE", f"无法写入标准输出：{e.strerror or e}",
                             f"cannot write to standard output: {e.strerror or e}") from None
@@ -199,18 +207,7 @@ def _emit_utf8(text: str) -> bool:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the general path writes it out visibly
         return False
-    try:
-        out.flush()
-        buffer.write(data)
-        if not text.endswith("\n"):
-            buffer.write(b"\n")
-        buffer.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as e:  # a full disk, an I/O error: the run's result could not be delivered
-        _discard(out)
-        raise GipcheckError("OUTPUT_WRITE", f"无法写入标准输出：{e.strerror or e}",
-                            f"cannot write to standard output: {e.strerror or e}") from None
+    _deliver(out, buffer, data, b"" if text.endswith("\n") else b"\n")
     return True
 
 

@@ -645,12 +645,8 @@ def _section_no(n: Any, fname: str) -> Any:
 def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
     if type(n) is not int:
         n = _section_no(n, "section")
-    if doc is None or doc is ctx.doc:   # _doc_and_prefix and _sections, inlined (a call per section asked)
-        d, prefix = ctx.doc, ""
-    else:
-        d, prefix = _doc_and_prefix(ctx, doc)
-    ss = d.get("sections") if type(d) is dict else None
-    hit = _section_at(ctx, ss if type(ss) is list else [], n)
+    d, prefix = _doc_and_prefix(ctx, doc)
+    hit = _section_at(ctx, _sections(d), n)
     if hit is not None:
         i, s = hit
         if ctx.rec:
@@ -663,12 +659,8 @@ def f_section(ctx: Any, n: Any, doc: Any = None) -> str:
 def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
     if type(n) is not int:
         n = _section_no(n, "section_title")
-    if doc is None or doc is ctx.doc:   # _doc_and_prefix and _sections, inlined (a call per section asked)
-        d, prefix = ctx.doc, ""
-    else:
-        d, prefix = _doc_and_prefix(ctx, doc)
-    ss = d.get("sections") if type(d) is dict else None
-    hit = _section_at(ctx, ss if type(ss) is list else [], n)
+    d, prefix = _doc_and_prefix(ctx, doc)
+    hit = _section_at(ctx, _sections(d), n)
     if hit is not None:
         i, s = hit
         t = s.get("title")
@@ -683,14 +675,10 @@ def f_section_title(ctx: Any, n: Any, doc: Any = None) -> Any:
 
 
 def f_section_numbers(ctx: Any, doc: Any = None) -> list[Any]:
-    if doc is None or doc is ctx.doc:   # _doc_and_prefix and _sections, inlined
-        d, prefix = ctx.doc, ""
-    else:
-        d, prefix = _doc_and_prefix(ctx, doc)
+    d, prefix = _doc_and_prefix(ctx, doc)
     if ctx.rec:
         ctx.reads.append(f"{prefix}/sections")
-    ss = d.get("sections") if type(d) is dict else None
-    secs = ss if type(ss) is list else []
+    secs = _sections(d)
     sh = ctx.shared
     if sh is not None:
         key = ("section_numbers", id(secs))

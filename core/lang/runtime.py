@@ -574,24 +574,7 @@ def or_fn(fns: list[Fn]) -> Fn:
                 raise _not_bool(v, "or ")
         return False if unk is None else unk
 
-    def orf(ctx: Ctx) -> Any:
-        if ctx.rec:
-            return orn(ctx)
-        # without recording no evidence is gathered (only recording runs append to ctx.ev), so
-        # there is none to drop
-        unk = None
-        for f in fns:
-            v = f(ctx)
-            if v is True:
-                return True
-            if v is False:
-                continue
-            if type(v) is Unknown:
-                unk = v if unk is None else merge_unknown(unk, v)
-            else:
-                raise _not_bool(v, "or ")
-        return False if unk is None else unk
-    return or2 if len(fns) == 2 else orf
+    return or2 if len(fns) == 2 else orn
 
 
 def not_fn(f: Fn) -> Fn:
@@ -1806,25 +1789,7 @@ class CompiledExpression:
         """:meth:`evaluate` without recording, but ``None`` for a pass (no outcome is built: the
         engine's hot path, where most rules pass)."""
         rec = self.record_first
-        # _ctx(), inlined: this runs once per rule and document
-        ctx = Ctx()
-        ctx.doc = document
-        ctx.prev = prev
-        n = self._nslots
-        if n:
-            ctx.vals = [None] * n
-            ctx.ptrs = [None] * n
-        else:
-            ctx.vals = ctx.ptrs = _EMPTY
-        ctx.reads = []
-        ctx.ev = []
-        ctx.steps = 0
-        ctx.budget = budget
-        ctx.lets = [None] * self._nlets if self._nlets else _EMPTY
-        ctx.shared = shared
-        if rec:
-            ctx.lop = ctx.left = ctx.right = ctx.tol = None
-        ctx.rec = rec
+        ctx = self._ctx(document, prev, budget, shared, rec)
         try:
             v = self._fn(ctx)
         except Exception as e:  # never let a rule take the run down

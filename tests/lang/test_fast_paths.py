@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from hypothesis import strategies as st
 
 import gipcheck.lang.compiler as comp
 from gipcheck.lang import astcache
-from gipcheck.lang.values import Unknown
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fast-path helpers beside this file
+from fastpaths import compile_pair, same, summary  # noqa: E402
 
 COLS = ["natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org", "total"]
 EXPRS = [
@@ -66,31 +69,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-def _compile(expr: str, fuse: bool) -> Any:
-    saved = comp.FUSE
-    comp.FUSE = fuse
-    comp._CACHE.clear()
-    try:
-        return comp.compile_expression(expr)
-    finally:
-        comp.FUSE = saved
-        comp._CACHE.clear()
-
-
-PAIRS = [(_compile(e, True), _compile(e, False)) for e in EXPRS]
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is Unknown or type(b) is Unknown:
-        return type(a) is type(b)
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return bool(a == b) and type(a) is type(b)
-
-
-def _summary(o: Any) -> tuple[Any, ...]:
-    ev = [(e.bindings, repr(e.left), repr(e.right), repr(e.diff), e.reads, e.op) for e in o.evidence]
-    return (o.status, o.missing, o.reasons, ev, getattr(o.error, "code", None), o.steps, o.reads)
+PAIRS = [compile_pair(e) for e in EXPRS]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -100,8 +79,8 @@ def test_fused_paths_change_no_outcome(doc: dict[str, Any], budget: int) -> None
         for record in (False, True):   # recording runs have fast paths of their own (passing rows)
             a = fused.evaluate(doc, budget=budget, shared={}, record=record)
             b = plain.evaluate(doc, budget=budget, shared={}, record=record)
-            assert _same(a.value, b.value)
-            assert _summary(a) == _summary(b)
+            assert same(a.value, b.value)
+            assert summary(a) == summary(b)
 
 
 def test_fused_paths_are_taken() -> None:
@@ -187,7 +166,7 @@ def test_cached_and_fresh_parses_compile_alike(tmp_path: Path, monkeypatch: pyte
         comp._CACHE.clear()
         assert comp.tree_store().get(src) is not None
         second = comp.compile_expression(src).evaluate(doc)
-        assert _summary(first) == _summary(second)
+        assert summary(first) == summary(second)
     finally:
         comp.tree_store.cache_clear()
         comp._CACHE.clear()

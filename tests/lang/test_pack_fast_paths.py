@@ -7,6 +7,8 @@ comparisons and ``in`` on a list are checked against the same test written the o
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +17,9 @@ from hypothesis import strategies as st
 import gipcheck.lang.compiler as comp
 from gipcheck.engine.functions import _VERDICTS, engine_functions, unofficial_labels
 from gipcheck.lang.values import Unknown
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fast-path helpers beside this file
+from fastpaths import compile_pair, same, summary  # noqa: E402
 
 FUNCS = engine_functions()
 EXPRS = [
@@ -58,31 +63,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return {"active": active, "labels": labels}
 
 
-def _compile(expr: str, fuse: bool) -> Any:
-    saved = comp.FUSE
-    comp.FUSE = fuse
-    comp._CACHE.clear()
-    try:
-        return comp.compile_expression(expr, functions=FUNCS)
-    finally:
-        comp.FUSE = saved
-        comp._CACHE.clear()
-
-
-PAIRS = [(_compile(e, True), _compile(e, False)) for e in EXPRS]
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is Unknown or type(b) is Unknown:
-        return type(a) is type(b)
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return bool(a == b) and type(a) is type(b)
-
-
-def _summary(o: Any) -> tuple[Any, ...]:
-    ev = [(e.bindings, repr(e.left), repr(e.right), repr(e.diff), e.reads, e.op) for e in o.evidence]
-    return (o.status, o.missing, o.reasons, ev, getattr(o.error, "code", None), o.steps, o.reads)
+PAIRS = [compile_pair(e, FUNCS) for e in EXPRS]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -92,8 +73,8 @@ def test_fast_paths_change_no_outcome(doc: dict[str, Any], budget: int) -> None:
         for record in (False, True):
             a = fused.evaluate(doc, budget=budget, shared={}, record=record)
             b = plain.evaluate(doc, budget=budget, shared={}, record=record)
-            assert _same(a.value, b.value)
-            assert _summary(a) == _summary(b)
+            assert same(a.value, b.value)
+            assert summary(a) == summary(b)
         b = plain.evaluate(doc, budget=budget, shared={})
         c = fused.check(doc, None, budget, {})   # the engine's entry point: None for a pass
         assert (c is None) == (b.status == "pass")
@@ -119,7 +100,7 @@ def test_fast_paths_on_edge_labels() -> None:
             for fused, plain in PAIRS:
                 a = fused.evaluate(doc, budget=budget, shared={})
                 b = plain.evaluate(doc, budget=budget, shared={})
-                assert _same(a.value, b.value) and _summary(a) == _summary(b), (labels, budget)
+                assert same(a.value, b.value) and summary(a) == summary(b), (labels, budget)
 
 
 def test_fast_paths_are_taken() -> None:
@@ -146,7 +127,7 @@ def test_literal_comparison_matches_the_general_one(x: Any, lit: str, op: str) -
     for record in (False, True):
         fast = comp.compile_expression(f"facts.requests_new {op} {lit}").evaluate(doc, record=record)
         ref = comp.compile_expression(f"facts.requests_new {op} facts.lawsuits").evaluate(doc, record=record)
-        assert fast.status == ref.status and _same(fast.value, ref.value) and fast.steps == ref.steps
+        assert fast.status == ref.status and same(fast.value, ref.value) and fast.steps == ref.steps
         assert [(repr(e.left), repr(e.right), e.op) for e in fast.evidence] == \
             [(repr(e.left), repr(e.right), e.op) for e in ref.evidence]
 

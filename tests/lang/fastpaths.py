@@ -1,0 +1,39 @@
+"""What the fast-path tests share: an expression compiled with and without the fused paths, and
+the parts of an outcome both must agree on."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import gipcheck.lang.compiler as comp
+from gipcheck.lang.values import Unknown
+
+
+def compile_pair(expr: str, functions: Mapping[str, Any] | None = None) -> tuple[Any, Any]:
+    """``expr`` compiled with the fused paths (``comp.FUSE``) and without."""
+    out = []
+    for fuse in (True, False):
+        saved = comp.FUSE
+        comp.FUSE = fuse
+        comp._CACHE.clear()
+        try:
+            out.append(comp.compile_expression(expr, functions=functions))
+        finally:
+            comp.FUSE = saved
+            comp._CACHE.clear()
+    return out[0], out[1]
+
+
+def same(a: Any, b: Any) -> bool:
+    if type(a) is Unknown or type(b) is Unknown:
+        return type(a) is type(b)
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b) and type(a) is type(b)
+
+
+def summary(o: Any) -> tuple[Any, ...]:
+    ev = [(e.bindings, repr(e.left), repr(e.right), repr(e.diff), e.reads, e.op) for e in o.evidence]
+    return (o.status, o.missing, o.reasons, ev, getattr(o.error, "code", None), o.steps, o.reads)
