@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gipcheck.testing.pytest_plugin import GipcheckChecker
 
-from gipcheck_jiangsu.region import cited_orders, locate
+from gipcheck_jiangsu.region import _COUNTY_INDEX, _OCR, CITIES, PROVINCE, cited_orders, locate
 
 
 @pytest.mark.parametrize(("words", "city", "county"), [
@@ -27,6 +27,44 @@ def test_jiangsu_organs(words: str, city: str | None, county: str | None) -> Non
 @pytest.mark.parametrize("words", ["鼓楼区人民政府", "上海市科委", "福州市鼓楼区人民政府", "平潭综合实验区管委会"])
 def test_not_jiangsu_or_ambiguous(words: str) -> None:
     assert locate(words) is None
+
+
+def _locate_by_scanning(words: str) -> dict[str, str | None] | None:
+    """locate as it was first written: one ``in`` per name (the oracle for the faster lookup)."""
+    for wrong, right in _OCR.items():
+        words = words.replace(wrong, right)
+    city = next((c for c in CITIES if c in words), None)
+    county = None
+    if city:
+        county = next((u for u in CITIES[city] if u in words), None)
+    else:
+        for unit, unit_city in _COUNTY_INDEX.items():
+            if unit in words:
+                city, county = unit_city, unit
+                break
+    if city is None and PROVINCE not in words:
+        return None
+    return {"province": PROVINCE, "city": city, "county": county}
+
+
+def test_locate_agrees_with_scanning_every_name(corpus: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    names = [*CITIES, *(u for units in CITIES.values() for u in units), *_OCR, PROVINCE]
+    # pieces that make near misses: names cut short, their first or last characters, other provinces'
+    pieces = [*names, *(n[:-1] for n in names), *(n[1:] for n in names), "市", "区", "县", "省",
+              "人民政府", "福州市", "上海市", "县区", "市区", "  ", "\n", "2024年"]
+    heads = [p.read_text(encoding="utf-8", errors="replace")[:300]
+             for p in sorted((corpus.parent / "seeds").glob("*.txt"))]
+    cases = 0
+    for _ in range(4000):
+        words = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        if heads and rng.random() < 0.3:
+            words = rng.choice(heads) + words
+        assert locate(words) == _locate_by_scanning(words), words
+        cases += 1
+    assert cases == 4000
 
 
 def test_cited_orders() -> None:
