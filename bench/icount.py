@@ -3,7 +3,10 @@
 Wall times on this machine move by 2× within a day and with whatever else runs; instruction counts
 do not. For extraction (``load_path``) and the national pack (``evaluate``) this runs the same
 child twice under ``valgrind --tool=callgrind`` — once with the warm-up alone, once with ``--iters``
-more passes over the seeds — and prints the difference per report. Use it to compare two versions
+more passes over the seeds — and prints the difference per report. ``check`` counts what a batch
+worker spends per report (``gipcheck check DIR --format json``): ``Checker.load`` + ``Checker.check``
+with the default checker (plugins included) + the report's JSON line + pickling the chunk's results;
+subtract ``extract`` and ``pack`` to see the overhead beyond them. Use it to compare two versions
 of the code; the issues' goals are in milliseconds and are measured by bench_extract.py and
 bench_engine.py.
 """
@@ -32,6 +35,9 @@ def child(what: str, iters: int) -> None:
             for f in files:
                 load_path(f)
         return
+    if what == "check":
+        check_child(files, iters)
+        return
     from gipcheck.engine import default_pack_dirs, evaluate, load_packs
 
     packs = load_packs(default_pack_dirs())
@@ -41,6 +47,22 @@ def child(what: str, iters: int) -> None:
     for _ in range(iters):
         for d in docs:
             evaluate(d, packs)
+
+
+def check_child(files: list[Path], iters: int) -> None:
+    """As a forked batch worker does it (gipcheck.batch._worker_loop with the run's settings)."""
+    import pickle
+
+    from gipcheck import batch
+    from gipcheck.api import checker, find_reporter
+
+    c = checker()
+    render_report = find_reporter("json", using=c).render_report
+    batch._WORKER_CHECKER, batch._WORKER_SLIM, batch._WORKER_KEEP_TEXT = c, True, False
+    batch._WORKER_RENDER = ("json", render_report, {"lang": "zh", "color": False})
+    tasks: list[tuple[str, str | None]] = [(str(f), None) for f in files]
+    for _ in range(1 + iters):  # the first pass is the warm-up
+        pickle.dumps((True, batch._check_many(tasks)), pickle.HIGHEST_PROTOCOL)
 
 
 def warm(what: str) -> None:
@@ -61,9 +83,9 @@ def count(what: str, iters: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--what", choices=["extract", "pack", "both"], default="both")
+    ap.add_argument("--what", choices=["extract", "pack", "check", "both"], default="both")
     ap.add_argument("--iters", type=int, default=10)
-    ap.add_argument("--child", choices=["extract", "pack"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["extract", "pack", "check"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         child(args.child, args.iters)
