@@ -2075,6 +2075,9 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
         known = tail_memo(key)
         if known is not None:  # zero and blank cells written as before: the same reading
             values, valued = known
+            # the same line next time is read as now (labels and tail memoised): one lookup then
+            if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+                _PLAIN_LINES[line] = (off, segs, k, labels, values, valued)
             out.append(LineRow(x, segs, k, labels, values, norm, valued, False))
             count += nseg
             if count >= MAX_CELLS:
