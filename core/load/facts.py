@@ -18,9 +18,9 @@ from gipcheck.errors import ConfigError
 from gipcheck.resources import cached_yaml
 
 Span = tuple[int, int, "int | None"]
-_SENT_END = "。;；\n"
 _MAX_SENT = 240
 _SENT_END_RE = re.compile("[。;；\n]")
+_LAST_END_RE = re.compile("(?s:.*)[。;；\n]")  # greedy: backs up to the last end
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,12 @@ def load_patterns(extra_files: tuple[str, ...] = ()) -> FactPatterns:
 def sentence_bounds(norm: str, a: int, b: int, s: int, e: int) -> tuple[int, int]:
     """The sentence around ``norm[s:e]``, clipped to the span ``[a, b)`` and a sane length."""
     stop = max(a, s - _MAX_SENT)
-    lo = min(s, stop)
+    lo = stop
     if s > stop:
-        last = max(norm.rfind(ch, stop, s) for ch in _SENT_END)
-        if last >= 0:
-            lo = last + 1
+        # the end of the last sentence end before s, in one call (not one rfind per end character)
+        m = _LAST_END_RE.match(norm, stop, s)
+        if m is not None:
+            lo = m.end()
     hi = e
     stop = min(b, e + _MAX_SENT)
     if e < stop:
@@ -118,43 +119,65 @@ def _number(s: str) -> int | float | None:
     return float(s) if frac or s.endswith(".") else int(whole)
 
 
-def _required(items: Any) -> frozenset[str] | None:
+_FAR = 1 << 20  # a width at least this large is unbounded (a `*` or `+` somewhere)
+
+
+def _width(state: Any, item: Any) -> int:
+    """The longest text the parsed item ``item`` can match (``_FAR`` or more when unbounded)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    return int(_parser.SubPattern(state, [item]).getwidth()[1])
+
+
+def _required(items: Any, state: Any = None) -> tuple[frozenset[str], int] | None:
     """Literals of which every match of the parsed (sub)pattern ``items`` contains at least one,
+    with the most text a match can hold before the first of them (``_FAR`` or more: unbounded),
     or None when no such set is known. Lookarounds and optional parts require nothing."""
     from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - the parser opcodes
 
-    choices: list[frozenset[str]] = []
+    if state is None:
+        state = items.state
+    choices: list[tuple[frozenset[str], int]] = []
     run: list[str] = []
+    pre = 0  # the widest text the items before the current one can match
+    run_pre = 0
 
     def close_run() -> None:
         if run:
-            choices.append(frozenset(("".join(run),)))
+            choices.append((frozenset(("".join(run),)), run_pre))
             run.clear()
 
-    for op, av in items:
+    for item in items:
+        op, av = item
         if op is C.LITERAL:
+            if not run:
+                run_pre = pre
             run.append(chr(av))
+            pre += 1
             continue
         close_run()
-        sub: frozenset[str] | None = None
+        sub: tuple[frozenset[str], int] | None = None
         if op is C.SUBPATTERN:
             if not av[1] & re.IGNORECASE:
-                sub = _required(av[-1])
+                sub = _required(av[-1], state)
         elif op is C.ATOMIC_GROUP:
-            sub = _required(av)
+            sub = _required(av, state)
         elif op is C.BRANCH:
-            alts = [_required(alt) for alt in av[1]]
+            alts = [_required(alt, state) for alt in av[1]]
             if all(a is not None for a in alts):
-                sub = frozenset().union(*alts)  # type: ignore[arg-type]
+                sub = (frozenset().union(*(a[0] for a in alts)),  # type: ignore[index]
+                       max(a[1] for a in alts))  # type: ignore[index]
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
-            sub = _required(av[2])
-        if sub:
-            choices.append(sub)
+            sub = _required(av[2], state)  # (the first repetition holds one)
+        if sub and sub[0]:
+            choices.append((sub[0], pre + sub[1]))
+        pre += _width(state, item)
     close_run()
     if not choices:
         return None
     # the most selective set: longest shortest literal, then fewest literals
-    return max(choices, key=lambda c: (min(len(x) for x in c), -len(c)))
+    # (at equal length one with a bounded distance from the start: it bounds where a search starts)
+    return max(choices, key=lambda c: (min(len(x) for x in c[0]), c[1] < _FAR, -len(c[0])))
 
 
 def _firsts(items: Any) -> frozenset[str] | None:
@@ -183,12 +206,17 @@ def _firsts(items: Any) -> frozenset[str] | None:
     return None  # an assertion, a category, an optional part…: unknown
 
 
-# pattern id → (the pattern, its prefilter): hashing a compiled pattern hashes its whole code, so
-# a plain cache costs more than the lookup saves; the entry holds the pattern, so its id stays its own
-_PREFILTERS: dict[int, tuple[re.Pattern[str], tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]]] = {}
+# A pattern ready to search: (the pattern, its shortest match, literals one of which every match
+# contains or None, the most text a match holds before the first of them (``_FAR``: unbounded), the
+# characters every match starts with when it does not start with a literal, or None).
+Entry = tuple[re.Pattern[str], int, "tuple[str, ...] | None", int, "tuple[str, ...] | None"]
+
+# pattern id → (the pattern, its entry): hashing a compiled pattern hashes its whole code, so a
+# plain cache costs more than the lookup saves; the entry holds the pattern, so its id stays its own
+_PREFILTERS: dict[int, tuple[re.Pattern[str], Entry]] = {}
 
 
-def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]:
+def _prefilter(p: re.Pattern[str]) -> Entry:
     hit = _PREFILTERS.get(id(p))
     if hit is not None and hit[0] is p:
         return hit[1]
@@ -197,53 +225,48 @@ def _prefilter(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None, tuple[s
     return info
 
 
-def _prefilter_of(p: re.Pattern[str]) -> tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]:
-    """(shortest possible match, literals one of which every match contains, the characters every
-    match starts with when the pattern does not start with a literal) of a pattern, so that spans
-    that cannot match are skipped without running it and a search starts at the first place a match
-    can. (0, None, None) when unknown."""
+def _prefilter_of(p: re.Pattern[str]) -> Entry:
+    """The entry of a pattern, so that spans that cannot match are skipped without running it and a
+    search starts at the first place a match can. (p, 0, None, _FAR, None) when unknown."""
     try:
         from re import _parser  # type: ignore[attr-defined]
 
         if p.flags & (re.IGNORECASE | re.VERBOSE):
-            return 0, None, None
+            return p, 0, None, _FAR, None
         tree = _parser.parse(p.pattern, p.flags)
-        lits = _required(tree)
+        req = _required(tree)
         need = int(tree.getwidth()[0])
         firsts = _firsts(tree) if need > 0 else None
         # (a pattern that starts with a literal is scanned for it by the regex engine itself)
         starts = tuple(sorted(firsts)) if firsts and len(firsts) > 1 else None
-        return need, tuple(sorted(lits)) if lits else None, starts
+        if req is None:
+            return p, need, None, _FAR, starts
+        return p, need, tuple(sorted(req[0])), min(req[1], _FAR), starts
     except Exception:  # private parser API changed: no prefilter, same results
-        return 0, None, None
+        return p, 0, None, _FAR, None
 
 
-def _bounds(spans: Sequence[Span]) -> tuple[int, int]:
-    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else (0, 0)
+@dataclass(frozen=True)
+class _Plan:
+    facts: tuple[tuple[str, tuple[Entry, ...]], ...]
+    fees: dict[str, tuple[Entry, ...]]
+    need: int  # the shortest match of any pattern: a shorter span holds no fact
 
 
-def _candidates(patterns: Sequence[re.Pattern[str]], norm: str, lo: int, hi: int,
-                seen: dict[str, bool] | None = None
-                ) -> list[tuple[re.Pattern[str], int, tuple[str, ...] | None]]:
-    """The patterns that can match somewhere in ``norm[lo:hi]``, with their shortest match and the
-    characters a match starts with (or None). ``seen`` remembers, for one text and range, whether a
-    literal occurs."""
-    out = []
-    if seen is None:
-        seen = {}
-    for p in patterns:
-        need, lits, starts = _prefilter(p)
-        if lits is not None:
-            for lit in lits:
-                found = seen.get(lit)
-                if found is None:
-                    found = seen[lit] = norm.find(lit, lo, hi) >= 0
-                if found:
-                    break
-            else:
-                continue
-        out.append((p, need, starts))
-    return out
+# FactPatterns id → (it, its plan), for the same reason as _PREFILTERS
+_PLANS: dict[int, tuple[FactPatterns, _Plan]] = {}
+
+
+def _plan(patterns: FactPatterns) -> _Plan:
+    hit = _PLANS.get(id(patterns))
+    if hit is not None and hit[0] is patterns:
+        return hit[1]
+    facts = tuple((name, tuple(_prefilter(p) for p in pats)) for name, pats in patterns.facts.items())
+    fees = {name: tuple(_prefilter(p) for p in pats) for name, pats in patterns.fees.items()}
+    needs = [e[1] for _, es in facts for e in es] + [e[1] for es in fees.values() for e in es]
+    plan = _Plan(facts, fees, min(needs, default=0))
+    _PLANS[id(patterns)] = (patterns, plan)
+    return plan
 
 
 _SCAN_MIN = 32  # a shorter span is searched whole (the finds cost more than the scan they save)
@@ -263,31 +286,42 @@ def _search_starts(p: re.Pattern[str], starts: tuple[str, ...], find: Any, norm:
     return None if at >= b else p.search(norm, at, b)
 
 
-def _first(patterns: Sequence[re.Pattern[str]], norm: str, spans: Sequence[Span],
-           bounds: tuple[int, int] | None = None, seen: dict[str, bool] | None = None,
-           prose: str | None = None) -> tuple[re.Match[str], Span] | None:
-    """The first match of any of ``patterns`` in ``spans``. ``prose`` (the spans' text joined)
-    lets the literal prefilter ignore text between the spans (table cells)."""
+def _first(entries: Sequence[Entry], norm: str, spans: Sequence[Span],
+           firsts: dict[tuple[str, int, int], int]) -> tuple[re.Match[str], Span] | None:
+    """The first match of any of ``entries`` in ``spans`` (in their order): the earliest in the
+    first span where one matches, the earlier pattern on a tie. ``firsts`` remembers, for one text,
+    where a literal first occurs in a span (-1: nowhere)."""
     best: tuple[re.Match[str], Span] | None = None
-    if not spans:
-        return None
-    if prose is not None:
-        cands = _candidates(patterns, prose, 0, len(prose), seen)
-    else:
-        cands = _candidates(patterns, norm, *(bounds or _bounds(spans)), seen)
-    if not cands:
-        return None
     find = norm.find
-    for a, b, sec in spans:
-        for p, need, starts in cands:
+    for span in spans:
+        a, b, _ = span
+        for p, need, lits, pre, starts in entries:
             if b - a < need:
                 continue  # too short for any match of p
-            if starts is not None and b - a > _SCAN_MIN:
-                m = _search_starts(p, starts, find, norm, a, b)
+            at = a
+            if lits is not None:
+                q = b
+                for lit in lits:
+                    key = (lit, a, b)
+                    i = firsts.get(key)
+                    if i is None:
+                        i = firsts[key] = find(lit, a, b)
+                    if 0 <= i < q:
+                        q = i
+                if q == b:
+                    continue  # none of the literals every match holds is in the span
+                # every match holds one of them at most `pre` after its start, so none starts before
+                # q - pre; the engine sees the same text (and lookbehinds) from a later start
+                if q - pre > at:
+                    at = q - pre
+            if starts is not None and b - at > _SCAN_MIN and pre >= _FAR:
+                # (with a literal within `pre` of every start the search starts near a match: the finds
+                # that would skip a few more characters cost more than the engine's test of them)
+                m = _search_starts(p, starts, find, norm, at, b)
             else:
-                m = p.search(norm, a, b)
+                m = p.search(norm, at, b)
             if m and (best is None or m.start() < best[0].start()):
-                best = (m, (a, b, sec))
+                best = (m, span)
         if best is not None:
             break  # spans are in text order: an earlier span's match is first
     return best
@@ -298,12 +332,12 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
     """Return ``facts`` and, for each fact pointer, the (start, end) of its source sentence."""
     facts: dict[str, Any] = {}
     where: dict[str, tuple[int, int]] = {}
-    bounds = _bounds(spans)
-    seen: dict[str, bool] = {}  # literal → occurs in prose
-    # every span's text, apart: a literal found nowhere in it cannot be in a match
-    prose = "\n".join([norm[a:b] for a, b, _ in spans])
-    for name, pats in patterns.facts.items():
-        hit = _first(pats, norm, spans, bounds, seen, prose)
+    plan = _plan(patterns)
+    firsts: dict[tuple[str, int, int], int] = {}  # (literal, span) → its first occurrence there or -1
+    # a span shorter than every pattern's shortest match holds no fact (table gaps: "\n", " |\n")
+    live = [s for s in spans if s[1] - s[0] >= plan.need]
+    for name, entries in plan.facts:
+        hit = _first(entries, norm, live, firsts)
         if hit is None:
             continue
         m, (a, b, sec) = hit
@@ -318,7 +352,7 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
         facts["stated_totals"] = [t for t, _ in totals]
         for i, (_, pos) in enumerate(totals):
             where[f"/facts/stated_totals/{i}"] = pos
-    fees = _fees(norm, text, spans, patterns, where, seen, prose)
+    fees = _fees(norm, text, live, plan.fees, where, firsts)
     if fees:
         facts["fees"] = fees
     return facts, where
@@ -388,16 +422,13 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
     return out
 
 
-def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
-          where: dict[str, tuple[int, int]], seen: dict[str, bool] | None = None,
-          prose: str | None = None) -> dict[str, Any]:
-    pats = patterns.fees
+def _fees(norm: str, text: str, spans: list[Span], pats: dict[str, tuple[Entry, ...]],
+          where: dict[str, tuple[int, int]], firsts: dict[tuple[str, int, int], int]) -> dict[str, Any]:
     if not pats:
         return {}
     # the fee statement belongs in section 六; prefer it, then the rest of the prose
     ordered = sorted(spans, key=lambda s: (s[2] != 6, s[0]))
-    bounds = _bounds(spans)
-    mention = _first(pats.get("mentioned", ()), norm, ordered, bounds, seen, prose)
+    mention = _first(pats.get("mentioned", ()), norm, ordered, firsts)
     if mention is None:
         return {}
     fees: dict[str, Any] = {}
@@ -409,16 +440,16 @@ def _fees(norm: str, text: str, spans: list[Span], patterns: FactPatterns,
         where["/facts/fees/" + key] = (m.start(), m.end())
 
     put("mentioned", True, mention[0], mention[1])
-    hit = _first(pats.get("says_none", ()), norm, ordered, bounds, seen, prose)
+    hit = _first(pats.get("says_none", ()), norm, ordered, firsts)
     put("says_none", hit is not None, *(hit or mention))
-    hit = _first(pats.get("all_zero", ()), norm, ordered, bounds, seen, prose)
+    hit = _first(pats.get("all_zero", ()), norm, ordered, firsts)
     if hit is not None:
         for key in ("notices_count", "notices_amount", "collected_amount"):
             put(key, 0, *hit)
     for key in ("notices_count", "notices_amount", "collected_amount"):
         if key in fees:
             continue
-        hit = _first(pats.get(key, ()), norm, ordered, bounds, seen, prose)
+        hit = _first(pats.get(key, ()), norm, ordered, firsts)
         if hit is None:
             continue
         m = hit[0]
