@@ -122,8 +122,10 @@ def expand_inputs(args: Sequence[str], exclude: Sequence[str] = (),
 _WORKER_CHECKER: Any = None
 _WORKER_SLIM = True
 _WORKER_KEEP_TEXT = True
-# (format, render_report, options): render each report's part of the output in the worker.
+# (format, render_report, options): render each report's part of the output in the worker. The
+# options carry the run's rule catalogue ("rules") and, per report, its place in the run ("index").
 _WORKER_RENDER: tuple[str, Callable[[ReportResult, dict[str, Any]], str], dict[str, Any]] | None = None
+_WORKER_INDEX: dict[str, int] = {}  # each input's place in the run (paths are unique), for "index"
 
 PairKey = tuple[str, int]
 
@@ -153,8 +155,10 @@ def _finish(result: ReportResult) -> ReportResult:
     """What a worker sends back: the report rendered ahead, or its slim form."""
     if _WORKER_RENDER is not None:
         fmt, render_report, options = _WORKER_RENDER
+        at = _WORKER_INDEX.get(result.source)
         try:
-            return RenderedReport.of(result, {fmt: render_report(result, options)})
+            piece = render_report(result, options if at is None else {**options, "index": at})
+            return RenderedReport.of(result, {fmt: piece})
         except Exception:  # noqa: BLE001 — a reporter bug surfaces where the parent renders, not here
             pass
     return slim(result, _WORKER_KEEP_TEXT) if _WORKER_SLIM else result
@@ -562,7 +566,7 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
     format's reporter can render one report at a time (a ``render_report`` attribute on its render
     function) and the configuration changes no result, each report comes back already rendered
     (a :class:`~gipcheck.engine.model.RenderedReport`), in the workers, in parallel."""
-    global _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT, _WORKER_RENDER
+    global _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT, _WORKER_RENDER, _WORKER_INDEX
     from gipcheck.api import checker as cached_checker
     from gipcheck.config import load_config
 
@@ -581,12 +585,14 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
     jobs = min(jobs or settings.option("jobs") or default_jobs(), max_jobs())
     _WORKER_CHECKER, _WORKER_SLIM, _WORKER_KEEP_TEXT = checker, not full, keep_text
     _WORKER_RENDER = None
+    catalog = rule_catalog(checker.packs)  # the run's rules, which pieces rendered ahead refer to
     if render is not None and on_result is None and not settings.changes_results:
         from gipcheck.api import find_reporter
 
         render_report = getattr(find_reporter(render[0], using=checker), "render_report", None)
         if render_report is not None:
-            _WORKER_RENDER = (render[0], render_report, dict(render[1]))
+            _WORKER_RENDER = (render[0], render_report, {**render[1], "rules": catalog})
+            _WORKER_INDEX = {p: i for i, p in enumerate(paths)}
     bar = Progress(len(paths), enabled=progress == "auto")
     results: list[ReportResult] = []
     keys: list[PairKey | None] = []
@@ -610,7 +616,7 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
                     results[i] = result
     finally:
         bar.close()
-        _WORKER_CHECKER, _WORKER_RENDER = None, None
+        _WORKER_CHECKER, _WORKER_RENDER, _WORKER_INDEX = None, None, {}
 
     for i, path in enumerate(paths):
         if path in walk_errors:  # a folder that could not be listed: its reports were not seen
@@ -627,7 +633,7 @@ def run_batch(inputs: Sequence[str], *, rule_dirs: Sequence[str | Path] = (), pr
     if on_result:
         for r in results:
             on_result(r)
-    run = RunResult(reports=results, problems=list(checker.problems), rules=rule_catalog(checker.packs))
+    run = RunResult(reports=results, problems=list(checker.problems), rules=catalog)
     if not paths:
         shown = "、".join(inputs) or "—"
         kinds = " ".join(REPORT_EXTENSIONS)

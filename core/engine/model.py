@@ -141,8 +141,9 @@ def dump_compact(data: Any) -> str:
 class RenderedReport(ReportResult):
     """A report result already rendered by a batch worker for the run's output format.
 
-    ``pieces`` maps a format name to this report's part of that format's output (a reporter joins
-    them). Only what the run needs besides — counts (``tally``), problems, not-evaluated rules and
+    ``pieces`` maps a format name to this report's part of that format's output, as that format's
+    ``render_report`` wrote it: the reporter stitches them, and only it reads them (a piece may
+    carry its own bookkeeping — the report's place in the run, its counts). Only what the run needs besides — counts (``tally``), problems, not-evaluated rules and
     ``meta`` — is kept, so that the worker sends little back; render it in no other format."""
 
     pieces: dict[str, str] = field(default_factory=dict)

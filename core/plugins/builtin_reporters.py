@@ -30,7 +30,7 @@ BUILTIN_FORMATS: dict[str, tuple[str, str, str, str]] = {
 
 # Formats whose modules also expose ``render_report(result, options)``: one report's part of the
 # output, which batch workers render ahead (gipcheck.batch) so that the parent only joins them.
-PIECEWISE = frozenset({"json", "text", "csv"})
+PIECEWISE = frozenset({"json", "text", "csv", "sarif", "junit", "html"})
 
 
 def _lazy(modname: str, piecewise: bool = False) -> Callable[[Any, dict[str, Any]], str]:

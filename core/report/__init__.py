@@ -1,7 +1,8 @@
 """Reporters: render a :class:`~gipcheck.engine.model.RunResult` as text, JSON, SARIF, JUnit, HTML, CSV.
 
-Each built-in reporter module exposes ``NAME``, ``MEDIA_TYPE``, ``EXTENSION`` and
-``render(run, options) -> str``; they are registered through the plugin hook
+Each built-in reporter module exposes ``NAME``, ``MEDIA_TYPE``, ``EXTENSION``,
+``render(run, options) -> str`` and ``render_report(result, options) -> str`` (one report's part,
+rendered ahead by a batch worker and stitched by ``render``); they are registered through the plugin hook
 ``gipcheck_register_reporters`` like any province plugin's reporter would be.
 """
 

@@ -9,6 +9,7 @@ outside resource, so a hostile report cannot run anything in the reader's browse
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
 from typing import Any
 
@@ -96,9 +97,10 @@ class _Marks:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self.starts.append(i + 1)
+        i = text.find("\n")
+        while i >= 0:
+            self.starts.append(i + 1)
+            i = text.find("\n", i + 1)
         self.spans: list[tuple[int, int, str, str, bool, str]] = []  # start, end, rule, severity, suppressed, anchor
 
     def offset(self, line: int, col: int | None) -> int | None:
@@ -137,6 +139,15 @@ class _Marks:
         self.spans.append((start, end, rule, severity, suppressed, anchor))
         return f"L{line}"
 
+    def marked_lines(self) -> set[int]:
+        """The (0-based) lines a highlight reaches; a line outside them is plain escaped text."""
+        out: set[int] = set()
+        for s in self.spans:
+            first = bisect_right(self.starts, s[0]) - 1
+            last = bisect_right(self.starts, max(s[1] - 1, s[0])) - 1
+            out.update(range(first, last + 1))
+        return out
+
     def segment(self, a: int, b: int) -> str:
         """The escaped text of ``[a, b)`` with ``<mark>`` around every highlighted piece."""
         cuts = {a, b}
@@ -168,10 +179,11 @@ def _cells(line: str) -> list[tuple[int, int]] | None:
     if sep is None:
         return None
     spans, start = [], 0
-    for i, ch in enumerate(line):
-        if ch == sep:
-            spans.append((start, i))
-            start = i + 1
+    i = line.find(sep)
+    while i >= 0:
+        spans.append((start, i))
+        start = i + 1
+        i = line.find(sep, start)
     spans.append((start, len(line)))
     if spans and line[spans[-1][0]:].strip() == "":
         spans.pop()  # a trailing separator closes the row
@@ -182,23 +194,26 @@ def _render_text(marks: _Marks, rid: str) -> str:
     text = marks.text
     out: list[str] = []
     in_table = False
+    marked = marks.marked_lines()
     for n, ls in enumerate(marks.starts, 1):
         le = text.find("\n", ls)
         le = len(text) if le < 0 else le
         line = text[ls:le]
         cells = _cells(line)
         anchor = f"{rid}-L{n}"
+        # no highlight on the line: each piece is its escaped text, as segment() would give it
+        segment = marks.segment if n - 1 in marked else (lambda a, b: e(text[a:b]))
         if cells is not None:
             if not in_table:
                 out.append('<table class="rt">')
                 in_table = True
-            tds = "".join(f"<td>{marks.segment(ls + a, ls + b)}</td>" for a, b in cells)
+            tds = "".join(f"<td>{segment(ls + a, ls + b)}</td>" for a, b in cells)
             out.append(f'<tr id="{e(anchor)}"><td class="ln">{n}</td>{tds}</tr>')
             continue
         if in_table:
             out.append("</table>")
             in_table = False
-        out.append(f'<div class="line" id="{e(anchor)}"><span class="ln">{n}</span>{marks.segment(ls, le)}</div>')
+        out.append(f'<div class="line" id="{e(anchor)}"><span class="ln">{n}</span>{segment(ls, le)}</div>')
     if in_table:
         out.append("</table>")
     return "\n".join(out)
@@ -282,6 +297,29 @@ def _report(i: int, rep: Any, lang: str, t: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+# A rendered piece: the report's place in the run, this separator, its section (HTML text never
+# holds a raw NUL: visible() writes every control character out).
+_SEP = "\x00"
+
+
+def render_report(rep: Any, options: dict[str, Any]) -> str:
+    """One report's ``<section>``, rendered ahead by a batch worker; ``options["index"]`` is the
+    report's place in the run (its anchors are numbered by it)."""
+    lang = lang_of(options)
+    i = options["index"]
+    return f"{i}{_SEP}{_report(i, rep, lang, _T[lang])}"
+
+
+def _section(i: int, rep: Any, lang: str, t: dict[str, str]) -> str:
+    piece = getattr(rep, "pieces", {}).get(NAME)
+    if piece is None:
+        return _report(i, rep, lang, t)
+    at, _, section = piece.partition(_SEP)
+    if at != str(i):
+        raise ValueError(f"HTML piece of report {at} given as report {i}")
+    return section
+
+
 def render(run: Any, options: dict[str, Any]) -> str:
     from gipcheck import __version__
 
@@ -322,7 +360,7 @@ def render(run: Any, options: dict[str, Any]) -> str:
         head.append(f'<h3>{e(t["problems"])}</h3><ul>' + "".join(f'<li class="problem">{e(p.message)}</li>'
                                                                   for p in run.problems) + "</ul>")
     head.append("</header><main>")
-    body = [_report(i, rep, lang, t) for i, rep in enumerate(run.reports)]
+    body = [_section(i, rep, lang, t) for i, rep in enumerate(run.reports)]
     tail = [f'</main><footer>{e(t["generated"].format(v=__version__))}</footer></body></html>']
     return "\n".join(head + body + tail) + "\n"
 
