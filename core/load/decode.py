@@ -23,6 +23,55 @@ _CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13}
 
 
 _CTRL_BYTES = bytes(sorted(_CONTROL))
+_CTRL_INTS = tuple(sorted(_CONTROL))
+
+
+# the last bytes found free of control bytes (>256 of them): a sniffer asks of a file's first
+# 4096 bytes, then decode_bytes of the whole file, which begins with them
+_NO_CTRL_SEEN = b""
+
+
+def _no_control(data: bytes) -> bool:
+    """No byte of ``_CONTROL`` in ``data``: one memchr per byte value (an int operand skips the
+    buffer protocol) costs far less than counting them through bytes.translate."""
+    global _NO_CTRL_SEEN
+    seen = _NO_CTRL_SEEN
+    rest = data[len(seen):] if seen and data.startswith(seen) else data
+    for c in _CTRL_INTS:
+        if c in rest:
+            return False
+    if 256 < len(data) <= 8192:  # (a sniffer's probe: not a whole file, which would stay in memory)
+        _NO_CTRL_SEEN = data
+    return True
+
+
+def utf8_clean(data: bytes) -> bool:
+    """True when the UTF-8 text of ``data`` certainly has no character that :func:`_plausible`
+    counts: a control character is its own byte in UTF-8 and a private-use one (U+E000–U+F8FF)
+    begins with EE or EF. False means "count them" (EF also begins full-width forms)."""
+    return 0xEE not in data and 0xEF not in data and _no_control(data)
+
+
+# the last UTF-8 prefix a sniffer decoded (whole characters) and its text: decode_bytes decodes
+# only what follows it (UTF-8 decodes a concatenation split between characters part by part)
+_LAST_PREFIX: tuple[bytes, str] = (b"", "")
+
+
+def decode_utf8_prefix(prefix: bytes) -> str:
+    """``prefix.decode("utf-8")`` (raising as it does), remembered for :func:`decode_bytes`."""
+    global _LAST_PREFIX
+    text = prefix.decode("utf-8")
+    _LAST_PREFIX = (prefix, text)
+    return text
+
+
+def _decode_utf8(data: bytes) -> str:
+    done, text = _LAST_PREFIX
+    if len(done) > 256 and data.startswith(done):
+        return text + data[len(done):].decode("utf-8")
+    return data.decode("utf-8")
+
+
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 
 
@@ -53,6 +102,8 @@ def _looks_binary(head: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
+    if _no_control(sample):
+        return False  # no control byte: the count below is 0
     # bytes.translate deletes the control bytes in C; the length difference counts them
     ctrl = len(sample) - len(sample.translate(None, _CTRL_BYTES))
     return ctrl > len(sample) // 50
@@ -156,8 +207,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if looks_binary(data[:4096]):
         raise _binary_error()
     try:
-        text = data.decode("utf-8")
-        if _plausible(text):
+        text = _decode_utf8(data)
+        if utf8_clean(data) or _plausible(text):  # (clean bytes: _plausible counts 0)
             return text, "utf-8"
         raise _binary_error()
     except UnicodeDecodeError:

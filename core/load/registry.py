@@ -31,13 +31,29 @@ BUILTIN_LOADER_MODULES: tuple[str, ...] = (
 # html: a tag it counts is "<", maybe spaces, then an ASCII letter, "!" or "?" (not the "<" of
 # Chinese 《…<…>…》 titles); an .mht names multipart/related; UTF-16 (BOM or NULs) it decodes first
 _TAG_START = re.compile(rb"<\s*[!?A-Za-z]")
+_MULTIPART = b"multipart/related"
+
+
+def _names_multipart(head: bytes) -> bool:
+    """``_MULTIPART in head.lower()``, looked for only around each "/" (lower() keeps "/" and makes
+    no other byte one): lowering the whole head costs more than a few slices."""
+    i = head.find(b"/", 9)
+    for _ in range(8):  # (past a few "/", one lowering pass costs less)
+        if i < 0:
+            return False
+        if head[i - 9:i + 8].lower() == _MULTIPART:
+            return True
+        i = head.find(b"/", i + 1)
+    return i >= 0 and _MULTIPART in head.lower()
+
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 LAZY_LOADERS: dict[str, dict[str, Any]] = {
     "gipcheck.load.html": {
         "NAME": "html", "MEDIA_TYPES": ("text/html", "application/xhtml+xml"),
         "EXTENSIONS": (".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"), "PRIORITY": 10, "requires": (),
         "doc": "Web pages: real ``<table>`` markup (rowspan/colspan expanded), GBK/GB2312 pages, site",
-        "maybe": lambda head: (_TAG_START.search(head) is not None or b"multipart/related" in head.lower()
+        "maybe": lambda head: ((b"<" in head and _TAG_START.search(head) is not None) or _names_multipart(head)
                                or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096])},
     "gipcheck.load.docx": {
         "NAME": "docx", "MEDIA_TYPES": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",

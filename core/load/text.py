@@ -28,7 +28,14 @@ from gipcheck.errors import LoadError
 from gipcheck.load import digits as _digits
 from gipcheck.load import tables
 from gipcheck.load.base import LoadedReport, Location, Note
-from gipcheck.load.decode import _plausible, _utf16_kind, decode_bytes, looks_binary
+from gipcheck.load.decode import (
+    _plausible,
+    _utf16_kind,
+    decode_bytes,
+    decode_utf8_prefix,
+    looks_binary,
+    utf8_clean,
+)
 from gipcheck.load.facts import extract_facts, load_patterns
 from gipcheck.load.meta import detect_format, extract_meta
 from gipcheck.load.sections import Heading, clean_prose, find_headings
@@ -51,19 +58,20 @@ def sniff(head: bytes, path: str) -> float:
     probe = head[:4096]
     if b"<" in probe:  # (each marker below starts with "<", which lower() leaves as it is)
         low = probe[:512].lstrip().lower()
-        if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in probe.lower():
+        if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or _names_body(probe):
             return 0.05
     cut = _utf8_cut(probe)
     text: str | None = None
     if cut >= 3 and not probe.startswith(codecs.BOM_UTF8) and _utf16_kind(probe) is None:
         try:  # _trim_partial(probe) is probe[:cut] when that decodes
-            text = probe[:cut].decode("utf-8") if cut < len(probe) else probe.decode("utf-8")
+            text = decode_utf8_prefix(probe[:cut] if cut < len(probe) else probe)
         except UnicodeDecodeError:
             text = None
     if text is not None:
         # what decode_bytes does with these bytes, without decoding twice (looks_binary of the
         # whole probe is looks_binary(head): the same first 4096 bytes)
-        if (cut < len(probe) and looks_binary(probe[:cut])) or not _plausible(text):
+        # (utf8_clean: no character _plausible counts, so it holds)
+        if (cut < len(probe) and looks_binary(probe[:cut])) or not (utf8_clean(probe) or _plausible(text)):
             return 0.0
     else:
         try:
@@ -74,6 +82,19 @@ def sniff(head: bytes, path: str) -> float:
     if "政府信息公开" in text or "年度报告" in text:
         score = 0.8
     return score
+
+
+def _names_body(probe: bytes) -> bool:
+    """``b"<body" in probe.lower()``, looked at only from each "<" (lower() makes no other byte
+    one): lowering the whole probe costs more than a slice per "<"."""
+    i = probe.find(b"<")
+    for _ in range(8):  # (past a few "<", one lowering pass costs less)
+        if i < 0:
+            return False
+        if probe[i:i + 5].lower() == b"<body":
+            return True
+        i = probe.find(b"<", i + 1)
+    return i >= 0 and b"<body" in probe.lower()
 
 
 def _utf8_cut(b: bytes) -> int:
