@@ -1,4 +1,4 @@
-"""The fast paths of decoding, sniffing and prose cleaning give the general path's answers: each is
+"""The fast paths of decoding and sniffing give the general path's answers: each is
 compared with a plain reference (the general code) on the seeds, the corpus and damaged variants."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gipcheck.errors import LoadError
-from gipcheck.load import decode, registry, sections
+from gipcheck.load import decode, registry
 from gipcheck.load import text as text_loader
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -126,24 +126,3 @@ def test_markup_probes_match_lowering() -> None:
     for head in _heads():
         assert registry._names_multipart(head) == (b"multipart/related" in head.lower())
         assert text_loader._names_body(head[:4096]) == (b"<body" in head[:4096].lower())
-
-
-def _ref_clean_prose(text: str) -> str:
-    if "\n" not in text:
-        return text.strip(" |\r\t")
-    lines = [ln for ln in text.split("\n") if ln.strip(" |\r\t") and not sections._chrome(ln)]
-    return "\n".join(ln.strip() for ln in lines)
-
-
-def test_clean_prose_matches_the_line_by_line_rule() -> None:
-    rng = random.Random(9)
-    cases = []
-    for data in _texts():
-        t = data.decode("utf-8", "replace")
-        cases.append(t)
-        cases += [t[a:a + rng.randrange(800)] for a in (rng.randrange(len(t)) for _ in range(150))]
-    alphabet = ["a", " ", "|", "\r", "\t", "\n", "\u3000", "\x0c", "\xa0", "主办:", "ICP备", "公网安备", ".pdf",
-                "x.docx", "第 3 页", "- 1 -", "关", "政府", ".", "【打印】", "打印本页"]
-    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(14))) for _ in range(20000)]
-    for c in cases:
-        assert sections.clean_prose(c) == _ref_clean_prose(c), repr(c)

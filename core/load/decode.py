@@ -23,10 +23,9 @@ _CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13}
 
 
 _CTRL_BYTES = bytes(sorted(_CONTROL))
-_CTRL_INTS = tuple(sorted(_CONTROL))
 
 
-# the last bytes found free of control bytes (>256 of them): a sniffer asks of a file's first
+# the last probe found free of control bytes (257–8192 bytes): a sniffer asks of a file's first
 # 4096 bytes, then decode_bytes of the whole file, which begins with them
 _NO_CTRL_SEEN = b""
 
@@ -37,7 +36,7 @@ def _no_control(data: bytes) -> bool:
     global _NO_CTRL_SEEN
     seen = _NO_CTRL_SEEN
     rest = data[len(seen):] if seen and data.startswith(seen) else data
-    for c in _CTRL_INTS:
+    for c in _CTRL_BYTES:  # (iterating bytes gives ints)
         if c in rest:
             return False
     if 256 < len(data) <= 8192:  # (a sniffer's probe: not a whole file, which would stay in memory)

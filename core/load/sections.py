@@ -134,28 +134,9 @@ def clean_prose(text: str) -> str:
     """Drop page furniture and site chrome lines, strip the rest."""
     if "\n" not in text:
         return text.strip(" |\r\t")
-    # _chrome's line rule inlined, its substring and suffix tests asked of the whole text once
-    # (absent from the text, absent from every line); s = ln.strip() serves both its tests: its
-    # first character is ln.lstrip()'s, and a suffix with no space ends s iff it ends ln.rstrip()
-    icp = "ICP备" in text or "公网安备" in text
-    dot = "." in text
-    out: list[str] = []
-    for ln in text.split("\n"):
-        s = ln.strip()
-        if not s:  # spaces only: kept (as "") when some are not " \r\t" (U+3000, form feed…)
-            if ln.strip(" |\r\t"):
-                out.append(s)
-            continue
-        c = s[0]
-        if c == "|" and not ln.strip(" |\r\t"):
-            continue  # (a line of only " |\r\t" has a non-space first character only if it is "|")
-        if c in _CHROME_FIRST:
-            if CHROME.match(ln) is not None:
-                continue
-        elif (icp and ("ICP备" in ln or "公网安备" in ln)) or (dot and s.endswith(_CHROME_EXTS)):
-            continue
-        out.append(s)
-    return "\n".join(out)
+    # (a CR of CRLF line ends is whitespace: a line of only pipes and a CR is no prose)
+    lines = [ln for ln in text.split("\n") if ln.strip(" |\r\t") and not _chrome(ln)]
+    return "\n".join(ln.strip() for ln in lines)
 
 
 # the first character of every CHROME alternative that is not ".*…" (after the leading spaces)

@@ -1938,6 +1938,12 @@ _PLAIN_LINES: dict[str, tuple[int, list[str], int, list[str], list[Any], bool] |
 _VALUE_TAILS: dict[str, tuple[list[Any], bool]] = {}
 
 
+def _remember_line(line: str, reading: tuple[int, list[str], int, list[str], list[Any], bool] | None) -> None:
+    """Keep how ``line`` was read for the next time it is met (bounded; long lines are not kept)."""
+    if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
+        _PLAIN_LINES[line] = reading
+
+
 def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | None:
     """The lines of ``norm[start:end]`` as :class:`LineRow` records, and the number of cells the
     cell stream of :func:`scan` would have, when every line is plain: blank, page furniture
@@ -1996,8 +2002,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 continue  # page furniture: the stream has no cell for it
             if st[0] == "#" or any(not line[s0:e0].isspace() for s0, e0 in free_spans(line)):
                 return None  # free text with cells (or a heading): the general path
-            if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                _PLAIN_LINES[line] = None
+            _remember_line(line, None)
             continue  # a sentence (a note above, inside or under the table): no cell, as scan has it
         segs = line.split("|")
         st = segs[0].strip()
@@ -2009,18 +2014,15 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 del segs[0]
                 st = segs[0].strip()
             elif len(segs) > 3:
-                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                    _PLAIN_LINES[line] = None
+                _remember_line(line, None)
                 continue  # blank cells only: padding, no cell
             elif len(segs) == 3:
-                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                    _PLAIN_LINES[line] = None
+                _remember_line(line, None)
                 continue  # "||": two blank cells and nothing else, padding (as _pipe_cells has it)
             else:
                 # one blank cell (one cell per line): the stream keeps it
                 off = 0
-                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                    _PLAIN_LINES[line] = (off, [segs[-2]], 0, [], [None], False)
+                _remember_line(line, (off, [segs[-2]], 0, [], [None], False))
                 out.append(LineRow(a + off, [segs[-2]], 0, [], [None], norm, False, False))
                 count += 1
                 continue
@@ -2028,8 +2030,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
             segs.pop()
         if "--" in line:
             if all(_MD_SEP.fullmatch(t) or not t.strip() for t in segs) and _md_rule(segs):
-                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                    _PLAIN_LINES[line] = None
+                _remember_line(line, None)
                 continue  # a Markdown separator row: no cell
             return None
         x = a + off
@@ -2075,8 +2076,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 if not st:
                     break
             if text is _PROSE:
-                if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                    _PLAIN_LINES[line] = None
+                _remember_line(line, None)
                 continue
         tail = segs[k:] if k else segs
         key = "|".join(tail)  # (segments hold no pipe: the key tells the segments apart)
@@ -2084,8 +2084,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
         if known is not None:  # zero and blank cells written as before: the same reading
             values, valued = known
             # the same line next time is read as now (labels and tail memoised): one lookup then
-            if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                _PLAIN_LINES[line] = (off, segs, k, labels, values, valued)
+            _remember_line(line, (off, segs, k, labels, values, valued))
             out.append(LineRow(x, segs, k, labels, values, norm, valued, False))
             count += nseg
             if count >= MAX_CELLS:
@@ -2120,14 +2119,13 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                     return None
                 continue
         valued = bool(values) and (values[0] is not None or values.count(None) < len(values))
-        if not valued and not dec and len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-            _PLAIN_LINES[line] = (off, segs, k, labels, values, False)
+        if not valued and not dec:
+            _remember_line(line, (off, segs, k, labels, values, False))
         elif not dec and values.count(0) + values.count(None) == len(values):
             # (most cells of most reports are 0 or blank, and most rows of zeros are the template's)
             if len(_VALUE_TAILS) < _MEMO_MAX and len(key) < 200:
                 _VALUE_TAILS[key] = (values, valued)
-            if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
-                _PLAIN_LINES[line] = (off, segs, k, labels, values, valued)
+            _remember_line(line, (off, segs, k, labels, values, valued))
         out.append(LineRow(x, segs, k, labels, values, norm, valued, dec))
         count += nseg
         if count >= MAX_CELLS:

@@ -11,7 +11,8 @@ import gipcheck.lang.compiler as comp
 from gipcheck.lang.values import Unknown
 
 
-def compile_pair(expr: str, functions: Mapping[str, Any] | None = None) -> tuple[Any, Any]:
+def compile_pair(expr: str, functions: Mapping[str, Any] | None = None,
+                 lets: Mapping[str, str] | None = None) -> tuple[Any, Any]:
     """``expr`` compiled with the fused paths (``comp.FUSE``) and without."""
     out = []
     for fuse in (True, False):
@@ -19,7 +20,7 @@ def compile_pair(expr: str, functions: Mapping[str, Any] | None = None) -> tuple
         comp.FUSE = fuse
         comp._CACHE.clear()
         try:
-            out.append(comp.compile_expression(expr, functions=functions))
+            out.append(comp.compile_expression(expr, functions=functions, lets=lets))
         finally:
             comp.FUSE = saved
             comp._CACHE.clear()
@@ -31,6 +32,8 @@ def same(a: Any, b: Any) -> bool:
         return type(a) is type(b)
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b) and type(a) is type(b)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ import pytest
 
 import gipcheck.lang.compiler as comp
 from gipcheck.lang import LangError, compile_expression, is_unknown
-from gipcheck.lang.values import Unknown
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fast-path helpers beside this file
+from fastpaths import compile_pair, same  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent.parent / "shared"
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
@@ -320,30 +323,6 @@ ALLOWED_RUNTIME = {"TYPE", "BUDGET", "NOT_BOOLEAN", "TOO_DEEP"}
 HANG = 5.0   # seconds: a hang detector (a hang runs for minutes), not a speed test
 
 
-def _fused_and_plain(src: str, lets: dict[str, str]) -> tuple[Any, Any]:
-    saved = comp.FUSE
-    out = []
-    for fuse in (True, False):
-        comp.FUSE = fuse
-        comp._CACHE.clear()
-        try:
-            out.append(compile_expression(src, lets=lets))
-        finally:
-            comp.FUSE = saved
-            comp._CACHE.clear()
-    return out[0], out[1]
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is Unknown or type(b) is Unknown:
-        return type(a) is type(b)
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return type(a) is type(b) and bool(a == b)
-
-
 def _summary(o: Any) -> tuple[Any, ...]:
     ev = [(e.bindings, repr(e.left), repr(e.right), repr(e.diff), e.reads, e.op) for e in o.evidence]
     return (o.status, o.missing, o.reasons, ev, getattr(o.error, "code", None), o.reads)
@@ -353,7 +332,7 @@ def check_one(src: str, lets: dict[str, str] | None = None, fused: bool = True) 
     """Compile and evaluate ``src`` on every seed (with and without prev); returns the outcome kinds."""
     lets = lets or {}
     try:
-        compiled, plain = _fused_and_plain(src, lets) if fused else (compile_expression(src, lets=lets), None)
+        compiled, plain = compile_pair(src, lets=lets) if fused else (compile_expression(src, lets=lets), None)
     except LangError as e:
         assert e.code and e.line is not None and e.col is not None and e.zh and e.en, (src, e)
         assert e.code != "INTERNAL", (src, e)
@@ -375,7 +354,7 @@ def check_one(src: str, lets: dict[str, str] | None = None, fused: bool = True) 
                 assert is_unknown(o.value) and not o.evidence, (src, o)
             if plain is not None:
                 p = plain.evaluate(doc, prev=prev, budget=20_000, shared={}, record=record)
-                assert _same(o.value, p.value), (src, o, p)
+                assert same(o.value, p.value), (src, o, p)
                 assert _summary(o) == _summary(p), (src, _summary(o), _summary(p))
             kinds.append(o.status if o.status != "error" else o.error.code)
         # the engine's entry point agrees with evaluate()
@@ -555,7 +534,7 @@ def test_sum_over_a_column_with_one_blank_cell_names_it() -> None:
         assert result(f"sum(r.{col} for r in detail_rows(requests.results)) >= 0", doc) == ("u", (ptr,))
         # the whole-table check (a fused fast path) names the same cell, or fails on another column
         rule = "all c in columns: requests.results.total[c] == sum(r[c] for r in detail_rows(requests.results))"
-        fused, plain = _fused_and_plain(rule, {})
+        fused, plain = compile_pair(rule)
         for rec in (False, True):
             a = fused.evaluate(doc, record=rec)
             b = plain.evaluate(doc, record=rec)
@@ -744,7 +723,7 @@ def _mutate(doc: dict[str, Any], rng: random.Random, n: int) -> dict[str, Any]:
 def test_fused_paths_agree_with_general_on_mutated_seeds(seed: int) -> None:
     rng = random.Random(seed)
     rules = [_fused_rule(rng) for _ in range(6)]
-    pairs = [(r, *_fused_and_plain(r, {})) for r in rules]
+    pairs = [(r, *compile_pair(r)) for r in rules]
     for i in range(6):
         doc = _mutate(_doc(seed + i), rng, rng.choice([0, 1, 1, 3]))
         prev = _mutate(_doc(seed + i + 1), rng, 1) if i % 2 else None
@@ -753,7 +732,7 @@ def test_fused_paths_agree_with_general_on_mutated_seeds(seed: int) -> None:
             for rec in (False, True):
                 a = fused.evaluate(doc, prev=prev, budget=budget, shared={}, record=rec)
                 b = plain.evaluate(doc, prev=prev, budget=budget, shared={}, record=rec)
-                assert _same(a.value, b.value), (src, a, b)
+                assert same(a.value, b.value), (src, a, b)
                 assert _summary(a) == _summary(b) and a.steps == b.steps, (src, _summary(a), _summary(b))
                 if a.status == "error":
                     assert a.error.code in ALLOWED_RUNTIME, (src, a.error.en)
@@ -817,7 +796,7 @@ def test_regression_column_sums_over_a_table_without_rows() -> None:
     # was: INTERNAL "object of type 'NoneType' has no len()" from the fused column-sum path when
     # detail_rows() found no rows (its pointer list came back None) and a total was not an integer
     rule = "all c in columns: requests.results.total[c] == sum(r[c] for r in detail_rows(requests.results))"
-    fused, plain = _fused_and_plain(rule, {})
+    fused, plain = compile_pair(rule)
     for doc in ({"requests": {"results": {"total": {"natural_person": "5"}}}},
                 {"requests": {"results": {"total": {"natural_person": {"x": 1}}, "granted": {"total": [1]}}}}):
         for rec in (False, True):
