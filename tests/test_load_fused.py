@@ -290,7 +290,7 @@ def _read(text: str, fused: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _clear_memos() -> None:
-    for memo in (tables._PLAIN_LINES, tables._VALUE_TAILS):
+    for memo in (tables._PLAIN_LINES, tables._VALUE_TAILS, text_loader._HEADER_TEXTS):
         memo.clear()
 
 
@@ -347,3 +347,57 @@ def test_memo_shared_lines_stay_unchanged(monkeypatch: pytest.MonkeyPatch) -> No
         _read(path.read_text(encoding="utf-8"), True, monkeypatch)
     assert all(repr(tables._PLAIN_LINES[k]) == v for k, v in snapshot.items())
     assert _read(text, True, monkeypatch) == first
+
+
+# ------------------------------------------------------------------ table 四's header memo
+
+
+@needs_seeds
+def test_header_texts_are_never_value_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table-四 memo of header texts holds only texts that _value_position answers False for
+    in every case (so skipping the call for them changes nothing), and reading with it cold or
+    warm gives the general path's result, on the seeds' variants."""
+    monkeypatch.setattr(text_loader, "FUSED", True)
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        variants = [v for _, v in _variants(text, path.name)]
+        variants.append(text.replace("| 结果维持 |", "| 暂无 |").replace("| 总计 |", "| 总 | 计 |"))
+        variants.append(text.replace("行政诉讼 |", "行政诉讼 | 暂无 |"))
+        for variant in variants:
+            _clear_memos()
+            cold = _read(variant, True, monkeypatch)
+            warm = _read(variant, True, monkeypatch)
+            assert cold == warm
+            if cold[0] != "ERR":
+                general = _read(variant, False, monkeypatch)
+                assert (cold[0], dict(cold[1]), cold[2]) == (general[0], dict(general[1]), general[2])
+        assert text_loader._HEADER_TEXTS
+        for t in text_loader._HEADER_TEXTS:
+            for valued in (False, True):
+                for cnt in (0, 1, 7):
+                    assert not tables._value_position(t, valued, cnt), t
+
+
+def test_review_plan_matches_blocks() -> None:
+    """The precomputed table-四 plan is the blocks in order, with their pointers and first slot."""
+    width = len(text_loader.REVIEW_COLUMNS)
+    assert [(b, p, k) for b, p, _, k in text_loader._REVIEW_PLAN] == [
+        (b, f"review.{b}", k * width) for k, b in enumerate(text_loader.REVIEW_BLOCKS)]
+    for b, path, ptrs, _ in text_loader._REVIEW_PLAN:
+        assert ptrs == tuple(text_loader.pointer(path, c) for c in text_loader.REVIEW_COLUMNS), b
+
+
+def test_line_rows_built_without_init_match_init() -> None:
+    """fused_lines builds the rows of remembered and freshly read lines without LineRow.__init__:
+    every slot is set as __init__ sets it (cold and warm memos)."""
+    text = "规章 | 0 | 0 | 0 |\n行政规范性文件 | 2 |  | 7.5 |\n信息内容 | 本年制发件数 |\n"
+    norm = tables.normalize(text)
+    for _ in range(2):  # the second reading takes the memo branch
+        got = tables.fused_lines(norm, 0, len(norm))
+        assert got is not None
+        for lr in got[0]:
+            ref = tables.LineRow(lr.a, lr.segs, lr.k, lr.labels, lr.values, norm, lr.valued, lr.dec)
+            assert type(lr) is tables.LineRow
+            assert {s: getattr(lr, s) for s in tables.LineRow.__slots__} == \
+                {s: getattr(ref, s) for s in tables.LineRow.__slots__}
+        assert [lr.dec for lr in got[0]] == [False, True, False]

@@ -896,7 +896,7 @@ class _FRead:
     __slots__ = ("rows", "labels", "notes", "slots")
 
     def __init__(self) -> None:
-        self.rows: dict[str, _FRow] = {}
+        self.rows: dict[str, Any] = {}  # an _FRow (table 三: a _ReqRow list)
         self.labels: list[str] = []
         self.notes: list[str] = []
         self.slots: list[tuple[tables.LineRow, int]] = []
@@ -907,6 +907,11 @@ class _FRead:
 _REQUEST_MATCHES: dict[str, dict[tuple[str, str | None, bool], tuple[str, str | None, str | None, bool]]] = {}
 _ACTIVE_MATCHES: dict[str, dict[str, Any]] = {}
 _MATCH_MEMO_MAX = 4096
+
+
+# a table-三 row of the fused path, as a list (cheaper to make than an object, 26 per report):
+# [line of its label, label index, line of its values, values taken, parts or None], as _FRow has them
+_ReqRow = list
 
 
 def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
@@ -922,19 +927,19 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
     rows = out.rows
     labels = out.labels
     words = out.notes
-    cur: _FRow | None = None
+    cur: _ReqRow | None = None
     for lr in lines:
         labs = lr.labels
         if labs:
             if not lr.valued and len(labs) >= 3:  # a column header: only its note labels count
                 if tables.numbered_row(labs[0]):
                     return None  # a numbered row with text among blank cells, not a header
-                if cur is not None and cur.take < width:
+                if cur is not None and cur[3] < width:
                     return None
                 words += [t for t in labs if "勾稽" in t or "第一项加第二项" in t or "本列数据" in t]
                 continue  # (its blank cells, if any, find no row to fill)
             for j, text in enumerate(labs):
-                if cur is not None and cur.take < width:
+                if cur is not None and cur[3] < width:
                     return None  # a broken label, an unreadable cell or a short row: general path
                 # the official wordings are not note labels: look them up first
                 hit = official.get((text, group, started))
@@ -957,7 +962,7 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                     labels.append(text)
                     if path in rows:
                         return None  # a duplicate row (its note is the general path's)
-                    cur = rows[path] = _FRow(None, lr, j)  # type: ignore[index]
+                    cur = rows[path] = [lr, j, None, 0, None]  # type: ignore[index]
                 elif kind == "none":
                     if started:
                         return None  # label text pending for the next cell
@@ -965,23 +970,29 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                     labels.append(text)
                     cur = None
         values = lr.values
-        if cur is not None and cur.take < width and values:
+        if cur is not None and cur[3] < width and values:
             if lr.dec:
                 return None
-            if cur.take:
-                if len(values) > width - cur.take and _any_number(values, width - cur.take):
+            take = cur[3]
+            if take:
+                if len(values) > width - take and _any_number(values, width - take):
                     return None  # numbers beyond the row's cells: the general path notes them
-                cur.fill(lr, width)
+                # (_FRow.fill, for a row filled before)
+                if cur[4] is None:
+                    cur[4] = [(cur[2], take)]
+                n = min(width - take, len(values))
+                cur[4].append((lr, n))
+                cur[3] = take + n
             else:
-                cur.line = lr
+                cur[2] = lr
                 nv = len(values)
                 if nv > width:
                     # (_any_number(values, width), inlined: most lines end in blank padding cells)
                     if values[width:].count(None) != nv - width:
                         return None  # numbers beyond the row's cells: the general path notes them
-                    cur.take = width
+                    cur[3] = width
                 else:
-                    cur.take = nv
+                    cur[3] = nv
         elif lr.valued:
             return None  # numbers where no row has room: the general path notes them
     return out
@@ -1006,24 +1017,27 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
             notes.append(Note("ROW_MISSING", f"表三未找到“{group}{spec.label}”行", f"table 3 row not found: {path}",
                               pointer=pointer(path)))
             continue
-        count = row.take
-        if count == width and row.parts is None:  # the common row: one line, all seven cells
-            lr = row.line
-            obj: dict[str, Any] = _request_cells(lr.values)  # type: ignore[union-attr]
+        at, j, lr, count, parts = row
+        if count == width and parts is None:  # the common row: one line, all seven cells
+            obj: dict[str, Any] = _request_cells(lr.values)
             for ptr in ptrs:  # (a dict store per cell costs less than fromkeys and update)
                 d[ptr] = lr
         else:
-            if row.parts is not None:
-                vals, where = row.cells()
+            if parts is not None:
+                vals: list[Any] = []
+                where: list[tuple[tables.LineRow, int]] = []
+                for plr, n in parts:  # (_FRow.cells)
+                    vals += plr.values[:n]
+                    where += zip(repeat(plr), range(n))
                 obj = dict(zip(REQUEST_COLUMNS, vals, strict=False))
                 d.update(zip(ptrs, where, strict=False))
-            elif row.line is not None:
-                obj = dict(zip(REQUEST_COLUMNS, row.line.values[:count], strict=False))
-                d.update(dict.fromkeys(ptrs[:count], row.line))
+            elif lr is not None:
+                obj = dict(zip(REQUEST_COLUMNS, lr.values[:count], strict=False))
+                d.update(dict.fromkeys(ptrs[:count], lr))
             else:
                 obj = {}
             if count < width:
-                s0 = row.at.start_of(row.j) if row.at is not None else 0
+                s0 = at.start_of(j)
                 notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {count} 个单元格",
                                   f"table 3 row {path} has only {count} cells", pointer=pointer(path),
                                   line=loc.loc(s0, s0).line))
@@ -1178,6 +1192,20 @@ def _fused_build_active(read: _FRead, fmt: str, locations: Locations, notes: lis
     return out
 
 
+# label texts that are never where a value belongs (_value_position is False for them even on a
+# line of values after a value, its most permissive case): the column headers every report writes
+_HEADER_TEXTS: set[str] = set()
+
+
+def _value_text(text: str, valued: bool, cnt: int) -> bool:
+    """tables._value_position, remembering the texts it can never answer True for."""
+    if tables._value_position(text, valued, cnt):
+        return True
+    if len(_HEADER_TEXTS) < _MATCH_MEMO_MAX and len(text) < 200 and not tables._value_position(text, True, 1):
+        _HEADER_TEXTS.add(text)
+    return False
+
+
 def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
     """assemble_review over plain lines, or None when it finds no value (the blank template)."""
     out = _FRead()
@@ -1186,9 +1214,9 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
     total = len(REVIEW_COLUMNS) * len(REVIEW_BLOCKS)
     words = tables._REVIEW_HEADER_WORDS
     seen = False
-    value_position = tables._value_position
     block_title = tables._review_block_title
     width = len(REVIEW_COLUMNS)
+    header = _HEADER_TEXTS
     for lr in lines:
         labs = lr.labels
         if labs:
@@ -1196,7 +1224,9 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
             for text in labs:
                 if not seen:
                     seen = any(k in text for k in words)
-                elif n < total and (value_position(text, lr.valued, n) or (n and n != width * block_title(text) > 0)):
+                elif n < total and (
+                        (text not in header and _value_text(text, lr.valued, n))
+                        or (n and n != width * block_title(text) > 0)):
                     # text where a value belongs, or a block's title after a short block: the
                     # general path keeps the column (null) or moves the fill on to that block
                     return None
@@ -1219,10 +1249,16 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
             slots.extend(zip(repeat(lr), range(len(lr.values))))
     if not slots or len(slots) == total - 1:
         return None  # the blank template, or one value short (the general path looks for the first)
-    for k, block in enumerate(REVIEW_BLOCKS):
-        if k * len(REVIEW_COLUMNS) < len(slots):
-            out.rows[f"review.{block}"] = _FRow(None, None, -1)
+    # the blocks that got a cell (rows are only looked up by path: one shared placeholder)
+    out.rows = dict.fromkeys(_REVIEW_PATHS[:-(-len(slots) // width)], _REVIEW_ROW)
     return out
+
+
+_REVIEW_PATHS = tuple(f"review.{b}" for b in REVIEW_BLOCKS)
+_REVIEW_ROW = _FRow(None, None, -1)
+# per table-四 block: its name, path, cell pointers and where its cells start among the slots
+_REVIEW_PLAN = tuple((b, f"review.{b}", _pointers(f"review.{b}", REVIEW_COLUMNS), k * len(REVIEW_COLUMNS))
+                     for k, b in enumerate(REVIEW_BLOCKS))
 
 
 def _fused_build_review(read: _FRead, locations: Locations, notes: list[Note]) -> dict[str, Any]:
@@ -1230,17 +1266,17 @@ def _fused_build_review(read: _FRead, locations: Locations, notes: list[Note]) -
     width = len(REVIEW_COLUMNS)
     slots = read.slots
     d = locations._d
-    for k, b in enumerate(REVIEW_BLOCKS):
-        path = f"review.{b}"
-        items = slots[k * width:(k + 1) * width]
+    for b, path, ptrs, k in _REVIEW_PLAN:
+        items = slots[k:k + width]
         if not items:
             notes.append(Note("ROW_MISSING", f"表四未找到“{REVIEW_BLOCK_LABELS[b]['zh']}”各栏",
                               f"table 4 block not found: {path}", pointer=pointer(path)))
             continue
         obj = {}
-        for col, ptr, (lr, i) in zip(REVIEW_COLUMNS, _pointers(path, REVIEW_COLUMNS), items, strict=False):
+        for col, ptr, slot in zip(REVIEW_COLUMNS, ptrs, items, strict=False):
+            lr, i = slot
             obj[col] = lr.values[i]
-            d[ptr] = (lr, i)
+            d[ptr] = slot  # (the slot is the (line, index) location entry itself)
         if len(items) < width:
             notes.append(Note("ROW_INCOMPLETE", f"表四“{REVIEW_BLOCK_LABELS[b]['zh']}”只有 {len(items)} 个单元格",
                               f"table 4 block {path} has only {len(items)} cells", pointer=pointer(path)))
