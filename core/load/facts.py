@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from gipcheck.resources import cached_yaml
 
 Span = tuple[int, int, "int | None"]
 _MAX_SENT = 240
+_START = itemgetter(0)
 _SENT_END_RE = re.compile("[。;；\n]")
 _LAST_END_RE = re.compile("(?s:.*)[。;；\n]")  # greedy: backs up to the last end
 
@@ -251,6 +253,7 @@ class _Plan:
     facts: tuple[tuple[str, tuple[Entry, ...]], ...]
     fees: dict[str, tuple[Entry, ...]]
     need: int  # the shortest match of any pattern: a shorter span holds no fact
+    joinable: bool = True  # no literal holds _SEP: they can be found in the spans' text joined by it
 
 
 # FactPatterns id → (it, its plan), for the same reason as _PREFILTERS
@@ -264,7 +267,8 @@ def _plan(patterns: FactPatterns) -> _Plan:
     facts = tuple((name, tuple(_prefilter(p) for p in pats)) for name, pats in patterns.facts.items())
     fees = {name: tuple(_prefilter(p) for p in pats) for name, pats in patterns.fees.items()}
     needs = [e[1] for _, es in facts for e in es] + [e[1] for es in fees.values() for e in es]
-    plan = _Plan(facts, fees, min(needs, default=0))
+    lits = [lit for es in (*(es for _, es in facts), *fees.values()) for e in es for lit in e[2] or ()]
+    plan = _Plan(facts, fees, min(needs, default=0), all(_SEP not in lit for lit in lits))
     _PLANS[id(patterns)] = (patterns, plan)
     return plan
 
@@ -327,17 +331,145 @@ def _first(entries: Sequence[Entry], norm: str, spans: Sequence[Span],
     return best
 
 
+_SEP = "\0"  # joins the spans' text in ``_Search.prose``: no literal holds it, so none runs across two
+
+
+def _ordered(spans: Sequence[Span]) -> bool:
+    """Whether ``spans`` are in text order without overlap (what ``_Search`` needs for its prose)."""
+    end = -1
+    for a, b, _ in spans:
+        if a < end or b < a:
+            return False
+        end = b
+    return True
+
+
+# a span as _Search holds it: (start, end, section, start in the prose, end in the prose)
+Row = tuple[int, int, "int | None", int, int]
+
+
+class _Search:
+    """``_first`` over one report's live spans, all searches sharing one memo of where literals are.
+
+    When the spans are in text order, their text joined by ``_SEP`` (``prose``) is where literals
+    are found: one find looks past every span that lacks it (and past the tables between spans), and
+    a pattern jumps to the span of its literal's next occurrence instead of visiting each span.
+    Otherwise (spans from elsewhere, a literal holding ``_SEP``) ``_first`` does it span by span."""
+
+    def __init__(self, norm: str, live: list[Span], plan: _Plan) -> None:
+        self.norm = norm
+        self.firsts: dict[tuple[str, int, int], int] = {}
+        # literal → [(prose position, its first occurrence at or after it, or -1)]
+        self.occ: dict[str, list[tuple[int, int]]] = {}
+        self.joined = plan.joinable and _ordered(live)
+        if self.joined:
+            rows: list[Row] = []
+            at = 0
+            for a, b, sec in live:
+                rows.append((a, b, sec, at, at + b - a))
+                at += b - a + 1
+            self.rows: list[Any] = rows
+            self.prose = _SEP.join([norm[a:b] for a, b, _ in live])
+        else:
+            self.rows = live
+            self.prose = ""
+
+    def groups(self) -> tuple[list[Any], list[Any]]:
+        """The rows of section 六, then the others, each in text order (where the fee statement is looked for)."""
+        rows = self.rows if self.joined else sorted(self.rows, key=_START)
+        return [r for r in rows if r[2] == 6], [r for r in rows if r[2] != 6]
+
+    def first(self, entries: Sequence[Entry], rows: list[Any]) -> tuple[re.Match[str], Span] | None:
+        """``_first(entries, norm, spans of rows)``: rows are ``self.rows`` or a sub-list of them."""
+        if not rows:
+            return None
+        if not self.joined:
+            return _first(entries, self.norm, rows, self.firsts)
+        norm = self.norm
+        occ = self.occ
+        find = self.prose.find
+        best: re.Match[str] | None = None
+        best_k = len(rows) - 1  # a later pattern's match counts only in a row up to the best one's
+        for p, need, lits, pre, starts in entries:
+            if lits is None:  # no literal to jump by: every row up to the best one, as _first does
+                for k in range(best_k + 1):
+                    a, b = rows[k][0], rows[k][1]
+                    if b - a < need:
+                        continue
+                    if starts is not None and b - a > _SCAN_MIN and pre >= _FAR:
+                        m = _search_starts(p, starts, norm.find, norm, a, b)
+                    else:
+                        m = p.search(norm, a, b)
+                    if m:
+                        if best is None or k < best_k or m.start() < best.start():
+                            best, best_k = m, k
+                        break
+                continue
+            k = 0
+            x = rows[0][3]
+            while True:
+                q = -1  # the next occurrence in the prose at or after x of a literal every match holds
+                for lit in lits:
+                    known = occ.get(lit)
+                    if known is None:
+                        i = find(lit, x)
+                        occ[lit] = [(x, i)]
+                    else:
+                        for f, i in known:
+                            if f <= x and (i < 0 or x <= i):
+                                break  # (the first occurrence at or after f is the first at or after x)
+                        else:
+                            i = find(lit, x)
+                            known.append((x, i))
+                    if i >= 0 and (q < 0 or i < q):
+                        q = i
+                if q < 0:
+                    break  # in no later row
+                while rows[k][4] <= q:
+                    k += 1
+                    if k > best_k:
+                        break
+                if k > best_k:
+                    break
+                a, b, _, pa, pb = rows[k]
+                if q < pa:  # in a span that is not one of the rows: look on from this row
+                    x = pa
+                    continue
+                if b - a >= need:
+                    # the search _first makes in this span: q - pa + a is where its literals occur first
+                    at = q - pa + a - pre
+                    if at < a:
+                        at = a
+                    if starts is not None and b - at > _SCAN_MIN and pre >= _FAR:
+                        m = _search_starts(p, starts, norm.find, norm, at, b)
+                    else:
+                        m = p.search(norm, at, b)
+                    if m:
+                        if best is None or k < best_k or m.start() < best.start():
+                            best, best_k = m, k
+                        break
+                x = pb
+                k += 1
+                if k > best_k:
+                    break
+        if best is None:
+            return None
+        r = rows[best_k]
+        return best, (r[0], r[1], r[2])
+
+
 def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPatterns
                   ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     """Return ``facts`` and, for each fact pointer, the (start, end) of its source sentence."""
     facts: dict[str, Any] = {}
     where: dict[str, tuple[int, int]] = {}
     plan = _plan(patterns)
-    firsts: dict[tuple[str, int, int], int] = {}  # (literal, span) → its first occurrence there or -1
     # a span shorter than every pattern's shortest match holds no fact (table gaps: "\n", " |\n")
     live = [s for s in spans if s[1] - s[0] >= plan.need]
+    search = _Search(norm, live, plan)
+    rows = search.rows
     for name, entries in plan.facts:
-        hit = _first(entries, norm, live, firsts)
+        hit = search.first(entries, rows)
         if hit is None:
             continue
         m, (a, b, sec) = hit
@@ -352,7 +484,7 @@ def extract_facts(norm: str, text: str, spans: list[Span], patterns: FactPattern
         facts["stated_totals"] = [t for t, _ in totals]
         for i, (_, pos) in enumerate(totals):
             where[f"/facts/stated_totals/{i}"] = pos
-    fees = _fees(norm, text, live, plan.fees, where, firsts)
+    fees = _fees(norm, text, plan.fees, where, search)
     if fees:
         facts["fees"] = fees
     return facts, where
@@ -422,13 +554,22 @@ def _stated_totals(norm: str, text: str, spans: list[Span], patterns: FactPatter
     return out
 
 
-def _fees(norm: str, text: str, spans: list[Span], pats: dict[str, tuple[Entry, ...]],
-          where: dict[str, tuple[int, int]], firsts: dict[tuple[str, int, int], int]) -> dict[str, Any]:
+def _fees(norm: str, text: str, pats: dict[str, tuple[Entry, ...]], where: dict[str, tuple[int, int]],
+          search: _Search) -> dict[str, Any]:
     if not pats:
         return {}
     # the fee statement belongs in section 六; prefer it, then the rest of the prose
-    ordered = sorted(spans, key=lambda s: (s[2] != 6, s[0]))
-    mention = _first(pats.get("mentioned", ()), norm, ordered, firsts)
+    groups = search.groups()
+
+    def first_of(key: str) -> tuple[re.Match[str], Span] | None:
+        entries = pats.get(key, ())
+        for g in groups:
+            hit = search.first(entries, g)
+            if hit is not None:
+                return hit  # a match in section 六 comes before any elsewhere
+        return None
+
+    mention = first_of("mentioned")
     if mention is None:
         return {}
     fees: dict[str, Any] = {}
@@ -440,16 +581,16 @@ def _fees(norm: str, text: str, spans: list[Span], pats: dict[str, tuple[Entry, 
         where["/facts/fees/" + key] = (m.start(), m.end())
 
     put("mentioned", True, mention[0], mention[1])
-    hit = _first(pats.get("says_none", ()), norm, ordered, firsts)
+    hit = first_of("says_none")
     put("says_none", hit is not None, *(hit or mention))
-    hit = _first(pats.get("all_zero", ()), norm, ordered, firsts)
+    hit = first_of("all_zero")
     if hit is not None:
         for key in ("notices_count", "notices_amount", "collected_amount"):
             put(key, 0, *hit)
     for key in ("notices_count", "notices_amount", "collected_amount"):
         if key in fees:
             continue
-        hit = _first(pats.get(key, ()), norm, ordered, firsts)
+        hit = first_of(key)
         if hit is None:
             continue
         m = hit[0]
