@@ -59,21 +59,23 @@ def gazetteer() -> Gazetteer:
 
 
 @cache
-def _prefix_index() -> tuple[tuple[dict[str, int], tuple[int, ...]], ...]:
-    """Province, short and city names with their position in the table, and their lengths: the
-    names that start an organ name are then found by a few slices instead of a scan of all."""
+def _prefix_index() -> tuple[dict[str, tuple[str, ...]], ...]:
+    """Province, short and city names by their first character, each group in table order: the
+    names that start an organ name are then found by one look-up and a startswith or two."""
     g = gazetteer()
-    return tuple(({k: i for i, k in enumerate(t)}, tuple(sorted({len(k) for k in t})))
-                 for t in (g.provinces, g.short, g.city_province))
+    out = []
+    for t in (g.provinces, g.short, g.city_province):
+        heads: dict[str, list[str]] = {}
+        for k in t:
+            if k:  # (the file names no empty place)
+                heads.setdefault(k[0], []).append(k)
+        out.append({h: tuple(ks) for h, ks in heads.items()})
+    return tuple(out)
 
 
-def _starting(rest: str, table: tuple[dict[str, int], tuple[int, ...]]) -> list[str]:
+def _starting(rest: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     """The names of ``table`` that ``rest`` starts with, in table order."""
-    index, lengths = table
-    found = [k for k in {rest[:n] for n in lengths if n <= len(rest)} if k in index]
-    if len(found) > 1:
-        found.sort(key=index.__getitem__)
-    return found
+    return [k for k in table.get(rest[:1], ()) if rest.startswith(k)]
 
 
 def _unit(rx: re.Pattern[str], s: str) -> str | None:
@@ -81,7 +83,7 @@ def _unit(rx: re.Pattern[str], s: str) -> str | None:
     if not m:
         return None
     name = m.group(0)
-    if any(ch in _STOP for ch in name[:-1]):
+    if not _STOP.isdisjoint(name[:-1]):  # (a set and a str: any(ch in _STOP for ch in ...))
         return None
     return name
 

@@ -30,9 +30,14 @@ def _lazy(src: str) -> re.Pattern[str]:
 
 
 # key: value pairs of the page header ("发布机构: | 青云谱区商务局 | 生成日期: | 2024-01-17 |")
-_KV = re.compile(
-    r"(标题|发布机构|发布机关|发文机关|发文单位|信息来源|来源|发布时间|发布日期|成文日期|生成日期|印发日期|日期)\s*:\s*\|?\s*([^|\n]{0,80})"
-)
+_KV_KEYS = ("标题", "发布机构", "发布机关", "发文机关", "发文单位", "信息来源", "来源", "发布时间", "发布日期",
+            "成文日期", "生成日期", "印发日期", "日期")
+_KV = re.compile(rf"({'|'.join(_KV_KEYS)})\s*:\s*\|?\s*([^|\n]{{0,80}})")
+# the colons a key can stand before (after its last character or spaces), by a literal scan
+_KV_COLON = re.compile(r":(?<=[\s" + "".join(sorted({k[-1] for k in _KV_KEYS})) + "]:)")
+# the keys by length, longest first (no key starts another, so at most one matches at a place)
+_KV_BY_LEN = tuple((n, frozenset(k for k in _KV_KEYS if len(k) == n))
+                   for n in sorted({len(k) for k in _KV_KEYS}, reverse=True))
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
 _DATED_LINE = re.compile(r"\s*\(?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*\)?\s*")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -90,6 +95,28 @@ def _citations(norm: str) -> Iterator[re.Match[str]]:
         h = norm.find("号", h + 1)
 
 
+def _kv_matches(norm: str, end: int) -> list[re.Match[str]]:
+    """``list(_KV.finditer(norm, 0, end))``, without trying the keys at every character: a match
+    ends its key (and spaces) at a colon, so only the colons after a key's last character or a
+    space are looked at; the match starts at the leftmost key ending there that is not inside
+    the previous match (as finditer takes them), and is then _KV's own match at that place."""
+    out: list[re.Match[str]] = []
+    last = 0
+    for c in _KV_COLON.finditer(norm, 0, end):
+        e = c.start()
+        while e > last and norm[e - 1].isspace():
+            e -= 1  # where a key would end
+        for n, keys in _KV_BY_LEN:
+            q = e - n
+            if q >= last and norm[q:e] in keys:
+                m = _KV.match(norm, q, end)
+                if m is not None:  # (always: a key, spaces and the colon)
+                    out.append(m)
+                    last = m.end()
+                break
+    return out
+
+
 def _header_lines(norm: str, limit: int) -> list[tuple[int, int]]:
     """(start, end) of the non-empty lines before ``limit`` (at most 40)."""
     out: list[tuple[int, int]] = []
@@ -113,7 +140,7 @@ def extract_meta(norm: str, text: str, body_start: int, fmt: str | None
     where: dict[str, tuple[int, int]] = {}
     head_limit = min(len(norm), max(body_start, 0) if body_start > 0 else min(len(norm), 3000))
     kv: dict[str, tuple[str, int, int]] = {}
-    for m in _KV.finditer(norm, 0, min(len(norm), max(head_limit, 600))):
+    for m in _kv_matches(norm, min(len(norm), max(head_limit, 600))):
         val = m.group(2).strip()
         if val and m.group(1) not in kv:
             kv[m.group(1)] = (text[m.start(2):m.start(2) + len(val)].strip(), m.start(2), m.start(2) + len(val))

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# "X、" found from its 、 (a literal the regex engine scans for fast), the numeral by lookbehind
-_HEAD = re.compile(r"、(?<=([一二三四五六七八九十])、)")
-_TITLE = re.compile(r"[^\d|\n。;；]{1,40}")
+_TITLE = r"[^\d|\n。;；]{1,40}"
 _SUFFIX = re.compile(r"情况|事项")
 _KEYS: dict[int, tuple[str, ...]] = {
     1: ("总体情况", "概述", "基本情况", "总体"),
@@ -27,6 +25,15 @@ _NOT_SECTION = ("本年新收", "上年结转", "本年度办理", "结转下年
 _KEYS_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in _KEYS.items()}
 _NOT_SECTION_RE = re.compile("|".join(map(re.escape, _NOT_SECTION)))
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUMERAL_CHARS = "".join(_NUMERALS)
+# "X、" found from its 、 (a literal the regex engine scans for fast), the numeral by lookbehind
+# when not after 、/第/another numeral ("第一、", "十一、"), and the title after the spaces by
+# lookahead (so a later "Y、" inside it is still found); a title that starts with a table row's
+# words is never a section and is skipped here (_NOT_SECTION below drops it anyway)
+_HEAD = re.compile(
+    rf"、(?<=(?<![、第{_NUMERAL_CHARS}])([{_NUMERAL_CHARS}])、)"
+    rf"(?= *+(?!{'|'.join(map(re.escape, _NOT_SECTION))})({_TITLE}))"
+)
 # Site chrome and footers that are not part of any section's prose.
 # (\s*+ is possessive: a line of many spaces must not be retried at every split before ".*")
 CHROME = re.compile(
@@ -52,34 +59,21 @@ def _is_cjk(ch: str) -> bool:
 
 # what a title's words say, by the title as written: the same headings recur in every report
 _MEMO_MAX = 4096
-_SUFFIXES: dict[str, int] = {}
-_TITLES: dict[tuple[str, int, int], tuple[str, bool, bool]] = {}
+_WORDS: dict[tuple[str, int], tuple[int, str, bool, bool]] = {}
 
 
-def _suffix_end(raw: str) -> int:
-    """Where the first 情况/事项 of ``raw`` ends, or -1."""
-    end = _SUFFIXES.get(raw)
-    if end is None:
-        sm = _SUFFIX.search(raw)
-        end = sm.end() if sm else -1
-        if len(_SUFFIXES) < _MEMO_MAX:
-            _SUFFIXES[raw] = end
-    return end
-
-
-def _title_words(raw: str, cut: int, number: int) -> tuple[str, bool, bool]:
-    """The title in ``raw[:cut]``, whether it is a table row's (not a section), and whether it has
-    the words of section ``number``."""
-    key = (raw, cut, number)
-    hit = _TITLES.get(key)
-    if hit is None:
-        title = raw[:cut].strip().rstrip("。:：")
-        compact = title.replace(" ", "")
-        not_section = _NOT_SECTION_RE.search(compact) is not None
-        keyed = number <= 6 and _KEYS_RE[number].search(compact) is not None
-        hit = (title, not_section, keyed)
-        if len(_TITLES) < _MEMO_MAX:
-            _TITLES[key] = hit
+def _title_words(raw: str, number: int) -> tuple[int, str, bool, bool]:
+    """Where the first 情况/事项 of ``raw`` ends (or -1), the title (``raw`` up to there, or
+    whole), whether it is a table row's (not a section), and whether it has the words of section
+    ``number``."""
+    sm = _SUFFIX.search(raw)
+    cut = sm.end() if sm else -1
+    title = raw[:cut if sm else len(raw)].strip().rstrip("。:：")
+    compact = title.replace(" ", "")
+    hit = (cut, title, _NOT_SECTION_RE.search(compact) is not None,
+           number <= 6 and _KEYS_RE[number].search(compact) is not None)
+    if len(_WORDS) < _MEMO_MAX:
+        _WORDS[raw, number] = hit
     return hit
 
 
@@ -90,39 +84,32 @@ def find_headings(norm: str) -> tuple[list[Heading], list[Heading]]:
     others: list[Heading] = []
     seen: set[int] = set()
     n = len(norm)
+    words = _WORDS
     for m in _HEAD.finditer(norm):
         i = m.start() - 1  # where the numeral is
-        prev = norm[i - 1] if i > 0 else "\n"
-        if prev in "、第" or prev in _NUMERALS:
-            continue  # "第一、", "十一、": not a top-level heading
         # the start of the line, skipping Markdown and spaces
         j = i - 1
         while j >= 0 and norm[j] in " #":
             j -= 1
         line_start = j < 0 or norm[j] == "\n"
-        k = m.end()
-        while k < n and norm[k] == " ":
-            k += 1
-        tm = _TITLE.match(norm, k)
-        if not tm:
-            continue
-        raw = tm.group(0)
-        cut = _suffix_end(raw)
+        numeral, raw = m.groups()
+        number = _NUMERALS[numeral]
+        cut, title, not_section, keyed = words.get((raw, number)) or _title_words(raw, number)
+        k = m.start(2)
         if cut < 0:
-            if line_start and (tm.end() >= n or norm[tm.end()] in "\n。"):
+            end = k + len(raw)
+            if line_start and (end >= n or norm[end] in "\n。"):
                 cut = len(raw)
             else:
                 continue
-        number = _NUMERALS[m.group(1)]
-        title, not_section, keyed = _title_words(raw, cut, number)
         content = k + cut
         while content < n and norm[content] in "。.:： ":
             content += 1
         if number <= 6 and not not_section and keyed and number not in seen:
             seen.add(number)
-            accepted.append(Heading(number, title, i, content, line_start=line_start))
+            accepted.append(Heading(number, title, i, content, -1, line_start))
         elif line_start and not not_section:
-            others.append(Heading(number, title, i, content, line_start=line_start))
+            others.append(Heading(number, title, i, content, -1, line_start))
     for a, b in zip(accepted, accepted[1:], strict=False):
         a.end = b.start
     if accepted:
@@ -134,14 +121,29 @@ def clean_prose(text: str) -> str:
     """Drop page furniture and site chrome lines, strip the rest."""
     if "\n" not in text:
         return text.strip(" |\r\t")
+    if not text.strip(" |\r\t\n"):
+        return ""  # every line is only pipes and spaces: none is kept
     # (a CR of CRLF line ends is whitespace: a line of only pipes and a CR is no prose)
-    lines = [ln for ln in text.split("\n") if ln.strip(" |\r\t") and not _chrome(ln)]
-    return "\n".join(ln.strip() for ln in lines)
+    lines = text.split("\n")
+    if len(lines) > 3 and not _any_chrome(text):
+        # no line can be chrome: the same lines without asking each (worth it from a few lines on)
+        return "\n".join([ln.strip() for ln in lines if ln.strip(" |\r\t")])
+    return "\n".join([ln.strip() for ln in lines if ln.strip(" |\r\t") and not _chrome(ln)])
 
 
 # the first character of every CHROME alternative that is not ".*…" (after the leading spaces)
 _CHROME_FIRST = frozenset("主承协版网政打关【分扫选字责相附第-—–_")
 _CHROME_EXTS = (".doc", ".docx", ".pdf", ".wps", ".xls", ".xlsx")
+# a line (after the first) whose first non-space is in _CHROME_FIRST; a line ending in an extension
+_LINE_FIRST = re.compile(r"\n\s*+[" + re.escape("".join(sorted(_CHROME_FIRST))) + "]")
+_EXT_END = re.compile(r"\.(?:docx?|pdf|wps|xlsx?)\s*(?:\n|\Z)")
+
+
+def _any_chrome(text: str) -> bool:
+    """Whether ``_chrome`` may hold for a line of ``text``: False only when it holds for none (each
+    of its three tests, asked of the whole text at once; \\s and str.strip are the same spaces)."""
+    return (text.lstrip()[:1] in _CHROME_FIRST or _LINE_FIRST.search(text) is not None
+            or "ICP备" in text or "公网安备" in text or ("." in text and _EXT_END.search(text) is not None))
 
 
 def _chrome(ln: str) -> bool:
