@@ -9,6 +9,7 @@ same figure computed from table 三.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 # Outcome words as Shanghai reports write them, longest first, with the table-三 rows they count.
@@ -22,9 +23,17 @@ _CATEGORIES: tuple[tuple[str, str], ...] = (
     ("不予处理", "not_processed"),
     ("其他处理", "other"),
 )
-_STATED = re.compile(
+_STATED_SOURCE = (
     "(?P<label>" + "|".join(w for w, _ in _CATEGORIES) + r")(?:答复|的|为|共)?\s*(?P<count>\d+)\s*件"
     r"(?:\s*[（(，,]\s*(?:占\s*)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
+
+
+@cache
+def _stated() -> re.Pattern[str]:
+    """The pattern, compiled with the first Shanghai report checked (not at every run's start)."""
+    return re.compile(_STATED_SOURCE)
+
+
 _KEY = dict(_CATEGORIES)
 
 
@@ -71,7 +80,7 @@ def stated_results(text: Any, requests: Any) -> list[dict[str, Any]]:
     results = requests.get("results") if isinstance(requests, dict) else None
     answered = _total(results.get("total")) if isinstance(results, dict) else None
     out: list[dict[str, Any]] = []
-    for m in _STATED.finditer(text):
+    for m in _stated().finditer(text):
         count = int(m.group("count"))
         pct = m.group("pct")
         out.append({

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 from gipcheck_shanghai.cells import FOOTER, is_table_row
+from gipcheck_shanghai.quick import SHANGHAI_DISTRICTS as SHANGHAI_DISTRICTS  # where it was defined before
+from gipcheck_shanghai.quick import maybe_shanghai
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,2})\s*[、．.]\s*(\S.{0,40}?)\s*$")
@@ -31,13 +33,6 @@ _HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,2})\s*[、．.]\
 _NOT_A_HEADING = ("本年新收", "上年结转", "结转下年", "办理结果", "本法提供", "|", "。", "；")
 # Aspects of 总体情况 that Shanghai reports number as their own sections.
 OVERVIEW_PARTS = ("工作机制", "政府信息管理", "平台建设", "监督保障", "保障")
-
-SHANGHAI_DISTRICTS = ("黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定",
-                      "浦东新区", "金山", "松江", "青浦", "奉贤", "崇明")
-
-
-_SH_NAMED = re.compile(r"上海市|上海(?:科技|发布)")
-_SH_DISTRICT = re.compile("|".join(re.escape(d + "区") for d in SHANGHAI_DISTRICTS))
 
 
 def numeral_value(numeral: str) -> int:
@@ -139,9 +134,8 @@ def map_parts(lines: list[str]) -> tuple[list[Part], bool]:
 
 def shanghai_score(text: str) -> float:
     """0..1: how sure we are that ``text`` is a Shanghai report in one of the layouts above."""
-    # runs on every file (sniff, layout hint): precompiled searches bounded to the head, no slices
-    shanghai = text.find("上海市政府信息公开规定", 0, 3000) >= 0 or _SH_NAMED.search(text, 0, 400) is not None
-    if not shanghai and _SH_DISTRICT.search(text, 0, 400) is None:
+    # runs on every file (sniff, layout hint): the regulation, a Shanghai name or a district near the start
+    if not maybe_shanghai(text):
         return 0.0
     lines = text.splitlines()
     parts, restarts = map_parts(lines)

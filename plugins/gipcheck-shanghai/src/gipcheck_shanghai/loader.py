@@ -20,15 +20,11 @@ from gipcheck.errors import LoadError
 from gipcheck.load.base import LoadedReport, Location, Note
 from gipcheck.textwidth import display_width
 
-from gipcheck_shanghai import core_bridge
+from gipcheck_shanghai import DEFAULTS, LOADER_NAME, PLACE_BY_ORDER, core_bridge
 from gipcheck_shanghai.cells import is_noise
 from gipcheck_shanghai.layout import Part, map_parts
 from gipcheck_shanghai.tables import TableResult, parse_active, parse_requests, parse_review
 
-LOADER_NAME = "shanghai"
-# The plugin's settings (``[tool.gipcheck.plugins.shanghai]`` in the user's configuration) and defaults.
-PLACE_BY_ORDER = "shanghai.place_by_order"
-DEFAULTS: dict[str, Any] = {PLACE_BY_ORDER: True}
 
 def decode(data: bytes) -> str:
     for enc in ("utf-8-sig", "gb18030"):

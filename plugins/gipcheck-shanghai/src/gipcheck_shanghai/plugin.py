@@ -7,7 +7,8 @@ from typing import Any
 
 import pluggy
 
-from gipcheck_shanghai import REGION, functions, layout, loader, region
+# loader and layout are imported only for a text that may be Shanghai's (start-up of every run)
+from gipcheck_shanghai import DEFAULTS, LOADER_NAME, REGION, functions, quick, region
 
 hookimpl = pluggy.HookimplMarker("gipcheck")
 
@@ -18,15 +19,33 @@ FACTS_FILE = Path(__file__).resolve().parent / "facts.yaml"
 def sniff(head: bytes, path: str) -> float:
     """Confidence that a file is a Shanghai-layout report (0 for anything else)."""
     try:
+        if not quick.head_maybe_shanghai(head):  # what shanghai_score of the decoded head would say
+            return 0.0
         text = head.decode("utf-8-sig", errors="ignore")
-    except Exception:  # pragma: no cover - decode with errors="ignore" does not raise
+    except Exception:  # not bytes
         return 0.0
+    return _score(text)
+
+
+def _score(text: str) -> float:
+    """:func:`gipcheck_shanghai.layout.shanghai_score`, importing the layout only when it can say more than 0."""
+    if not quick.maybe_shanghai(text):
+        return 0.0
+    from gipcheck_shanghai import layout
+
     return layout.shanghai_score(text)
+
+
+def load(data: bytes, path: str, options: dict[str, Any] | None = None) -> Any:
+    """:func:`gipcheck_shanghai.loader.load`, imported with the first Shanghai report read."""
+    from gipcheck_shanghai import loader
+
+    return loader.load(data, path, options)
 
 
 @hookimpl
 def gipcheck_register_loaders(register: Any) -> None:
-    register(loader.LOADER_NAME, sniff, loader.load, media_types=("text/plain", "text/markdown"),
+    register(LOADER_NAME, sniff, load, media_types=("text/plain", "text/markdown"),
              extensions=(".txt", ".md"), priority=10)
 
 
@@ -34,7 +53,7 @@ def gipcheck_register_loaders(register: Any) -> None:
 def gipcheck_config_defaults() -> dict[str, Any]:
     """``shanghai.place_by_order`` (true): place table-三 value rows cut from their labels by the
     official row order; false leaves them unread (a warning note says how many)."""
-    return dict(loader.DEFAULTS)
+    return dict(DEFAULTS)
 
 
 @hookimpl
@@ -52,10 +71,10 @@ def gipcheck_detect_layout(text: str, document: dict[str, Any] | None) -> dict[s
     """Name Shanghai's layout (the core then uses this plugin's loader or names the plugin)."""
     meta = document.get("meta") if isinstance(document, dict) else None
     source = meta.get("source") if isinstance(meta, dict) else None
-    if isinstance(source, dict) and source.get("loader") == loader.LOADER_NAME:
+    if isinstance(source, dict) and source.get("loader") == LOADER_NAME:
         score = 0.9  # our loader read it (its sniff won): the layout is ours, no need to score it again
     else:
-        score = layout.shanghai_score(text)
+        score = _score(text)
     if score < 0.6:
         return None
     return {"name": REGION["layout"], "plugin": REGION["distribution"], "confidence": score,

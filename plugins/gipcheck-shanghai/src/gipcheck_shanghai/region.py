@@ -7,7 +7,7 @@ from typing import Any
 
 from gipcheck.load.base import Note
 
-from gipcheck_shanghai.layout import SHANGHAI_DISTRICTS
+from gipcheck_shanghai.quick import SHANGHAI_DISTRICTS
 
 PROVINCE = "上海市"
 NAMES = ("shanghai", "上海", "上海市")  # the names --region accepts for this pack
