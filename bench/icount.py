@@ -5,8 +5,8 @@ do not. For extraction (``load_path``) and the national pack (``evaluate``) this
 child twice under ``valgrind --tool=callgrind`` — once with the warm-up alone, once with ``--iters``
 more passes over the seeds — and prints the difference per report. ``check`` counts what a batch
 worker spends per report (``gipcheck check DIR --format json``): ``Checker.load`` + ``Checker.check``
-with the default checker (plugins included) + the report's JSON line + pickling the chunk's results;
-subtract ``extract`` and ``pack`` to see the overhead beyond them. Use it to compare two versions
+with the default checker (plugins included) + the report's JSON line + pickling the chunk's
+results, over a heap frozen after the warm-up as a forked worker has it; subtract ``extract`` and ``pack`` to see the overhead beyond them. Use it to compare two versions
 of the code; the issues' goals are in milliseconds and are measured by bench_extract.py and
 bench_engine.py.
 """
@@ -14,6 +14,7 @@ bench_engine.py.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -61,20 +62,31 @@ def check_child(files: list[Path], iters: int) -> None:
     batch._WORKER_CHECKER, batch._WORKER_SLIM, batch._WORKER_KEEP_TEXT = c, True, False
     batch._WORKER_RENDER = ("json", render_report, {"lang": "zh", "color": False})
     tasks: list[tuple[str, str | None]] = [(str(f), None) for f in files]
-    for _ in range(1 + iters):  # the first pass is the warm-up
+    pickle.dumps((True, batch._check_many(tasks)), pickle.HIGHEST_PROTOCOL)  # the warm-up
+    # a forked worker inherits a frozen heap (gipcheck.batch freezes it before forking): without
+    # this, full collections over the start-up objects add about 1 M instructions per report
+    import gc
+
+    gc.freeze()
+    for _ in range(iters):
         pickle.dumps((True, batch._check_many(tasks)), pickle.HIGHEST_PROTOCOL)
+
+
+# str hashes are salted per process, and dict and set layouts (so probe counts) with them: without a
+# fixed seed the difference of two runs wanders by up to 0.15 M instructions per report
+_ENV = {**os.environ, "PYTHONHASHSEED": "0"}
 
 
 def warm(what: str) -> None:
     """One run outside valgrind, so that both counted runs find the start-up caches filled (after a
     code change the first run compiles the rule packs afresh, and the difference would be negative)."""
-    subprocess.run([sys.executable, __file__, "--child", what, "--iters", "0"], check=True)
+    subprocess.run([sys.executable, __file__, "--child", what, "--iters", "0"], check=True, env=_ENV)
 
 
 def count(what: str, iters: int) -> int:
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
            sys.executable, __file__, "--child", what, "--iters", str(iters)]
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=_ENV)
     m = _REFS.search(p.stderr)
     if p.returncode != 0 or not m:
         sys.exit(f"valgrind run failed ({p.returncode}): {p.stderr[-400:]}")
