@@ -51,16 +51,16 @@ def _too_large(size: int, limit: int) -> LoadError:
 def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = None) -> LoadedReport:
     """Read the file at ``path`` and load it. The size limit (``options["max_bytes"]``, default
     20 MB) is checked from ``stat`` before anything is read."""
-    opts = dict(options or {})
+    opts = dict(options) if options else {}
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"load_path takes a path, not {type(path).__name__}")
-    p = Path(path)
+    name = _path_name(path)
     # one printable line, whatever the file is called (newlines, NUL bytes)
-    shown = str(p)
+    shown = name
     if not shown.isprintable():
         shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
     try:
-        st = p.stat()
+        st = os.stat(name)  # (what Path.stat does with the same string)
     except FileNotFoundError:
         raise LoadError("IO", f"文件不存在：{shown}", f"no such file: {shown}") from None
     except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
@@ -73,20 +73,53 @@ def load_path(path: str | os.PathLike[str], *, options: dict[str, Any] | None = 
         raise LoadError("IO", f"不是普通文件（管道或设备），请先保存为文件再检查：{shown}",
                         f"not a regular file (a pipe or device); save it to a file first: {shown}")
     limit = _max_bytes(opts)
-    if st.st_size > limit:
-        raise _too_large(st.st_size, limit)
-    if st.st_size == 0:
+    size = st.st_size
+    if size > limit:
+        raise _too_large(size, limit)
+    if size == 0:
         raise LoadError("EMPTY", "文件为空", "the file is empty")
     try:
-        with open(p, "rb") as fh:
-            # read the size stat saw (a 20 MB read buffer costs more than the file), then
-            # whatever the file grew by since, still bounded by the limit
-            data = fh.read(st.st_size + 1)
-            if len(data) > st.st_size:
-                data += fh.read(limit + 1 - len(data))
+        data = _read(name, size, limit)
     except OSError as e:
-        raise LoadError("IO", f"无法读取文件：{p}（{e.strerror}）", f"cannot read {p}: {e.strerror}") from None
-    return load_bytes(data, str(p), options=opts)
+        raise LoadError("IO", f"无法读取文件：{name}（{e.strerror}）", f"cannot read {name}: {e.strerror}") from None
+    return load_bytes(data, name, options=opts)
+
+
+_PATH_TYPE = type(Path())
+
+
+def _path_name(path: str | os.PathLike[str]) -> str:
+    """``str(Path(path))``: the name as pathlib spells it (``a//b`` → ``a/b``, ``./a`` → ``a``). A
+    pathlib path is spelt so already, and so is a string with no empty or dot part (no "//", no
+    "/." and no trailing "/", not starting with "."): building the Path object costs more."""
+    if type(path) is _PATH_TYPE:
+        return str(path)
+    if (type(path) is str and path and path[0] != "." and path[-1] != "/"
+            and "//" not in path and "/." not in path and os.sep == "/"):
+        return path
+    return str(Path(path))
+
+
+def _read(name: str, size: int, limit: int) -> bytes:
+    """The first ``limit + 1`` bytes of the file (``load_bytes`` refuses more than ``limit``). One
+    read of the size stat saw, plus one byte, returns the whole file (a 20 MB read buffer costs more
+    than the file); a file that changed since is read on to its end, still bounded by the limit."""
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) != size:  # (grown, shrunk, or a short read: read on until the end or the limit)
+            parts = [data]
+            got = len(data)
+            while got <= limit:
+                chunk = os.read(fd, min(limit + 1 - got, 1 << 20))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                got += len(chunk)
+            data = b"".join(parts)
+    finally:
+        os.close(fd)
+    return data
 
 
 def load_bytes(data: bytes, path: str, *, options: dict[str, Any] | None = None) -> LoadedReport:

@@ -35,7 +35,12 @@ def _no_control(data: bytes) -> bool:
     buffer protocol) costs far less than counting them through bytes.translate."""
     global _NO_CTRL_SEEN
     seen = _NO_CTRL_SEEN
-    rest = data[len(seen):] if seen and data.startswith(seen) else data
+    rest = data
+    if seen:
+        if seen.startswith(data):
+            return True  # (a prefix of control-free bytes is control-free: a sniffer's probe cut at a character)
+        if data.startswith(seen):
+            rest = data[len(seen):]
     for c in _CTRL_BYTES:  # (iterating bytes gives ints)
         if c in rest:
             return False
@@ -99,7 +104,7 @@ def _looks_binary(head: bytes) -> bool:
     sample = head[:4096]
     if not sample:
         return False
-    if b"\x00" in sample:
+    if 0 in sample:  # (an int operand: a bytes one first raises and clears a TypeError in C)
         return True
     if _no_control(sample):
         return False  # no control byte: the count below is 0
@@ -114,7 +119,7 @@ def _utf16_kind(head: bytes) -> str | None:
         return "utf-16"
     sample = head[:4096]
     n = len(sample) - (len(sample) % 2)
-    if n < 4 or b"\x00" not in sample:
+    if n < 4 or 0 not in sample:  # (int operand, as in _looks_binary)
         return None
     even = sample[0:n:2].count(0)
     odd = sample[1:n:2].count(0)

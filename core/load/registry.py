@@ -35,16 +35,38 @@ _MULTIPART = b"multipart/related"
 
 
 def _names_multipart(head: bytes) -> bool:
-    """``_MULTIPART in head.lower()``, looked for only around each "/" (lower() keeps "/" and makes
-    no other byte one): lowering the whole head costs more than a few slices."""
+    """``_MULTIPART in head.lower()``, looked for only around each "/" followed by "r" or "R" (lower()
+    keeps "/" and makes no other byte one): lowering the whole head costs more than a few slices."""
+    n = len(head)
     i = head.find(b"/", 9)
     for _ in range(8):  # (past a few "/", one lowering pass costs less)
         if i < 0:
             return False
-        if head[i - 9:i + 8].lower() == _MULTIPART:
+        # (x | 0x20 == 0x72: x is "r" or "R", the bytes lower() makes "r")
+        if i + 8 <= n and head[i + 1] | 0x20 == 0x72 and head[i - 9:i + 8].lower() == _MULTIPART:
             return True
         i = head.find(b"/", i + 1)
-    return i >= 0 and _MULTIPART in head.lower()
+    return i >= 0 and head.lower().find(_MULTIPART) >= 0
+
+
+_TAG_NEXT = frozenset(b"!?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_SPACES = frozenset(b" \t\n\r\x0b\x0c")  # what \s matches in a bytes pattern
+
+
+def _has_tag_start(head: bytes) -> bool:
+    """``_TAG_START.search(head) is not None``, tried only at each "<" (where any match begins), by
+    the byte after it (the pattern is needed only when that is a space): the search steps through
+    every byte of the head, as a report citing 《…<…>…》 makes it do."""
+    n = len(head)
+    i = head.find(b"<")
+    for _ in range(8):  # (past a few "<", one search costs less)
+        if i < 0 or i + 1 >= n:
+            return False
+        c = head[i + 1]
+        if c in _TAG_NEXT or (c in _SPACES and _TAG_START.match(head, i) is not None):
+            return True
+        i = head.find(b"<", i + 1)
+    return i >= 0 and _TAG_START.search(head, i) is not None
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -53,8 +75,8 @@ LAZY_LOADERS: dict[str, dict[str, Any]] = {
         "NAME": "html", "MEDIA_TYPES": ("text/html", "application/xhtml+xml"),
         "EXTENSIONS": (".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"), "PRIORITY": 10, "requires": (),
         "doc": "Web pages: real ``<table>`` markup (rowspan/colspan expanded), GBK/GB2312 pages, site",
-        "maybe": lambda head: ((b"<" in head and _TAG_START.search(head) is not None) or _names_multipart(head)
-                               or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096])},
+        "maybe": lambda head: (_has_tag_start(head) or _names_multipart(head)
+                               or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.find(b"\x00", 0, 4096) >= 0)},
     "gipcheck.load.docx": {
         "NAME": "docx", "MEDIA_TYPES": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                         "application/msword"),
@@ -64,7 +86,7 @@ LAZY_LOADERS: dict[str, dict[str, Any]] = {
     "gipcheck.load.pdf": {
         "NAME": "pdf", "MEDIA_TYPES": ("application/pdf",), "EXTENSIONS": (".pdf",), "PRIORITY": 10, "requires": (),
         "doc": "PDF with a text layer: ruled tables (merged cells, tables continuing across pages joined,",
-        "maybe": lambda head: b"%PDF-" in head[:1028]},
+        "maybe": lambda head: head.find(b"%PDF-", 0, 1028) >= 0},
 }
 
 

@@ -56,7 +56,9 @@ def sniff(head: bytes, path: str) -> float:
     if not head or looks_binary(head):
         return 0.0
     probe = head[:4096]
-    if b"<" in probe:  # (each marker below starts with "<", which lower() leaves as it is)
+    # "<" as an int (a bytes operand first raises and clears a TypeError in C); every marker below
+    # starts with "<", which lower() leaves as it is
+    if 0x3C in probe:
         low = probe[:512].lstrip().lower()
         if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or _names_body(probe):
             return 0.05
