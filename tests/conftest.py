@@ -31,3 +31,12 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_dir() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def loader_texts() -> list[str]:
+    """The normalised text of every seed, corpus file and example as its loader hands it to the
+    parser (tests/_loader_texts.py): the inputs of the parser shortcuts' differential tests."""
+    from _loader_texts import loader_texts as read
+
+    return read()

@@ -1,6 +1,10 @@
 """The fact search's shortcuts (per-span literal checks, a start moved to ``pre`` before the first
 literal, first-character starts, one-call sentence bounds) find exactly what a plain search finds:
-every pattern over every span, in order, and the sentence by per-character rfind/regex."""
+every pattern over every span, in order, and the sentence by per-character rfind/regex.
+
+The joined-prose search (``_Search`` over spans in text order: literals found once in the spans'
+text joined, each pattern jumping to the span of its literal's next occurrence) finds exactly what
+the plain search finds, and a whole extraction gives what the span-by-span path (``_first``) gives."""
 
 from __future__ import annotations
 
@@ -11,14 +15,24 @@ from typing import Any
 
 import pytest
 
-from gipcheck.load.facts import _first, _prefilter, load_patterns, sentence_bounds
+from gipcheck.load import facts
+from gipcheck.load.facts import (
+    FactPatterns,
+    _first,
+    _plan,
+    _prefilter,
+    _Search,
+    extract_facts,
+    load_patterns,
+    sentence_bounds,
+)
 from gipcheck.load.tables import normalize
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 _END = re.compile("[。;；\n]")
 
 
-def _plain_first(pats: Any, norm: str, spans: list[tuple[int, int, Any]]) -> Any:
+def _plain_first(pats: Any, norm: str, spans: list[Any]) -> Any:
     """The reference: every pattern searched over every whole span, earliest in the first span."""
     for span in spans:
         best = None
@@ -27,7 +41,7 @@ def _plain_first(pats: Any, norm: str, spans: list[tuple[int, int, Any]]) -> Any
             if m and (best is None or m.start() < best.start()):
                 best = m
         if best is not None:
-            return best.span(), best.groupdict(), span
+            return best.span(), best.groupdict(), tuple(span[:3])
     return None
 
 
@@ -89,3 +103,107 @@ def test_sentence_bounds_match_the_per_character_search() -> None:
             s = rnd.randrange(a, b + 1)
             e = rnd.randrange(s, b + 1)
             assert sentence_bounds(norm, a, b, s, e) == _plain_bounds(norm, a, b, s, e)
+
+
+# ---------------------------------------------------------------- the joined-prose search
+
+def _noisy_texts() -> list[str]:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    if not seeds:
+        pytest.skip("../shared/seeds is not beside the checkout")
+    rnd = random.Random(8)
+    out = []
+    for s in seeds:
+        norm = normalize(s.read_text(encoding="utf-8"))
+        noisy = list(norm)
+        for _ in range(80):  # literals cut, moved, doubled and run together
+            noisy[rnd.randrange(len(noisy))] = rnd.choice(
+                ["", "。", "\n", "申请", "件", "1", "结转", "结转至", "转", "收到", "费", "通知", "处理费", "其中",
+                 "处理费为0元", "收费为零"])
+        out += [norm, "".join(noisy)]
+    return out
+
+
+def _spans(rnd: random.Random, n: int) -> list[tuple[int, int, int | None]]:
+    """Spans in text order: some empty, some touching, sections 6 and others mixed."""
+    cuts = sorted(rnd.choices(range(n + 1), k=rnd.choice([2, 4, 8, 14, 20])))
+    pairs = list(zip(cuts, cuts[1:], strict=False))
+    return [(a, b if rnd.random() < 0.8 else a, rnd.choice([None, 1, 2, 6, 6])) for a, b in pairs
+            if rnd.random() < 0.7]
+
+
+def test_joined_search_finds_what_a_plain_search_finds() -> None:
+    pats = load_patterns()
+    plan = _plan(pats)
+    groups = [*plan.facts, *plan.fees.items()]
+    rnd = random.Random(9)
+    for norm in _noisy_texts():
+        for _ in range(30):
+            spans = _spans(rnd, len(norm))
+            search = _Search(norm, spans, plan)
+            assert search.joined
+            # one memo shared by every search of a report, asked in a random order, on all the rows
+            # or a sub-list of them (as the fees' section 六 first)
+            for _ in range(3):
+                for name, entries in rnd.sample(groups, len(groups)):
+                    rows = search.rows if rnd.random() < 0.5 else [r for r in search.rows if rnd.random() < 0.6]
+                    got = search.first(entries, rows)
+                    want = _plain_first([e[0] for e in entries], norm, rows)
+                    assert (None if got is None else (got[0].span(), got[0].groupdict(), got[1])) == want, name
+
+
+# overlapping literals, literals at a bounded and an unbounded distance from the start, first-character
+# sets, lookbehinds into the text before a span, `$` at a span's end, a pattern with no literal
+_SMALL = ["结转", "结转至\\d", "转(?<=结转)", "a[^。]{0,3}?b", "(?:ab|ba)\\d", "b$", "(?:a|转)[ab]{0,2}1",
+          "1\\s*$", "(?:至|a)+b", "[ab]1", "(?<=。)a", "ab|b", "\\d+", "a.*至", "a*", "\\d*$"]
+
+
+def test_joined_search_on_small_alphabets() -> None:
+    """Random texts over a few characters: literals everywhere, running across span ends, ties."""
+    import re
+
+    rnd = random.Random(12)
+    compiled = [re.compile(src) for src in _SMALL]
+    for _ in range(300):
+        norm = "".join(rnd.choice("ab结转至1 。") for _ in range(rnd.randrange(0, 120)))
+        groups = {f"g{i}": tuple(rnd.sample(compiled, rnd.choice([1, 2, 3]))) for i in range(6)}
+        plan = _plan(FactPatterns(groups, re.compile("x"), frozenset()))
+        spans = _spans(rnd, len(norm))
+        search = _Search(norm, spans, plan)
+        for _ in range(2):
+            for _name, entries in plan.facts:
+                rows = search.rows if rnd.random() < 0.5 else [r for r in search.rows if rnd.random() < 0.6]
+                got = search.first(entries, rows)
+                want = _plain_first([e[0] for e in entries], norm, rows)
+                assert (None if got is None else (got[0].span(), got[0].groupdict(), got[1])) == want, (
+                    norm, rows, [e[0].pattern for e in entries])
+
+
+def test_fee_groups_keep_the_order_of_section_six_first() -> None:
+    plan = _plan(load_patterns())
+    rnd = random.Random(10)
+    for norm in _noisy_texts()[:4]:
+        for _ in range(20):
+            spans = _spans(rnd, len(norm))
+            for given in (spans, spans[::-1]):  # in text order (joined prose), or not (span by span)
+                search = _Search(norm, given, plan)
+                assert search.joined or given is not spans
+                six, rest = search.groups()
+                want = sorted(given, key=lambda s: (s[2] != 6, s[0]))  # what _fees searched before
+                assert [tuple(r[:3]) for r in six + rest] == want
+
+
+def test_extraction_matches_the_span_by_span_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    pats = load_patterns()
+    rnd = random.Random(11)
+    cases = []
+    for norm in _noisy_texts():
+        cases.append((norm, [(0, len(norm), 1)]))
+        cases += [(norm, _spans(rnd, len(norm))) for _ in range(15)]
+    got = [extract_facts(norm, norm, spans, pats) for norm, spans in cases]
+    monkeypatch.setattr(facts, "_ordered", lambda spans: False)  # every search span by span
+    want = [extract_facts(norm, norm, spans, pats) for norm, spans in cases]
+    assert got == want
+    # (the fees and the stated totals were reached, not only the facts)
+    assert sum(1 for f, _ in got if f.get("fees")) > 5
+    assert sum(1 for f, _ in got if f.get("stated_totals")) > 5

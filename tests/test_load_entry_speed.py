@@ -58,30 +58,23 @@ def _error(fn: Callable[..., object], *args: object) -> tuple[str, str, str] | N
 
 
 def _old_load_path(path: str) -> LoadedReport:
-    """The general path load_path took before its fast paths: pathlib, Path.stat, open().read()."""
-    import stat
+    """load_path with its two fast paths as they were before: the name spelt by a pathlib object,
+    and the file read through open() (the stat, the checks and the messages around them are shared)."""
+    import gipcheck.load as L
 
-    p = Path(path)
-    shown = str(p)
-    if not shown.isprintable():
-        shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
+    def old_read(name: str, size: int, limit: int) -> bytes:
+        with open(name, "rb") as fh:
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(limit + 1 - len(data))
+        return data
+
+    saved = L._path_name, L._read
+    L._path_name, L._read = (lambda p: str(Path(p))), old_read
     try:
-        st = p.stat()
-    except FileNotFoundError:
-        raise LoadError("IO", f"文件不存在：{shown}", f"no such file: {shown}") from None
-    except (OSError, ValueError) as e:
-        reason = getattr(e, "strerror", None) or str(e)
-        raise LoadError("IO", f"无法读取文件：{shown}（{reason}）", f"cannot read {shown}: {reason}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise LoadError("IO", f"这是一个目录，不是文件：{shown}", f"is a directory, not a file: {shown}")
-    if not stat.S_ISREG(st.st_mode):
-        raise LoadError("IO", f"不是普通文件（管道或设备），请先保存为文件再检查：{shown}",
-                        f"not a regular file (a pipe or device); save it to a file first: {shown}")
-    if st.st_size == 0:
-        raise LoadError("EMPTY", "文件为空", "the file is empty")
-    with open(p, "rb") as fh:
-        data = fh.read()
-    return load_bytes(data, str(p))
+        return L.load_path(path)
+    finally:
+        L._path_name, L._read = saved
 
 
 def test_load_path_errors_as_the_general_path(tmp_path: Path) -> None:

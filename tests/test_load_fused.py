@@ -388,7 +388,7 @@ def test_review_plan_matches_blocks() -> None:
 
 
 def test_line_rows_built_without_init_match_init() -> None:
-    """fused_lines builds the rows of remembered and freshly read lines without LineRow.__init__:
+    """fused_lines builds the rows of remembered lines without LineRow.__init__:
     every slot is set as __init__ sets it (cold and warm memos)."""
     text = "规章 | 0 | 0 | 0 |\n行政规范性文件 | 2 |  | 7.5 |\n信息内容 | 本年制发件数 |\n"
     norm = tables.normalize(text)

@@ -10,46 +10,10 @@ examples as every loader linearises them, and damaged/random variants.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from gipcheck.document import gazetteer as G
 from gipcheck.load import meta as M
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-
-
-@pytest.fixture(scope="module")
-def texts() -> list[str]:
-    """The normalised text every loader hands to extract_meta (text, Markdown, HTML, Word, PDF)."""
-    import gipcheck.load.text as T
-    from gipcheck.errors import LoadError
-    from gipcheck.load import load_path
-
-    files = [f for d in (SHARED / "seeds", SHARED / "corpus", ROOT / "examples") if d.is_dir()
-             for f in sorted(d.iterdir()) if f.is_file() and f.name not in ("SOURCES.md", "README.md")]
-    if not files:
-        pytest.skip("../shared (seeds, corpus) is not beside the checkout")
-    got: list[str] = []
-    orig = T.find_headings  # (called on the same text as extract_meta, also for layouts it rejects)
-
-    def spy(norm: str) -> Any:
-        got.append(norm)
-        return orig(norm)
-
-    T.find_headings = spy
-    try:
-        for f in files:
-            try:
-                load_path(f)
-            except LoadError:
-                pass
-    finally:
-        T.find_headings = orig
-    return got
 
 
 def _spans(ms: Any) -> list[tuple[Any, ...]]:
@@ -60,9 +24,9 @@ _KV_PIECES = [*M._KV_KEYS, ":", " :", "  :", ": |", "|", "\n", " ", "\u3000", "�
               "某某局", "x" * 70, "生成日期:", "来源 :", "信息来源:", "发布日期 : |"]
 
 
-def test_kv_matches_are_the_full_scan(texts: list[str]) -> None:
+def test_kv_matches_are_the_full_scan(loader_texts: list[str]) -> None:
     rnd = random.Random(11)
-    for norm in texts:
+    for norm in loader_texts:
         for end in (len(norm), min(len(norm), 600), min(len(norm), 37)):
             assert _spans(M._kv_matches(norm, end)) == _spans(M._KV.finditer(norm, 0, end))
         chars = list(norm[:800])

@@ -11,50 +11,9 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
-
-import pytest
 
 from gipcheck.load import sections as S
 from gipcheck.load.tables import normalize
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-
-
-def _loader_texts() -> list[str]:
-    """The normalised text every loader hands to find_headings (text, Markdown, HTML, Word, PDF)."""
-    import gipcheck.load.text as T
-    from gipcheck.errors import LoadError
-    from gipcheck.load import load_path
-
-    files = [f for d in (SHARED / "seeds", SHARED / "corpus", ROOT / "examples") if d.is_dir()
-             for f in sorted(d.iterdir()) if f.is_file() and f.name not in ("SOURCES.md", "README.md")]
-    if not files:
-        pytest.skip("../shared (seeds, corpus) is not beside the checkout")
-    got: list[str] = []
-    orig = T.find_headings
-
-    def spy(norm: str) -> tuple[list[S.Heading], list[S.Heading]]:
-        got.append(norm)
-        return orig(norm)
-
-    T.find_headings = spy
-    try:
-        for f in files:
-            try:
-                load_path(f)
-            except LoadError:
-                pass  # (the text was read before the loader gave up)
-    finally:
-        T.find_headings = orig
-    return got
-
-
-@pytest.fixture(scope="module")
-def texts() -> list[str]:
-    return _loader_texts()
-
 
 # ---------------------------------------------------------------- the reference heading scan
 _OLD_HEAD = re.compile(r"、(?<=([一二三四五六七八九十])、)")
@@ -131,10 +90,10 @@ def _damaged(norm: str, rnd: random.Random, edits: int) -> str:
     return "".join(chars)
 
 
-def test_headings_match_the_reference_scan(texts: list[str]) -> None:
+def test_headings_match_the_reference_scan(loader_texts: list[str]) -> None:
     rnd = random.Random(7)
     checked = 0
-    for norm in texts:
+    for norm in loader_texts:
         assert _new(norm) == _old_find_headings(norm)
         for edits in (5, 40, 200):
             bad = _damaged(norm, rnd, edits)
@@ -182,10 +141,10 @@ def _pieces(norm: str) -> list[str]:
     return out
 
 
-def test_clean_prose_matches_every_line_checked(texts: list[str]) -> None:
+def test_clean_prose_matches_every_line_checked(loader_texts: list[str]) -> None:
     rnd = random.Random(9)
     n = 0
-    for norm in texts:
+    for norm in loader_texts:
         for piece in _pieces(norm):
             assert S.clean_prose(piece) == _old_clean_prose(piece)
             lines = piece.split("\n")

@@ -391,41 +391,32 @@ class _Search:
         best: re.Match[str] | None = None
         best_k = len(rows) - 1  # a later pattern's match counts only in a row up to the best one's
         for p, need, lits, pre, starts in entries:
-            if lits is None:  # no literal to jump by: every row up to the best one, as _first does
-                for k in range(best_k + 1):
-                    a, b = rows[k][0], rows[k][1]
-                    if b - a < need:
-                        continue
-                    if starts is not None and b - a > _SCAN_MIN and pre >= _FAR:
-                        m = _search_starts(p, starts, norm.find, norm, a, b)
-                    else:
-                        m = p.search(norm, a, b)
-                    if m:
-                        if best is None or k < best_k or m.start() < best.start():
-                            best, best_k = m, k
-                        break
-                continue
             k = 0
             x = rows[0][3]
             while True:
-                q = -1  # the next occurrence in the prose at or after x of a literal every match holds
-                for lit in lits:
-                    known = occ.get(lit)
-                    if known is None:
-                        i = find(lit, x)
-                        occ[lit] = [(x, i)]
-                    else:
-                        for f, i in known:
-                            if f <= x and (i < 0 or x <= i):
-                                break  # (the first occurrence at or after f is the first at or after x)
-                        else:
+                if lits is None:
+                    q = x  # no literal to jump by: each row up to the best one in turn, as _first visits them
+                else:
+                    q = -1  # the next occurrence in the prose at or after x of a literal every match holds
+                    for lit in lits:
+                        known = occ.get(lit)
+                        if known is None:
                             i = find(lit, x)
-                            known.append((x, i))
-                    if i >= 0 and (q < 0 or i < q):
-                        q = i
+                            occ[lit] = [(x, i)]
+                        else:
+                            for f, i in known:
+                                if f <= x and (i < 0 or x <= i):
+                                    break  # (the first occurrence at or after f is the first at or after x)
+                            else:
+                                i = find(lit, x)
+                                known.append((x, i))
+                        if i >= 0 and (q < 0 or i < q):
+                            q = i
                 if q < 0:
                     break  # in no later row
-                while rows[k][4] <= q:
+                # the row q lies in or before (no literal starts on a separator, so `<` finds the row
+                # `<=` would; and a row start x, even of an empty row, stays in that row)
+                while rows[k][4] < q:
                     k += 1
                     if k > best_k:
                         break

@@ -1992,7 +1992,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 continue
             off, segs, k, labels, values, valued = seen  # type: ignore[misc]
             # LineRow(a + off, segs, k, labels, values, norm, valued, False), without its __init__
-            # frame (a third of this branch's cost; the same slots, set the same way)
+            # frame (a third of the cost of this branch, the most taken: the same slots, set the same way)
             lr = new_row(LineRow)
             lr.a = a + off
             lr.segs = segs
@@ -2140,17 +2140,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
             if len(_VALUE_TAILS) < _MEMO_MAX and len(key) < 200:
                 _VALUE_TAILS[key] = (values, valued)
             _remember_line(line, (off, segs, k, labels, values, valued))
-        lr = new_row(LineRow)  # LineRow(x, segs, k, labels, values, norm, valued, dec), as above
-        lr.a = x
-        lr.segs = segs
-        lr.k = k
-        lr.labels = labels
-        lr.values = values
-        lr.norm = norm
-        lr.valued = valued
-        lr.dec = dec
-        lr._spans = None
-        out.append(lr)
+        out.append(LineRow(x, segs, k, labels, values, norm, valued, dec))
         count += nseg
         if count >= MAX_CELLS:
             return None
