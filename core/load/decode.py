@@ -69,6 +69,28 @@ def decode_utf8_prefix(prefix: bytes) -> str:
     return text
 
 
+# the last probe (a file's first 4096 bytes) that plain_utf8_probe passed: decode_bytes of a file
+# beginning with it knows its BOM, UTF-16 and binary answers (none, None, False) without asking
+_PLAIN_PROBE: bytes | None = None
+# a probe starting so is not plain: a UTF-8 or UTF-16 BOM (UTF-32's begins with UTF-16's), or a binary format
+_NOT_PLAIN: tuple[bytes, ...] = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) + _BINARY_MAGIC
+
+
+def plain_utf8_probe(probe: bytes, cut: int) -> str | None:
+    """The text of ``probe[:cut]`` (whole UTF-8 characters) when ``probe``, a file's first 4096 bytes,
+    has no BOM, no NUL, no control byte and no binary magic — so ``_utf16_kind`` is None and
+    ``looks_binary`` False for it and every prefix —, else None (the general path decides)."""
+    global _PLAIN_PROBE
+    if probe.startswith(_NOT_PLAIN) or not _no_control(probe):  # (NUL is a control byte)
+        return None
+    try:
+        text = decode_utf8_prefix(probe[:cut] if cut < len(probe) else probe)
+    except UnicodeDecodeError:
+        return None
+    _PLAIN_PROBE = probe
+    return text
+
+
 def _decode_utf8(data: bytes) -> str:
     done, text = _LAST_PREFIX
     if len(done) > 256 and data.startswith(done):
@@ -192,12 +214,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     GB18030 (a superset of GBK and GB2312). Raises ``LoadError`` (``BINARY`` or ``ENCODING``) when
     none of them reads the bytes cleanly.
     """
+    probe = data[:4096]
+    if probe == _PLAIN_PROBE:  # (no BOM, not UTF-16, not binary: see plain_utf8_probe)
+        return _decode_plain(data)
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as e:
             raise _encoding_error(f"UTF-8 BOM but invalid byte at {e.start}") from None
-    kind = _utf16_kind(data[:4096])
+    kind = _utf16_kind(probe)
     if kind is not None:
         try:
             text = data.decode(kind)
@@ -208,8 +233,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if not _plausible(text):
             raise _binary_error()
         return text, kind
-    if looks_binary(data[:4096]):
+    if looks_binary(probe):
         raise _binary_error()
+    return _decode_plain(data)
+
+
+def _decode_plain(data: bytes) -> tuple[str, str]:
+    """decode_bytes of bytes with no BOM, not UTF-16 and not binary: strict UTF-8, else GB18030."""
     try:
         text = _decode_utf8(data)
         if utf8_clean(data) or _plausible(text):  # (clean bytes: _plausible counts 0)

@@ -152,6 +152,11 @@ class LoaderSpec:
 _LOADERS: dict[str, LoaderSpec] = {}
 _SKIPPED: dict[str, str] = {}
 _BUILTINS_DONE = False
+# the text loader's spec while the registry holds only the built-in loaders (None otherwise): then a
+# head that no lazy loader's ``maybe`` takes is the text sniffer's alone (see choose_loader)
+_TEXT_ONLY: LoaderSpec | None = None
+# what no built-in loader but text may score above 0 on: UTF-16 BOMs (html) and Word's magic (docx)
+_NOT_TEXT_ONLY = (b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"{\\rtf", _OLE_MAGIC)
 
 
 def register_loader(
@@ -165,32 +170,41 @@ def register_loader(
     plugin: str | None = None,
 ) -> LoaderSpec:
     """Register (or replace) the loader ``name``; the signature matches the plugin hook's callback."""
+    global _TEXT_ONLY
+    _TEXT_ONLY = None  # (no longer only the built-ins)
     spec = LoaderSpec(name, sniff, load, tuple(media_types), tuple(e.lower() for e in extensions), priority, plugin)
     _LOADERS[name] = spec
     return spec
 
 
 def unregister_loader(name: str) -> None:
+    global _TEXT_ONLY
+    _TEXT_ONLY = None
     _LOADERS.pop(name, None)
 
 
 def _ensure_builtins() -> None:
-    global _BUILTINS_DONE
+    global _BUILTINS_DONE, _TEXT_ONLY
     if _BUILTINS_DONE:
         return
     _BUILTINS_DONE = True
+    mine: list[LoaderSpec] = []
     for modname in BUILTIN_LOADER_MODULES:
         try:
             mod = builtin_loader_module(modname)
-            register_loader(
+            mine.append(register_loader(
                 mod.NAME, mod.sniff, mod.load,
                 media_types=getattr(mod, "MEDIA_TYPES", ()),
                 extensions=getattr(mod, "EXTENSIONS", ()),
                 priority=getattr(mod, "PRIORITY", 0),
                 plugin="gipcheck",
-            )
+            ))
         except Exception as e:  # an optional loader (missing dependency, not yet written) is skipped
             _SKIPPED[modname] = f"{type(e).__name__}: {e}"
+    text = _LOADERS.get("text")
+    if (text is not None and text.sniff is getattr(sys.modules.get("gipcheck.load.text"), "sniff", None)
+            and len(_LOADERS) == len(mine) and all(_LOADERS.get(s.name) is s for s in mine)):
+        _TEXT_ONLY = text
 
 
 def loaders() -> list[LoaderSpec]:
@@ -213,6 +227,21 @@ def get_loader(name: str) -> LoaderSpec | None:
 def choose_loader(head: bytes, path: str) -> LoaderSpec | None:
     """The loader most confident about ``head``; ties go to higher priority, then to a loader
     that claims the file's extension. ``None`` when no loader scores above 0."""
+    text = _TEXT_ONLY
+    if text is None and not _BUILTINS_DONE:
+        _ensure_builtins()
+        text = _TEXT_ONLY
+    # only the built-ins, and the head is none of the lazy loaders' ``maybe`` (html: no tag start,
+    # no multipart name, no UTF-16 BOM, no NUL; docx: no Word magic; pdf: no "%PDF-" in the first
+    # 1028 bytes), which their sniffers then score 0: the text sniffer's score alone decides
+    if (text is not None and not head.startswith(_NOT_TEXT_ONLY) and head.find(b"\x00", 0, 4096) < 0
+            and head.find(b"%PDF-", 0, 1028) < 0 and (b"<" not in head or not _has_tag_start(head))
+            and (head.find(b"/", 9) < 0 or not _names_multipart(head))):
+        try:
+            score = float(text.sniff(head, path))
+        except Exception:  # as the general loop: a broken sniffer scores nothing
+            return None
+        return text if score > 0 else None
     _ensure_builtins()
     ext = ""
     dot = path.rfind(".")

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, MutableMapping
 from functools import cache
 from itertools import repeat
-from typing import Any, cast
+from typing import Any
 
 from gipcheck.document.canon import (
     REQUEST_COLUMNS,
@@ -34,6 +34,7 @@ from gipcheck.load.decode import (
     decode_bytes,
     decode_utf8_prefix,
     looks_binary,
+    plain_utf8_probe,
     utf8_clean,
 )
 from gipcheck.load.facts import extract_facts, load_patterns
@@ -53,17 +54,25 @@ Origin = Callable[[int], dict[str, Any]]
 
 def sniff(head: bytes, path: str) -> float:
     """Confidence that ``head`` is a plain-text (or Markdown) report."""
-    if not head or looks_binary(head):
+    if not head:
         return 0.0
     probe = head[:4096]
+    cut = _utf8_cut(probe)
+    # plain UTF-8 (no BOM, NUL, control byte or binary magic) decoded once: looks_binary is False
+    # and _utf16_kind None for it and its prefixes, and utf8_clean(probe) is its EE/EF test
+    text = plain_utf8_probe(probe, cut) if cut >= 3 else None
+    if text is None and looks_binary(head):
+        return 0.0
     # "<" as an int (a bytes operand first raises and clears a TypeError in C); every marker below
     # starts with "<", which lower() leaves as it is
     if 0x3C in probe:
         low = probe[:512].lstrip().lower()
         if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or _names_body(probe):
             return 0.05
-    cut = _utf8_cut(probe)
-    text: str | None = None
+    if text is not None:
+        if not ((0xEE not in probe and 0xEF not in probe) or _plausible(text)):
+            return 0.0
+        return 0.8 if "政府信息公开" in text or "年度报告" in text else 0.5
     if cut >= 3 and not probe.startswith(codecs.BOM_UTF8) and _utf16_kind(probe) is None:
         try:  # _trim_partial(probe) is probe[:cut] when that decodes
             text = decode_utf8_prefix(probe[:cut] if cut < len(probe) else probe)
@@ -267,6 +276,9 @@ def _shanghai_layout(norm: str, organ: str | None, others: list[Heading]) -> boo
     return extra or _TABLE_CAPTION.search(norm) is not None
 
 
+_NO_READ = TableRead()  # the read of a table the fused path read (parse_text only looks at it)
+
+
 def _line_start(norm: str, pos: int) -> int:
     nl = norm.rfind("\n", 0, pos)
     return nl + 1
@@ -327,7 +339,8 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     cells3, count3 = tables.scan(norm, *t3) if t3 and lines3 is None else ([], 0)
     cells4, count4 = tables.scan(norm, *t4) if t4 and lines4 is None else ([], 0)
 
-    body_start = min([h.start for h in heads] + [r[0] for r in (t2, t3) if r] + [n])
+    # (find_headings gives the headings in text order: the first starts first)
+    body_start = min(heads[0].start if heads else n, t2[0] if t2 else n, t3[0] if t3 else n)
     meta, meta_where = extract_meta(norm, text, body_start, None)
 
     if _shanghai_layout(norm, meta.get("organ"), others):
@@ -347,27 +360,29 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
     # first and last cell of each table region (the prose of its section lies outside them)
     edges: dict[int, tuple[int, int]] = {}
 
-    def fused(num: int, lines: Any, region: tuple[int, int] | None, read: Callable[[Any], Any],
-              cells: list[Any], count: int) -> tuple[Any, list[Any], int]:
-        """The fused reading of a plain region, or None and the general path's cell stream."""
-        if lines is None or region is None:
-            return None, cells, count
-        got = read(lines[0])
-        edges[num] = (lines[0][0].first(), lines[0][-1].last())
-        if got is None:  # not plain after all: the general path
-            return None, *tables.scan(norm, *region)
-        return got, cells, lines[1]
-
-    f2, cells2, count2 = fused(2, lines2, t2, lambda ls: _fused_active(ls, fmt), cells2, count2)
-    f3, cells3, count3 = fused(3, lines3, t3, lambda ls: _fused_requests(ls, fmt), cells3, count3)
-    f4, cells4, count4 = fused(4, lines4, t4, _fused_review, cells4, count4)
+    # the fused reading of each plain region, or None and the general path's cell stream (a region
+    # read by lines that is not plain after all is scanned as cells)
+    f2 = f3 = f4 = None
+    if lines2 is not None and t2 is not None:
+        f2 = _fused_active(lines2[0], fmt)
+        edges[2] = (lines2[0][0].first(), lines2[0][-1].last())
+        cells2, count2 = tables.scan(norm, *t2) if f2 is None else (cells2, lines2[1])
+    if lines3 is not None and t3 is not None:
+        f3 = _fused_requests(lines3[0], fmt)
+        edges[3] = (lines3[0][0].first(), lines3[0][-1].last())
+        cells3, count3 = tables.scan(norm, *t3) if f3 is None else (cells3, lines3[1])
+    if lines4 is not None and t4 is not None:
+        f4 = _fused_review(lines4[0])
+        edges[4] = (lines4[0][0].first(), lines4[0][-1].last())
+        cells4, count4 = tables.scan(norm, *t4) if f4 is None else (cells4, lines4[1])
     for num, cells in ((2, cells2), (3, cells3), (4, cells4)):
         if cells:
             edges[num] = (cells[0].start, cells[-1].end)
 
-    read2 = tables.assemble_active(cells2, fmt) if cells2 else TableRead()
-    read3 = tables.assemble_requests(cells3, fmt) if cells3 else TableRead()
-    read4 = tables.assemble_review(cells4) if cells4 else TableRead()
+    # a fused table's read is only looked at, never changed or kept: the shared empty one serves
+    read2 = tables.assemble_active(cells2, fmt) if cells2 else TableRead() if f2 is None else _NO_READ
+    read3 = tables.assemble_requests(cells3, fmt) if cells3 else TableRead() if f3 is None else _NO_READ
+    read4 = tables.assemble_review(cells4) if cells4 else TableRead() if f4 is None else _NO_READ
     if t4 and cells4 and not read4.rows:
         tables.blank_review_row(norm, *t4, read4)
     rows3 = f3.rows if f3 is not None else read3.rows
@@ -382,7 +397,7 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
 
     # ---- prose spans (section text without table cells) and sections
     spans: list[tuple[int, int, int | None]] = []
-    first = heads[0].start if heads else min([r[0] for r in (t2, t3) if r] + [n])
+    first = heads[0].start if heads else min(t2[0] if t2 else n, t3[0] if t3 else n)
     if first > 0:
         spans.append((0, first, None))
     sections: list[dict[str, Any]] = []
@@ -396,7 +411,10 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         for a, b in pieces:
             if b > a:
                 spans.append((a, b, h.number))
-        body = "\n".join(t for t in (clean_prose(text[a:b]) for a, b in pieces) if t)
+        if len(pieces) == 1:  # (the join of one piece is that piece, "" when it is empty)
+            body = clean_prose(text[h.content:h.end])
+        else:
+            body = "\n".join(t for t in (clean_prose(text[a:b]) for a, b in pieces) if t)
         sections.append({"number": h.number, "title": text[h.start:h.content].strip()[2:].strip().rstrip("。"),
                          "text": body})
 
@@ -457,7 +475,9 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
         "review": f4.labels if f4 is not None else read4.labels,
         "notes": f3.notes if f3 is not None else read3.notes,
     }
-    meta["source"] = {k: source.get(k) for k in ("path", "media_type", "encoding", "sha256", "loader")}
+    meta["source"] = {"path": source.get("path"), "media_type": source.get("media_type"),
+                      "encoding": source.get("encoding"), "sha256": source.get("sha256"),
+                      "loader": source.get("loader")}
 
     # ---- notes on what is missing
     if t3 is None:
@@ -480,15 +500,17 @@ def parse_text(text: str, *, source: dict[str, Any], origin: Origin | None = Non
                               f"{name}: more than {tables.MAX_CELLS} cells; the rest was not read", level="error"))
 
     # ---- locations of meta, sections and facts
+    # (what locations.defer(ptr, a, b, None) stores, without a method call for each)
+    pending = locations._d
     for ptr, (a, b) in meta_where.items():
-        locations.defer(ptr, a, b, None)
+        pending[ptr] = (a, b, None, False)
     for i, h in enumerate(heads):
-        locations.defer(f"/sections/{i}", h.start, h.content, None)
+        pending[f"/sections/{i}"] = (h.start, h.content, None, False)
     for ptr, (a, b) in fact_where.items():
-        locations.defer(ptr, a, b, None)
+        pending[ptr] = (a, b, None, False)
 
     # callers use it as a dict of pointer → Location (a real mapping, built lazily)
-    return LoadedReport(doc, cast(dict[str, Location], locations), notes, text)
+    return LoadedReport(doc, locations, notes, text)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ table → document
