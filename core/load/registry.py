@@ -243,6 +243,11 @@ def choose_loader(head: bytes, path: str) -> LoaderSpec | None:
             return None
         return text if score > 0 else None
     _ensure_builtins()
+    return _most_confident(head, path)
+
+
+def _most_confident(head: bytes, path: str) -> LoaderSpec | None:
+    """choose_loader's general way: every registered sniffer asked, the highest score wins."""
     ext = ""
     dot = path.rfind(".")
     if dot >= 0:
