@@ -155,8 +155,7 @@ _BUILTINS_DONE = False
 # the text loader's spec while the registry holds only the built-in loaders (None otherwise): then a
 # head that no lazy loader's ``maybe`` takes is the text sniffer's alone (see choose_loader)
 _TEXT_ONLY: LoaderSpec | None = None
-# what no built-in loader but text may score above 0 on: UTF-16 BOMs (html) and Word's magic (docx)
-_NOT_TEXT_ONLY = (b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"{\\rtf", _OLE_MAGIC)
+_LAZY_MAYBES: tuple[Callable[[bytes], bool], ...] = tuple(s["maybe"] for s in LAZY_LOADERS.values())
 
 
 def register_loader(
@@ -231,12 +230,9 @@ def choose_loader(head: bytes, path: str) -> LoaderSpec | None:
     if text is None and not _BUILTINS_DONE:
         _ensure_builtins()
         text = _TEXT_ONLY
-    # only the built-ins, and the head is none of the lazy loaders' ``maybe`` (html: no tag start,
-    # no multipart name, no UTF-16 BOM, no NUL; docx: no Word magic; pdf: no "%PDF-" in the first
-    # 1028 bytes), which their sniffers then score 0: the text sniffer's score alone decides
-    if (text is not None and not head.startswith(_NOT_TEXT_ONLY) and head.find(b"\x00", 0, 4096) < 0
-            and head.find(b"%PDF-", 0, 1028) < 0 and (b"<" not in head or not _has_tag_start(head))
-            and (head.find(b"/", 9) < 0 or not _names_multipart(head))):
+    # only the built-ins, and no lazy loader's ``maybe`` takes the head: their sniffers (the modules'
+    # own too, once imported) score it 0, so the text sniffer's score alone decides
+    if text is not None and not any(maybe(head) for maybe in _LAZY_MAYBES):
         try:
             score = float(text.sniff(head, path))
         except Exception:  # as the general loop: a broken sniffer scores nothing
