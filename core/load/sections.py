@@ -53,10 +53,6 @@ class Heading:
     line_start: bool = False
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 # what a title's words say, by the title as written: the same headings recur in every report
 _MEMO_MAX = 4096
 _WORDS: dict[tuple[str, int], tuple[int, str, bool, bool]] = {}
