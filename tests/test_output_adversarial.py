@@ -66,7 +66,8 @@ def _run(paths: list[str], **kw: Any) -> Any:
     from gipcheck.batch import run_batch
 
     kw.setdefault("settings", Settings())
-    return run_batch(paths, jobs=1, checker=checker(), progress=None, **kw)
+    kw.setdefault("jobs", 1)
+    return run_batch(paths, checker=checker(), progress=None, **kw)
 
 
 def _render(run: Any, fmt: str, **opts: Any) -> str:
@@ -214,6 +215,28 @@ def test_csv_shows_controls_and_a_non_utf8_name(tmp_path: Path, hostile_run: Any
 
 
 # ------------------------------------------------------------------ JSON and the command line
+def test_json_lines_escaped_in_batch_workers_equal_the_whole_run_escaped(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's JSON lines are escaped where they are rendered (the workers), the envelope apart:
+    the output must equal escaping the whole run at once, and be valid UTF-8."""
+    from gipcheck.report._common import json_safe
+
+    monkeypatch.chdir(tmp_path)
+    names = [os.fsdecode(b"bad\xff.txt"), "ok.txt", os.fsdecode(b"\xfe\xfd.txt"), "ok2.txt", "missing\udcfe.txt"]
+    for i, n in enumerate(names[:4]):
+        _write_or_skip(Path(n), i % 5)
+    whole = _run(names)  # not rendered ahead: plain results
+    ahead = _run(names, jobs=2, render=("json", {"lang": "zh"}))
+    assert any(r.pieces for r in ahead.reports if hasattr(r, "pieces"))
+    text = _render(ahead, "json")
+    assert text == _render(whole, "json")
+    text.encode("utf-8")  # strict: no lone surrogate left
+    # the same as the old way: the unescaped lines joined, then escaped once
+    lines = ",\n  ".join(r.json_text() for r in whole.reports)
+    assert lines and json_safe(lines) in text
+    assert [r["source"] for r in json.loads(text)["reports"]][:3] == ["bad\\xff.txt", "ok.txt", "\\xfe\\xfd.txt"]
+
+
 def test_non_utf8_file_name_is_written_by_every_format_and_command(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)

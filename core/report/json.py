@@ -17,8 +17,9 @@ EXTENSION = ".json"
 
 
 def render_report(result: Any, options: dict[str, Any]) -> str:
-    """One report's line of the output (what a batch worker renders ahead)."""
-    return result.json_text()  # type: ignore[no-any-return]
+    """One report's line of the output (what a batch worker renders ahead), its lone surrogates
+    (a non-UTF-8 file name) escaped: a non-UTF-8 file name must not make the output unwritable."""
+    return json_safe(result.json_text())
 
 
 def _block(lines: list[str]) -> str:
@@ -26,7 +27,10 @@ def _block(lines: list[str]) -> str:
 
 
 def render(run: Any, options: dict[str, Any]) -> str:
-    lines = [r.json_text() for r in run.reports]
+    # json_safe is character by character: escaping each line and the envelope apart equals escaping
+    # the whole, and a batch's lines come escaped from its workers (no pass over all the megabytes here)
+    lines = [piece if (piece := getattr(r, "pieces", {}).get(NAME)) is not None else render_report(r, options)
+             for r in run.reports]
     # One join for the whole output: a batch's reports are megabytes, each copy of them counts.
     parts = [f'{{\n "version": {dump_compact(JSON_VERSION)},\n "reports": ']
     if lines:
@@ -36,6 +40,6 @@ def render(run: Any, options: dict[str, Any]) -> str:
         parts[-1] = "\n ]"
     else:
         parts.append("[]")
-    parts.append(f',\n "summary": {dump_compact(run.summary())},\n'
-                 f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}')
-    return json_safe("".join(parts))  # a non-UTF-8 file name must not make the output unwritable
+    parts.append(json_safe(f',\n "summary": {dump_compact(run.summary())},\n'
+                           f' "problems": {_block([dump_compact(p.to_json()) for p in run.problems])}\n}}'))
+    return "".join(parts)
