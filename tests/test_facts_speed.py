@@ -87,7 +87,7 @@ def test_a_match_never_starts_further_than_pre_before_its_literal() -> None:
     pats = load_patterns()
     for norm in _texts():
         for p in [q for g in (*pats.facts.values(), *pats.fees.values()) for q in g]:
-            _, need, lits, pre, _ = _prefilter(p)
+            _, need, lits, pre, _, _ = _prefilter(p)
             for m in p.finditer(norm):
                 assert m.end() - m.start() >= need
                 if lits is not None:
@@ -207,3 +207,114 @@ def test_extraction_matches_the_span_by_span_path(monkeypatch: pytest.MonkeyPatc
     # (the fees and the stated totals were reached, not only the facts)
     assert sum(1 for f, _ in got if f.get("fees")) > 5
     assert sum(1 for f, _ in got if f.get("stated_totals")) > 5
+
+
+# ---------------------------------------------------------------- the search cut at a _STOP
+
+CORPUS = SEEDS.parent / "corpus"
+
+
+def _loaded_cases() -> list[tuple[str, str, list[Any]]]:
+    """(norm, text, spans) exactly as the loader hands them to extract_facts, for every seed and corpus
+    text, and for damaged copies of them (sentence ends, literals and 其中 cut, moved and doubled)."""
+    from gipcheck.errors import GipcheckError
+    from gipcheck.load import load_bytes
+    from gipcheck.load import text as text_mod
+
+    files = sorted(SEEDS.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))
+    if not files:
+        pytest.skip("../shared/seeds and ../shared/corpus are not beside the checkout")
+    cases: list[tuple[str, str, list[Any]]] = []
+    real = text_mod.extract_facts
+
+    def spy(norm: str, text: str, spans: list[Any], pats: Any) -> Any:
+        cases.append((norm, text, list(spans)))
+        return real(norm, text, spans, pats)
+
+    rnd = random.Random(13)
+    bits = ["3 余人", "余件", "人", "-", "/", "", "。", "\n", "申请", "收到", "件", "1", "12", "其中", "共", "条", "处理费", "收费", "通知", "。其中3条、",
+            "(", ")", "第", "余件"]
+    text_mod.extract_facts = spy
+    try:
+        for f in files:
+            raw = f.read_text(encoding="utf-8")
+            variants = [raw]
+            for _ in range(2):
+                chars = list(raw)
+                for _ in range(120):
+                    chars[rnd.randrange(len(chars))] = rnd.choice(bits)
+                variants.append("".join(chars))
+            for v in variants:
+                try:
+                    load_bytes(v.encode(), f.name)
+                except GipcheckError:
+                    pass  # a damaged copy that is no report any more: nothing reached the facts
+    finally:
+        text_mod.extract_facts = real
+    assert len(cases) > 2 * len(files)
+    return cases
+
+
+def test_extraction_matches_the_general_paths_on_loaded_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole extraction on what the loader hands over (seeds, corpus, damaged copies): the fast
+    paths (joined prose, searches cut at a _STOP) against the general ones (span by span, whole-span
+    searches)."""
+    pats = load_patterns()
+    cases = _loaded_cases()
+    got = [extract_facts(norm, text, spans, pats) for norm, text, spans in cases]
+    monkeypatch.setattr(facts, "_CUT_MIN", 0)  # the cut wherever it applies
+    assert [extract_facts(norm, text, spans, pats) for norm, text, spans in cases] == got
+    monkeypatch.setattr(facts, "_CUT_MIN", 1 << 30)  # never
+    assert [extract_facts(norm, text, spans, pats) for norm, text, spans in cases] == got
+    monkeypatch.setattr(facts, "_ordered", lambda spans: False)  # every search span by span
+    assert [extract_facts(norm, text, spans, pats) for norm, text, spans in cases] == got
+    assert sum(1 for f, _ in got if f.get("fees")) > 5
+    assert sum(1 for f, _ in got if f.get("stated_totals")) > 5
+
+
+def test_which_patterns_may_be_cut_at_a_stop() -> None:
+    def cut(src: str) -> bool:
+        return _prefilter(re.compile(src))[5]
+
+    # led by a class or alternatives, holding a literal, never a 。, looking at no text after the match
+    assert cut(r"(?:共|合计)[^,。;；\d]{0,16}?申请\s*(?P<n>\d+)\s*件")
+    assert cut(r"[ab]1(?<=\d)x") and cut(r"(?:收费|缴费)通知[^。;；]{0,20}?金额")
+    assert cut(r"(?:a|b)c(?<=[^。]c)")  # a lookbehind reads only what is before
+    assert not cut(r"结转[^,]{0,10}件")  # led by one literal: the engine scans for it fast anyway
+    assert not cut(r"(?:a|b)[^,]{0,10}件")  # [^,] holds 。
+    assert not cut(r"(?:a|b).{0,10}件") and not cut(r"(?:a|b)\D件") and not cut(r"(?:a|b)\W件")
+    assert not cut(r"(?:a|b)c(?=d)") and not cut(r"(?:a|b)c(?!d)")  # a lookahead reads past the match
+    assert not cut(r"(?:a|b)c$") and not cut(r"(?:a|b)c\b") and not cut(r"(?:a|b)c\Z")
+    assert not cut(r"(?:a|b)c(?<=(?=。)c)")  # a lookahead inside a lookbehind
+    assert not cut(r"(?P<x>a|b)c(?P=x)")  # a back reference
+    assert not cut(r"(?:a|b)[。]") and not cut(r"(?:a|b)[\u3000-\u303f]")  # a range holding 。
+    assert not cut(r"(?i:a|b)c")
+    assert not cut(r"\d+")  # no literal
+
+
+# patterns the cut applies to (led by alternatives or a class, with a literal, without 。) and some it
+# does not, over texts full of 。 and literals
+_CUTS = ["(?:a|b)[^,;。]{0,6}至\\d", "(?:a|b)[^,;]{0,6}至\\d", "[ab]1", "(?:ab|ba)\\d*b", "(?:转|b)(?<=。转)[ab]{0,3}1", "(?:a|至)+b",
+         "(?:a|b)[^;。]{0,3}(?:1|结转)", "(?:1|b)\\s*a", "(?:a|b).{0,2}1", "(?:a|b)[ab]{0,2}$", "[ab](?=1)"]
+
+
+def test_cut_searches_on_small_alphabets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random texts over a few characters (。 often), every search cut wherever it applies: the joined
+    search finds what a plain search finds."""
+    monkeypatch.setattr(facts, "_CUT_MIN", 0)
+    rnd = random.Random(14)
+    compiled = [re.compile(src) for src in _CUTS]
+    assert sum(_prefilter(p)[5] for p in compiled) >= 6
+    for _ in range(400):
+        norm = "".join(rnd.choice("ab结转至1 。。") for _ in range(rnd.randrange(0, 300)))
+        groups = {f"g{i}": tuple(rnd.sample(compiled, rnd.choice([1, 2, 3]))) for i in range(6)}
+        plan = _plan(FactPatterns(groups, re.compile("x"), frozenset()))
+        spans = _spans(rnd, len(norm))
+        search = _Search(norm, spans, plan)
+        for _ in range(2):
+            for _name, entries in plan.facts:
+                rows = search.rows if rnd.random() < 0.5 else [r for r in search.rows if rnd.random() < 0.6]
+                got = search.first(entries, rows)
+                want = _plain_first([e[0] for e in entries], norm, rows)
+                assert (None if got is None else (got[0].span(), got[0].groupdict(), got[1])) == want, (
+                    norm, rows, [e[0].pattern for e in entries])

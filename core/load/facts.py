@@ -208,10 +208,71 @@ def _firsts(items: Any) -> frozenset[str] | None:
     return None  # an assertion, a category, an optional part…: unknown
 
 
+_STOP = "。"  # the sentence end: most patterns cannot match across it (see ``_may_consume``)
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+               "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _may_consume(items: Any, ch: str, flags: int) -> bool | None:
+    """Whether some match of the parsed (sub)pattern ``items`` may hold ``ch``, or None when unknown or
+    when a match may look at the text after it (a lookahead, ``$``, ``\\b``, a back reference…)."""
+    from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - the parser opcodes
+
+    code = ord(ch)
+    for op, av in items:
+        if op is C.LITERAL:
+            hit: bool | None = av == code
+        elif op is C.NOT_LITERAL or op is C.ANY:
+            hit = True  # (conservative: any character but one, or but a newline)
+        elif op is C.IN:
+            hit = _in_class(av, code, ch, flags)
+        elif op is C.SUBPATTERN:
+            hit = None if av[1] & re.IGNORECASE else _may_consume(av[-1], ch, flags)
+        elif op is C.ATOMIC_GROUP:
+            hit = _may_consume(av, ch, flags)
+        elif op is C.BRANCH:
+            alts = [_may_consume(alt, ch, flags) for alt in av[1]]
+            hit = None if None in alts else any(alts)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            hit = _may_consume(av[2], ch, flags)
+        elif op in (C.ASSERT, C.ASSERT_NOT) and av[0] < 0:
+            # a lookbehind reads only text before the place it is tested at (unless it holds a lookahead)
+            hit = None if _may_consume(av[1], ch, flags) is None else False
+        elif op is C.AT and av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_BEGINNING_LINE):
+            hit = False
+        else:
+            return None
+        if hit is None or hit:
+            return hit
+    return False
+
+
+def _in_class(av: Any, code: int, ch: str, flags: int) -> bool | None:
+    """Whether the parsed character class ``av`` holds ``ch`` (None: unknown)."""
+    from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - the parser opcodes
+
+    negate = False
+    hit = False
+    for op, v in av:
+        if op is C.NEGATE:
+            negate = True
+        elif op is C.LITERAL:
+            hit = hit or v == code
+        elif op is C.RANGE:
+            hit = hit or v[0] <= code <= v[1]
+        elif op is C.CATEGORY and str(v) in _CATEGORIES:
+            hit = hit or re.match(_CATEGORIES[str(v)], ch, flags & re.ASCII) is not None
+        else:
+            return None
+    return hit != negate
+
+
 # A pattern ready to search: (the pattern, its shortest match, literals one of which every match
 # contains or None, the most text a match holds before the first of them (``_FAR``: unbounded), the
-# characters every match starts with when it does not start with a literal, or None).
-Entry = tuple[re.Pattern[str], int, "tuple[str, ...] | None", int, "tuple[str, ...] | None"]
+# characters every match starts with when it does not start with a literal, or None, and whether a
+# search may end at a ``_STOP``: no match holds one nor looks past its own end, and the engine does not
+# find the pattern by a literal it starts with).
+Entry = tuple[re.Pattern[str], int, "tuple[str, ...] | None", int, "tuple[str, ...] | None", bool]
 
 # pattern id → (the pattern, its entry): hashing a compiled pattern hashes its whole code, so a
 # plain cache costs more than the lookup saves; the entry holds the pattern, so its id stays its own
@@ -229,23 +290,25 @@ def _prefilter(p: re.Pattern[str]) -> Entry:
 
 def _prefilter_of(p: re.Pattern[str]) -> Entry:
     """The entry of a pattern, so that spans that cannot match are skipped without running it and a
-    search starts at the first place a match can. (p, 0, None, _FAR, None) when unknown."""
+    search starts at the first place a match can. (p, 0, None, _FAR, None, False) when unknown."""
     try:
         from re import _parser  # type: ignore[attr-defined]
 
         if p.flags & (re.IGNORECASE | re.VERBOSE):
-            return p, 0, None, _FAR, None
+            return p, 0, None, _FAR, None, False
         tree = _parser.parse(p.pattern, p.flags)
         req = _required(tree)
         need = int(tree.getwidth()[0])
         firsts = _firsts(tree) if need > 0 else None
         # (a pattern that starts with a literal is scanned for it by the regex engine itself)
         starts = tuple(sorted(firsts)) if firsts and len(firsts) > 1 else None
+        # (a pattern led by one literal is scanned for it fast by the engine: a cut saves little there)
+        cut = (firsts is None or len(firsts) > 1) and _may_consume(tree, _STOP, p.flags) is False
         if req is None:
-            return p, need, None, _FAR, starts
-        return p, need, tuple(sorted(req[0])), min(req[1], _FAR), starts
+            return p, need, None, _FAR, starts, False
+        return p, need, tuple(sorted(req[0])), min(req[1], _FAR), starts, cut
     except Exception:  # private parser API changed: no prefilter, same results
-        return p, 0, None, _FAR, None
+        return p, 0, None, _FAR, None, False
 
 
 @dataclass(frozen=True)
@@ -274,6 +337,10 @@ def _plan(patterns: FactPatterns) -> _Plan:
 
 
 _SCAN_MIN = 32  # a shorter span is searched whole (the finds cost more than the scan they save)
+# a search of a pattern scanned by its first characters (the engine tests each one against a class)
+# ends at the first _STOP after its last literal only over a longer span: below, the rfind and
+# find cost more than the scan they save (and a literal-led scan is cheap at any length)
+_CUT_MIN = 120
 
 
 def _search_starts(p: re.Pattern[str], starts: tuple[str, ...], find: Any, norm: str, a: int,
@@ -299,7 +366,7 @@ def _first(entries: Sequence[Entry], norm: str, spans: Sequence[Span],
     find = norm.find
     for span in spans:
         a, b, _ = span
-        for p, need, lits, pre, starts in entries:
+        for p, need, lits, pre, starts, _ in entries:
             if b - a < need:
                 continue  # too short for any match of p
             at = a
@@ -358,9 +425,12 @@ class _Search:
 
     def __init__(self, norm: str, live: list[Span], plan: _Plan) -> None:
         self.norm = norm
+        self.need = plan.need
         self.firsts: dict[tuple[str, int, int], int] = {}
         # literal → [(prose position, its first occurrence at or after it, or -1)]
         self.occ: dict[str, list[tuple[int, int]]] = {}
+        # (literal, a row's start in the prose) → its last occurrence in that row, or -1
+        self.lasts: dict[tuple[str, int], int] = {}
         self.joined = plan.joinable and _ordered(live)
         if self.joined:
             rows: list[Row] = []
@@ -387,10 +457,12 @@ class _Search:
             return _first(entries, self.norm, rows, self.firsts)
         norm = self.norm
         occ = self.occ
+        lasts = self.lasts
         find = self.prose.find
+        rfind = self.prose.rfind
         best: re.Match[str] | None = None
         best_k = len(rows) - 1  # a later pattern's match counts only in a row up to the best one's
-        for p, need, lits, pre, starts in entries:
+        for p, need, lits, pre, starts, cut in entries:
             k = 0
             x = rows[0][3]
             while True:
@@ -431,10 +503,26 @@ class _Search:
                     at = q - pa + a - pre
                     if at < a:
                         at = a
-                    if starts is not None and b - at > _SCAN_MIN and pre >= _FAR:
-                        m = _search_starts(p, starts, norm.find, norm, at, b)
+                    end = b
+                    if cut and b - at > _CUT_MIN:
+                        # every match holds a literal, so starts at or before the last one in the span, and
+                        # cannot run over a _STOP: it ends by the first _STOP after that literal, and the
+                        # engine finds the same first match in the text cut there (it never looks past it)
+                        last = q
+                        for lit in lits:  # type: ignore[union-attr]  # (a cut implies literals)
+                            key = (lit, pa)
+                            j = lasts.get(key)
+                            if j is None:
+                                j = lasts[key] = rfind(lit, pa, pb)
+                            if j > last:
+                                last = j
+                        j = norm.find(_STOP, last - pa + a, b)
+                        if j >= 0:
+                            end = j
+                    if starts is not None and end - at > _SCAN_MIN and pre >= _FAR:
+                        m = _search_starts(p, starts, norm.find, norm, at, end)
                     else:
-                        m = p.search(norm, at, b)
+                        m = p.search(norm, at, end)
                     if m:
                         if best is None or k < best_k or m.start() < best.start():
                             best, best_k = m, k
