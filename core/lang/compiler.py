@@ -85,7 +85,7 @@ class Node:
     __slots__ = ("fn", "is_const", "const", "raw", "ptr", "loc", "shape", "path", "size", "tok",
                  "decimals", "is_null", "root", "keys", "slot", "vlookup", "vsrc", "vcheck", "vsafe", "vkind",
                  "rowcheck", "sumgen", "skey", "vbase", "colsum", "fixed", "lenkeys", "val", "hasarg", "plug1",
-                 "keysof")
+                 "keysof", "keymember")
 
     def __init__(self, fn: Callable[[Any], Any], size: int = 1, tok: Token | None = None) -> None:
         self.fn = fn
@@ -123,6 +123,7 @@ class Node:
         self.hasarg: Any = None     # (needles, plugin function or None, its cost, slot) of has(x / f(x), CONST)
         self.plug1: Any = None      # (function, cost, slot) of a plugin function called on a bound name
         self.keysof: Node | None = None   # the argument of keys(x), for all k in keys(x): P(x[k])
+        self.keymember: Any = None   # (slot of k, node of x) of ``k in keys(x)``
 
 
 def const_node(value: Any, tok: Token | None = None) -> Node:
@@ -739,6 +740,10 @@ class Compiler:
                     and body.colsum[1][1] == slot:
                 base, (rows_node, _kslot, gen_cost) = body.colsum
                 fn = rt.fused_col_sums(fn, base, rows_node.fn, items, cost, gen_cost, slot, bfn)
+            elif body.keymember is not None and items is not None and all(type(i) is str for i in items) \
+                    and body.keymember[0] == slot and body.keymember[1].skey is not None \
+                    and slot not in _slots_in(body.keymember[1].skey):
+                fn = rt.fused_key_members(fn, body.keymember[1].val, items, cost)
             elif body.sumgen is not None and not coll.is_const:
                 (bslot, key, _), (cols, (gbslot, _gkey, gkslot), gen_cost) = body.sumgen
                 if bslot == slot and gbslot == slot and gkslot is not None and gkslot != slot and type(key) is str:
@@ -808,7 +813,10 @@ class Compiler:
 
     def c_in_(self, t: Tree) -> Node:
         a, b = self._binary(t)
-        return self.fold(Node(rt.in_fn(a, b, False), 1 + a.size + b.size, a.tok), a, b)
+        n = self.fold(Node(rt.in_fn(a, b, False), 1 + a.size + b.size, a.tok), a, b)
+        if FUSE and a.slot is not None and b.keysof is not None and b.keysof.val is not None:
+            n.keymember = (a.slot, b.keysof)
+        return n
 
     def c_not_in(self, t: Tree) -> Node:
         a, b = self._binary(t)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 from gipcheck.document import canon
@@ -693,9 +693,11 @@ _ROW_ORDER: dict[str, int] = {}
 for _i, _r in enumerate((*canon.REQUEST_ROWS_2021, *canon.REQUEST_ROWS_2019)):
     _ROW_ORDER.setdefault("/" + _r.path.replace(".", "/"), _i)
 _COLS = frozenset(canon.REQUEST_COLUMNS)
+_COL_LIST = list(canon.REQUEST_COLUMNS)
 
 
 _NESTED = frozenset((dict, list))
+_DICT_ONLY = frozenset((dict,))
 
 
 def _is_row(obj: dict[str, Any]) -> bool:
@@ -722,6 +724,62 @@ def _collect_rows(obj: Any, ptr: str, out: list[tuple[Any, str]], depth: int, cu
                 _collect_rows(v, cptr, out, depth + 1, cut)
 
 
+class _Shape:
+    """Table 三 exactly as a template lays it out (``requests`` of the 2021 or 2019 format): the
+    tables between the top and the rows with their key sets, and the rows in the order rows() sorts
+    them into, as key paths and pointer tails."""
+
+    __slots__ = ("inner", "rows", "tails", "subs")
+
+    def __init__(self, specs: tuple[Any, ...]) -> None:
+        paths = [tuple(s.path.split(".")[1:]) for s in specs]
+        inner: dict[tuple[str, ...], dict[str, None]] = {}
+        for p in paths:
+            for i in range(len(p)):
+                inner.setdefault(p[:i], {})[p[i]] = None
+        # parents first, so that each table's own table is checked (and fetched) before it
+        self.inner = [(p, frozenset(ks)) for p, ks in sorted(inner.items(), key=lambda kv: len(kv[0]))]
+        order = sorted(paths, key=lambda p: _ROW_ORDER.get("/requests/" + "/".join(p), 10_000))
+        self.rows = [(p[:-1], p[-1]) for p in order]
+        self.tails = ["/" + "/".join(p) for p in order]
+        # a sub-table's rows (``requests.results``): those whose tail is "/k" or under "/k/", as a
+        # slice when they are consecutive (they are, in template order)
+        self.subs: dict[str, tuple[int, int]] = {}
+        for k in inner[()]:
+            idx = [i for i, t in enumerate(self.tails) if t == "/" + k or t.startswith("/" + k + "/")]
+            if idx and idx == list(range(idx[0], idx[-1] + 1)):
+                self.subs[k] = (idx[0], idx[-1] + 1)
+
+
+_SHAPES = (_Shape(canon.REQUEST_ROWS_2021), _Shape(canon.REQUEST_ROWS_2019))
+_SHAPE_PTRS = frozenset(("/requests", "prev:/requests"))   # where rows() sorts by template order
+
+
+def _shaped_rows(obj: dict[Any, Any], ptr: str) -> tuple[PList, _Shape, list[Any], set[type]] | None:
+    """rows() of a table 三 laid out exactly as a template: the walk's answer without the walk.
+
+    Every table on the way has exactly the template's keys, each of them a table, and each row
+    is an object of plain values with a column: the walk then finds exactly the template's rows
+    (no other object to go into, none cut off at depth 8), and sorting them by template order
+    gives the template's order (their ranks all differ). Anything else: None, and the walk runs.
+    Also gives every row's values, row by row, and their types."""
+    for shape in _SHAPES:
+        tables: dict[tuple[str, ...], Any] = {}
+        for path, keys in shape.inner:
+            t = tables[path[:-1]][path[-1]] if path else obj
+            if type(t) is not dict or t.keys() != keys:
+                break
+            tables[path] = t
+        else:
+            rows = [tables[p][k] for p, k in shape.rows]
+            if set(map(type, rows)) <= _DICT_ONLY:
+                vals = list(chain.from_iterable(map(dict.values, rows)))
+                types = set(map(type, vals))
+                if _NESTED.isdisjoint(types) and not any(map(_COLS.isdisjoint, rows)):
+                    return PList(rows, [ptr + t for t in shape.tails]), shape, vals, types
+    return None
+
+
 def _order_key(rp: tuple[Any, str]) -> int:
     # Template order; rows that the template does not know keep their place after the known ones.
     ptr = rp[1]
@@ -741,13 +799,23 @@ def f_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
         if hit is None:
             hit = _sub_rows(sh, obj, ptr)
             if hit is None:
-                cut = [False]
-                hit = _rows(obj, ptr, cut)
-                if ptr and not cut[0] and type(obj) is dict:
-                    sh[("rows-walk", ptr)] = (obj, hit)
+                shaped = _shaped_rows(obj, ptr) if ptr in _SHAPE_PTRS and type(obj) is dict else None
+                if shaped is not None:
+                    hit, shape, vals, types = shaped
+                    sh[("rows-walk", ptr)] = (obj, hit, shape)
+                    if list(chain.from_iterable(hit)) == _COL_LIST * len(hit):
+                        # every row has the columns in canon order: its values are the cells rows × columns
+                        sh[("rowvals", id(hit))] = (hit, _COL_LIST, vals, types)
+                else:
+                    cut = [False]
+                    hit = _rows(obj, ptr, cut)
+                    if ptr and not cut[0] and type(obj) is dict:
+                        sh[("rows-walk", ptr)] = (obj, hit, None)
             sh[key] = hit
         return hit
-    return _rows(args[0], ptrs[0])
+    obj, ptr = args[0], ptrs[0]
+    shaped = _shaped_rows(obj, ptr) if ptr in _SHAPE_PTRS and type(obj) is dict else None
+    return shaped[0] if shaped is not None else _rows(obj, ptr)
 
 
 def _sub_rows(sh: dict[Any, Any], obj: Any, ptr: str | None) -> PList | None:
@@ -762,11 +830,30 @@ def _sub_rows(sh: dict[Any, Any], obj: Any, ptr: str | None) -> PList | None:
     if walk is None or type(walk[0]) is not dict or walk[0].get(k) is not obj:
         return None
     rows = walk[1]
+    shape = walk[2]
+    if shape is not None and k in shape.subs:
+        # the template's rows under k are a run of consecutive rows (the selection below, by slicing)
+        a, b = shape.subs[k]
+        sub = PList(rows[a:b], rows.ptrs[a:b])
+        _pass_vals(sh, rows, sub, a, b)
+        return sub
     head = ptr + "/"
     rp = rows.ptrs
     # p == ptr or p.startswith(head), i.e. (p + "/").startswith(head), for every row at once
     sel = list(map(str.startswith, map(operator.add, rp, repeat("/")), repeat(head)))
     return PList(list(compress(rows, sel)), list(compress(rp, sel)))
+
+
+_INT_TYPES = frozenset((int,))
+
+
+def _pass_vals(sh: dict[Any, Any], rows: PList, sub: PList, a: int, b: int) -> None:
+    """Hand on rows()'s cells (rowvals) to ``sub`` = ``rows[a:b]`` when they are all integers (the
+    types of a part are then known without looking)."""
+    pre = sh.get(("rowvals", id(rows)))
+    if pre is not None and pre[0] is rows and pre[3] == _INT_TYPES and b > a:
+        n = len(pre[1])
+        sh[("rowvals", id(sub))] = (sub, pre[1], pre[2][a * n:b * n], _INT_TYPES)
 
 
 def _rows(obj: Any, ptr: str | None, cut: list[bool] | None = None) -> PList:
@@ -799,7 +886,12 @@ def _detail_rows(ctx: Any, args: list[Any], ptrs: list[str | None]) -> PList:
     if rp is not None and len(rp) == len(rows) and set(map(type, rp)) <= _STR_ONLY:
         # every pointer a text (as rows() makes them): the selection below, in C
         sel = list(map(operator.not_, map(str.endswith, rp, repeat(_TOTALS))))
-        return PList(list(compress(rows, sel)), list(compress(rp, sel)))
+        out = PList(list(compress(rows, sel)), list(compress(rp, sel)))
+        if ctx.shared is not None and out and ("rowvals", id(rows)) in ctx.shared:
+            a = sel.index(True)
+            if sel.count(True) == len(sel) - a - sel[::-1].index(True):   # the rows kept are consecutive
+                _pass_vals(ctx.shared, rows, out, a, a + len(out))
+        return out
     keep = [i for i, p in enumerate(rows.ptrs or []) if not (p or "").endswith(_TOTALS)]
     return PList([rows[i] for i in keep], [rows.ptrs[i] for i in keep] if rows.ptrs is not None else None)
 

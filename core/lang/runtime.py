@@ -14,6 +14,7 @@ from itertools import chain
 from typing import Any
 
 from gipcheck.lang.errors import LangError, RuntimeFailure, runtime_error
+from gipcheck.lang.functions import _COL_LIST as _CANON_COLS
 from gipcheck.lang.functions import PList, decimals_of, f_has, f_keys, f_len, parse_date, type_name
 from gipcheck.lang.values import UNKNOWN, Evidence, Outcome, Unknown, merge_unknown
 
@@ -1887,8 +1888,21 @@ def vc_absent(vs: list[Any]) -> bool:
     return vs.count(None) == len(vs)
 
 
+# The value types of one cell list that rows() already worked out (functions._shaped_rows), as
+# (list, types): one slot, replaced as a whole (a reader sees a list and its own types), and the
+# list is never changed (cell lists live in the engine's per-document cache, read only).
+_TYPES_MEMO: tuple[Any, Any] = (None, None)
+
+
+def _types(vs: list[Any]) -> Any:
+    m = _TYPES_MEMO
+    if vs is m[0]:
+        return m[1]
+    return set(map(type, vs))
+
+
 def vc_is_int(vs: list[Any]) -> bool:
-    return set(map(type, vs)) <= _INT_ONLY
+    return _types(vs) <= _INT_ONLY
 
 
 _BOUNDS: dict[Any, tuple[str, Any]] = {}   # vc_compare checks → (op, literal)
@@ -1900,7 +1914,7 @@ def vc_compare(op: str, k: Any) -> Callable[[list[Any]], bool]:
         def lo(vs: list[Any]) -> bool:
             if not vs:
                 return True
-            if not set(map(type, vs)) <= _INT_ONLY:
+            if not _types(vs) <= _INT_ONLY:
                 return False
             m = min(vs)
             return m >= k if op == ">=" else m > k
@@ -1910,7 +1924,7 @@ def vc_compare(op: str, k: Any) -> Callable[[list[Any]], bool]:
     def hi(vs: list[Any]) -> bool:
         if not vs:
             return True
-        if not set(map(type, vs)) <= _INT_ONLY:
+        if not _types(vs) <= _INT_ONLY:
             return False
         m = max(vs)
         return m <= k if op == "<=" else m < k
@@ -1924,7 +1938,7 @@ def vc_and(checks: list[Callable[[list[Any]], bool]]) -> Callable[[list[Any]], b
         op, k = _BOUNDS[checks[1]]
 
         def int_bound(vs: list[Any]) -> bool:
-            if not set(map(type, vs)) <= _INT_ONLY:
+            if not _types(vs) <= _INT_ONLY:
                 return False
             if not vs:
                 return True
@@ -2002,6 +2016,29 @@ def fused_key_cells(general: Fn, base: Fn, vcheck: Callable[[list[Any]], bool], 
     return fn
 
 
+def fused_key_members(general: Fn, xval: Fn, items: list[str], cost: int) -> Fn:
+    """``all k in CONST: k in keys(X)`` with ``X`` a pure location not depending on ``k``: X is
+    looked at once. When X is an object of fewer than 16 keys (``in`` charges nothing), every key
+    a plain text (so the first key equal to ``k`` is a text: ``in`` on the key list says true)
+    and every constant among them, the general loop would charge its steps and be true."""
+    charge = cost * len(items)
+
+    def fn(ctx: Ctx) -> Any:
+        if not ctx.rec:
+            s = ctx.steps + charge
+            if s <= ctx.budget:
+                try:
+                    x = xval(ctx)
+                except Exception:   # the general path raises it (or not) as it would
+                    x = None
+                if type(x) is dict and len(x) < 16 and set(map(type, x)) <= _STR_ONLY \
+                        and all(map(x.__contains__, items)):
+                    ctx.steps = s
+                    return True
+        return general(ctx)
+    return fn
+
+
 def _cell_ptrs(ctx: Ctx, rows: Any, ptrs: list[str], tails: list[str]) -> list[str]:
     """The pointer of every cell of ``rows`` × ``tails`` (``/c`` per column), row by row; built
     once per document with the engine's cache (keyed like :func:`_row_cells`)."""
@@ -2027,6 +2064,14 @@ def _row_cells(ctx: Ctx, rows: Any, cols: list[Any]) -> list[Any]:
     hit = sh.get(key)
     if hit is not None and hit[0] is rows and hit[1] is cols:
         return hit[2]
+    pre = sh.get(("rowvals", id(rows)))
+    if pre is not None and pre[0] is rows and pre[1] == cols:
+        # every row's keys are cols, in order: its values row by row are the cells (and their types known)
+        global _TYPES_MEMO
+        vs = pre[2]
+        _TYPES_MEMO = (vs, pre[3])
+        sh[key] = (rows, cols, vs)
+        return vs
     vs = _cells_of(rows, cols)
     sh[key] = (rows, cols, vs)
     return vs
@@ -2163,6 +2208,9 @@ def fused_row_sums(general: Fn, coll: Any, cost: int, tslot_key: Any, cols: list
 
     total_tail = "/" + escape(tslot_key)
     tails = ["/" + escape(c) for c in cols]
+    # where the total and the parts are among a row's values when rows() handed them on (rowvals)
+    canon_at = [_CANON_COLS.index(c) for c in (tslot_key, *cols)] \
+        if all(c in _CANON_COLS for c in (tslot_key, *cols)) else None
 
     def fast(ctx: Ctx, it: Any, p: Any) -> Any:
         if type(it) is dict:
@@ -2190,6 +2238,16 @@ def fused_row_sums(general: Fn, coll: Any, cost: int, tslot_key: Any, cols: list
             if type(rows) is not Unknown and (ptrs is None or len(ptrs) == len(rows)):
                 if set(map(type, rows)) <= _DICT_ONLY:
                     s = ctx.steps + per_row * len(rows)
+                    sh = ctx.shared
+                    pre = sh.get(("rowvals", id(rows))) if sh is not None else None
+                    if s <= ctx.budget and canon_at is not None and pre is not None and pre[0] is rows \
+                            and pre[1] is _CANON_COLS and pre[3] <= _INT_ONLY:
+                        # every row's values are integers in canon column order: totals and parts by striding
+                        vals, n = pre[2], len(_CANON_COLS)
+                        cols_at = zip(*[vals[i::n] for i in canon_at[1:]], strict=True)
+                        if list(map(sum, cols_at)) == vals[canon_at[0]::n]:
+                            ctx.steps = s
+                            return True
                     if s <= ctx.budget:
                         totals: list[Any] | None
                         try:
@@ -2230,7 +2288,7 @@ def fused_col_sums(general: Fn, base: Fn, rows_fn: Fn, items: list[Any], cost: i
                     if s <= ctx.budget:
                         want = [b.get(c) for c in items]
                         cells = _row_cells(ctx, rows, items)
-                        if set(map(type, want)) <= _INT_ONLY and set(map(type, cells)) <= _INT_ONLY \
+                        if set(map(type, want)) <= _INT_ONLY and _types(cells) <= _INT_ONLY \
                                 and [sum(cells[i::n]) for i in range(n)] == want:
                             ctx.steps = s
                             return True
