@@ -4,7 +4,9 @@ of them (the fused path must notice what it cannot explain and hand the table ba
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -290,7 +292,7 @@ def _read(text: str, fused: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _clear_memos() -> None:
-    for memo in (tables._PLAIN_LINES, tables._VALUE_TAILS, text_loader._HEADER_TEXTS):
+    for memo in (tables._PLAIN_LINES, text_loader._HEADER_TEXTS):
         memo.clear()
 
 
@@ -401,3 +403,137 @@ def test_line_rows_built_without_init_match_init() -> None:
             assert {s: getattr(lr, s) for s in tables.LineRow.__slots__} == \
                 {s: getattr(ref, s) for s in tables.LineRow.__slots__}
         assert [lr.dec for lr in got[0]] == [False, True, False]
+
+
+# ------------------------------------------------------------------ session 8: the faster fused readers
+# The general path (text.FUSED off: the cell stream of tables.scan and the assemble_*/_build_*
+# pairs) is the oracle; the document's key order and the locations' order are compared too, as
+# a JSON reporter writes them in insertion order.
+
+
+def _ordered(text: str, fused: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The reading as JSON text in insertion order (keys not sorted), locations in their order."""
+    got = _result(text, fused, monkeypatch)
+    if got[0] == "ERR":
+        return got
+    doc, locs, notes = got
+    return json.dumps(doc, ensure_ascii=False, default=repr), list(locs.items()), notes
+
+
+def _row_lines(text: str) -> list[int]:
+    """Indexes of the lines that are table rows of a label and seven or more value cells."""
+    return [i for i, ln in enumerate(text.split("\n")) if ln.count("|") >= 8 and not ln.startswith("|")]
+
+
+def _targeted(text: str, seed: str) -> Iterator[tuple[str, str]]:
+    """Variants that reach the branches of the session-8 fast paths: numbers in the padding
+    cells after a table-三 row (first, second or a later one), table 四's value line split
+    across lines, one cell per line, local label wordings (the matcher instead of the table of
+    official wordings), a missing or doubled row."""
+    rnd = random.Random(seed + "8")
+    lines = text.split("\n")
+    rows = _row_lines(text)
+    yield "orig", text
+    for k, extra in enumerate(("| 5 |", "|  | 5 |", "|  |  | 5 |", "|  |  |  |", "| 0 |")):
+        ls = list(lines)
+        for i in rows[k::4]:
+            ls[i] = ls[i].rstrip().rstrip("|").rstrip() + " | " + extra
+        yield f"padding{k}", "\n".join(ls)
+    for cut in (1, 3, 5, 7, 11, 14):
+        ls = []
+        for ln in lines:
+            cells = ln.split("|")
+            if ln.count("|") >= 14 and all(c.strip().isdigit() or not c.strip() for c in cells):
+                ls.append("|".join(cells[:cut]) + "|")  # table 四's values on two lines
+                ls.append("|".join(cells[cut:]))
+            else:
+                ls.append(ln)
+        yield f"review_split{cut}", "\n".join(ls)
+    # a one-cell table-二 row written as a decimal: read as an integer, not as money
+    yield "decimal_one_cell", re.sub(r"^(行政(?:许可|处罚|强制) *\| *\d+)", r"\1.0", text, flags=re.M)
+    yield "one_cell_per_line", text.replace(" | ", " |\n")
+    yield "one_cell_per_line_spaced", text.replace(" | ", " |\n\n")
+    yield "local_words", text.replace("(三)不予公开", "(三)不予以公开").replace("三、本年度办理结果", "三、办理结果")
+    yield "plain_groups", text.replace("(四)无法提供", "无法提供").replace("(五)不予处理", "不予处理")
+    if rows:
+        i = rnd.choice(rows)
+        yield "row_dropped", "\n".join(ln for j, ln in enumerate(lines) if j != i)
+        ls = list(lines)
+        ls.insert(i, ls[i])
+        yield "row_twice", "\n".join(ls)
+        ls = list(lines)
+        ls[i] = ls[i].replace("| 0 ", "| 7 ", 2)
+        yield "row_values", "\n".join(ls)
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", SEEDS + EXAMPLES + CORPUS, ids=lambda p: p.name)
+def test_fused_equals_general_in_order(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fused path gives the general path's document, locations and notes, in the same order,
+    on the seeds, examples and corpus and on variants aimed at its fast paths."""
+    text = path.read_text(encoding="utf-8")
+    taken = 0
+    for name, variant in _targeted(text, path.name):
+        _clear_memos()
+        general = _ordered(variant, False, monkeypatch)
+        cold = _ordered(variant, True, monkeypatch)
+        warm = _ordered(variant, True, monkeypatch)  # (the memos filled)
+        assert cold == general, f"{path.name}:{name}"
+        assert warm == general, f"{path.name}:{name} (warm memos)"
+        taken += cold[0] != "ERR"
+    assert taken or path in CORPUS
+
+
+@needs_seeds
+def test_targeted_variants_reach_the_fast_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variants above do take the fused path for each table, and do reach its branches (so the
+    comparison tests them): whole table-三 rows with padding, split table-四 blocks, runs of one
+    number per line, labels outside the official wordings."""
+    monkeypatch.setattr(text_loader, "FUSED", True)
+    calls: dict[str, int] = {}
+    for name in ("_fused_build_requests", "_fused_build_review", "_fused_build_active"):
+        real = getattr(text_loader, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            calls[_name] = calls.get(_name, 0) + 1
+            return _real(*args)
+
+        monkeypatch.setattr(text_loader, name, spy)
+    split_blocks = 0
+    for path in SEEDS:
+        for name, variant in _targeted(path.read_text(encoding="utf-8"), path.name):
+            r = parse_text(variant, source=SOURCE)
+            if name.startswith("review_split"):
+                ptrs = [p for p in r.locations if p.startswith("/review/")]
+                split_blocks += len({r.locations[p].line for p in ptrs}) > 1
+    assert calls.get("_fused_build_requests", 0) > len(SEEDS)
+    assert calls.get("_fused_build_review", 0) > len(SEEDS)
+    assert calls.get("_fused_build_active", 0) > len(SEEDS)
+    assert split_blocks > 0
+
+
+def test_official_by_state_matches_official_table() -> None:
+    """The per-state table of official wordings answers what the matcher's own table answers, and
+    each answer carries the table of the state it leads to."""
+    for fmt in ("2019", "2021"):
+        official = tables._request_specs(fmt).official()
+        by_state = text_loader._official_by_state(fmt)
+        n = 0
+        for (text, group, started), (kind, path, g2, s2) in official.items():
+            hit = by_state[group, started][text]
+            assert hit[:4] == (kind, path, g2, s2)
+            assert hit[4] is by_state[g2, s2]
+            n += 1
+        assert n == sum(len(t) for t in by_state.values())
+
+
+def test_request_shape_constants_match_canon() -> None:
+    """The column keys written out in the fused builders are the canonical ones, in order."""
+    assert text_loader.REQUEST_COLUMNS == ("natural_person", "commercial", "research", "nonprofit",
+                                           "legal_service", "other_org", "total")
+    assert text_loader.REVIEW_COLUMNS == ("upheld", "corrected", "other", "pending", "total")
+    for fmt in ("2019", "2021"):
+        plan = text_loader._fused_request_plan(fmt)
+        parents = [p[3] for p in plan]
+        for a, b in zip(parents, parents[1:], strict=False):
+            assert (a == b) == (a is b)  # equal parents shared: the builder compares by identity

@@ -1927,18 +1927,12 @@ _LINE_INT = _LineInts()
 
 
 # lines without values (or with zero and blank cells only) read before → (offset of the first
-# cell, segments, labels count, labels, values, valued) or None for padding: the official labels,
+# cell, segments, labels count, labels, values, valued, number of segments) or None for padding: the official labels,
 # paddings and rows of zeros recur in every report
-_PLAIN_LINES: dict[str, tuple[int, list[str], int, list[str], list[Any], bool] | None] = {}
+_PLAIN_LINES: dict[str, tuple[int, list[str], int, list[str], list[Any], bool, int] | None] = {}
 
 
-# the value cells of a pipe line (its segments after the labels, joined) → (values, valued), for
-# lines of zero and blank cells only: the same few recur in every report; the lists are shared,
-# as _PLAIN_LINES shares its own (nothing downstream changes a LineRow's values)
-_VALUE_TAILS: dict[str, tuple[list[Any], bool]] = {}
-
-
-def _remember_line(line: str, reading: tuple[int, list[str], int, list[str], list[Any], bool] | None) -> None:
+def _remember_line(line: str, reading: tuple[int, list[str], int, list[str], list[Any], bool, int] | None) -> None:
     """Keep how ``line`` was read for the next time it is met (bounded; long lines are not kept)."""
     if len(_PLAIN_LINES) < _MEMO_MAX and len(line) < 200:
         _PLAIN_LINES[line] = reading
@@ -1960,7 +1954,6 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
     run: ColRun | None = None
     line_int = _LINE_INT.__getitem__
     line_memo = _PLAIN_LINES.get
-    tail_memo = _VALUE_TAILS.get
     new_row = object.__new__
     segs: list[str]
     labels: list[str]
@@ -1968,19 +1961,22 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
     lr: LineRow
     k: int
     off: int
+    nseg: int
     valued: bool
     for line in norm[start:end].split("\n"):
         a = pos
-        pos += len(line) + 1
+        n = len(line)
+        pos += n + 1
         # (_LineInts answers None for a line longer than 5 without remembering it: no call for it)
-        hit = line_int(line) if len(line) <= 5 else None
-        if hit is not None:  # "0 |": one number on its own line (as below, without the cutting)
+        if n <= 5 and (hit := line_int(line)) is not None:
+            # "0 |": one number on its own line (as below, without the cutting)
+            seg, v = hit
             if run is not None and out[-1] is run:
                 run.xs.append(a)  # run.add, inlined
-                run.segs.append(hit[0])
-                run.values.append(hit[1])
+                run.segs.append(seg)
+                run.values.append(v)
             else:
-                run = ColRun(a, hit[0], hit[1], norm)
+                run = ColRun(a, seg, v, norm)
                 out.append(run)
             count += 1
             if count >= MAX_CELLS:
@@ -1990,7 +1986,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
         if seen is not _MISS:  # a line without values read before (a label line, padding)
             if seen is None:
                 continue
-            off, segs, k, labels, values, valued = seen  # type: ignore[misc]
+            off, segs, k, labels, values, valued, nseg = seen  # type: ignore[misc]
             # LineRow(a + off, segs, k, labels, values, norm, valued, False), without its __init__
             # frame (a third of the cost of this branch, the most taken: the same slots, set the same way)
             lr = new_row(LineRow)
@@ -2004,13 +2000,14 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
             lr.dec = False
             lr._spans = None
             out.append(lr)
-            count += len(segs)
+            count += nseg
             if count >= MAX_CELLS:
                 return None
             continue
         if "|" not in line:
             st = line.strip()
             if not st:
+                _remember_line(line, None)
                 continue
             if st[0] in _FURN_START and _FURNITURE.fullmatch(st):
                 continue  # page furniture: the stream has no cell for it
@@ -2036,7 +2033,7 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
             else:
                 # one blank cell (one cell per line): the stream keeps it
                 off = 0
-                _remember_line(line, (off, [segs[-2]], 0, [], [None], False))
+                _remember_line(line, (off, [segs[-2]], 0, [], [None], False, 1))
                 out.append(LineRow(a + off, [segs[-2]], 0, [], [None], norm, False, False))
                 count += 1
                 continue
@@ -2092,23 +2089,11 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
             if text is _PROSE:
                 _remember_line(line, None)
                 continue
-        tail = segs[k:] if k else segs
-        key = "|".join(tail)  # (segments hold no pipe: the key tells the segments apart)
-        known = tail_memo(key)
-        if known is not None:  # zero and blank cells written as before: the same reading
-            values, valued = known
-            # the same line next time is read as now (labels and tail memoised): one lookup then
-            _remember_line(line, (off, segs, k, labels, values, valued))
-            out.append(LineRow(x, segs, k, labels, values, norm, valued, False))
-            count += nseg
-            if count >= MAX_CELLS:
-                return None
-            continue
         misses = seg_ints.misses
-        values = list(map(seg_int, tail))
+        values = list(map(seg_int, segs[k:] if k else segs))
         dec = False
-        gap = None
         if seg_ints.misses != misses:  # (_MISS in values: only a miss answers the marker)
+            gap = None
             values = []
             for t in segs[k:]:
                 st = t.strip()
@@ -2132,14 +2117,16 @@ def fused_lines(norm: str, start: int, end: int) -> tuple[list[LineRow], int] | 
                 if count >= MAX_CELLS:
                     return None
                 continue
-        valued = bool(values) and (values[0] is not None or values.count(None) < len(values))
-        if not valued and not dec:
-            _remember_line(line, (off, segs, k, labels, values, False))
-        elif not dec and values.count(0) + values.count(None) == len(values):
-            # (most cells of most reports are 0 or blank, and most rows of zeros are the template's)
-            if len(_VALUE_TAILS) < _MEMO_MAX and len(key) < 200:
-                _VALUE_TAILS[key] = (values, valued)
-            _remember_line(line, (off, segs, k, labels, values, valued))
+        if not values:
+            valued = False
+        elif values[0] is not None:
+            valued = True
+        else:
+            valued = values.count(None) < len(values)
+        if not dec and not (valued and any(values)):
+            # no value, or zero and blank cells only (most cells of most reports are 0 or blank,
+            # and most rows of zeros are the template's): the same line next time is one lookup
+            _remember_line(line, (off, segs, k, labels, values, valued, nseg))
         out.append(LineRow(x, segs, k, labels, values, norm, valued, dec))
         count += nseg
         if count >= MAX_CELLS:

@@ -955,7 +955,8 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
     st = tables._T3State(fmt)
     group: str | None = None  # st.group and st.started, kept in locals between matcher calls
     started = False
-    official = tables._request_specs(fmt).official()
+    by_state = _official_by_state(fmt)
+    table = by_state[None, False]  # the official wordings' answers in the state (group, started)
     match = tables._match_request_label
     memo = _REQUEST_MATCHES.setdefault(fmt, {})
     width = len(REQUEST_COLUMNS)
@@ -968,32 +969,35 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
         labs = lr.labels
         if labs:
             if not lr.valued and len(labs) >= 3:  # a column header: only its note labels count
-                if tables.numbered_row(labs[0]):
+                if _numbered(labs[0]):
                     return None  # a numbered row with text among blank cells, not a header
                 if cur is not None and cur[3] < width:
                     return None
                 words += [t for t in labs if "勾稽" in t or "第一项加第二项" in t or "本列数据" in t]
                 continue  # (its blank cells, if any, find no row to fill)
-            for j, text in enumerate(labs):
+            j = -1
+            for text in labs:
+                j += 1
                 if cur is not None and cur[3] < width:
                     return None  # a broken label, an unreadable cell or a short row: general path
                 # the official wordings are not note labels: look them up first
-                hit = official.get((text, group, started))
+                hit = table.get(text)
                 if hit is not None:
-                    kind, path, group, started = hit
+                    kind, path, group, started, table = hit
                 elif "勾稽" in text or "第一项加第二项" in text or "本列数据" in text:  # _NOTE_WORDS
                     words.append(text)
                     continue
                 else:  # the matcher's answer depends on the label and the state only: kept
                     key = (text, group, started)
-                    hit = memo.get(key)
-                    if hit is None:
+                    found = memo.get(key)
+                    if found is None:
                         st.group, st.started = group, started
                         kind, path = match(text, st)
-                        hit = (kind, path, st.group, st.started)
+                        found = (kind, path, st.group, st.started)
                         if len(memo) < _MATCH_MEMO_MAX and len(text) < 200:
-                            memo[key] = hit
-                    kind, path, group, started = hit
+                            memo[key] = found
+                    kind, path, group, started = found
+                    table = by_state.get((group, started), _NO_WORDS)
                 if kind == "row":
                     labels.append(text)
                     if path in rows:
@@ -1023,8 +1027,10 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                 cur[2] = lr
                 nv = len(values)
                 if nv > width:
-                    # (_any_number(values, width), inlined: most lines end in blank padding cells)
-                    if values[width:].count(None) != nv - width:
+                    # (_any_number(values, width), cell by cell for the one or two blank padding
+                    # cells most lines end in)
+                    if values[width] is not None or (nv > width + 1 and (
+                            values[width + 1] is not None or (nv > width + 2 and _any_number(values, width + 2)))):
                         return None  # numbers beyond the row's cells: the general path notes them
                     cur[3] = width
                 else:
@@ -1032,6 +1038,34 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
         elif lr.valued:
             return None  # numbers where no row has room: the general path notes them
     return out
+
+
+_NO_WORDS: dict[str, Any] = {}  # the official answers in a state the official wordings never lead to
+
+
+@cache
+def _official_by_state(fmt: str) -> dict[tuple[str | None, bool], dict[str, tuple[Any, ...]]]:
+    """The matcher's answers for the official wordings (tables._ReqSpecs.official), by state:
+    (group, started) → label → (kind, path, group after, started after, the table of that state)."""
+    official = tables._request_specs(fmt).official()
+    by: dict[tuple[str | None, bool], dict[str, tuple[Any, ...]]] = {}
+    for _text, group, started in official:
+        by.setdefault((group, started), {})
+    for (text, group, started), (kind, path, g2, s2) in official.items():
+        by[group, started][text] = (kind, path, g2, s2, by.setdefault((g2, s2), {}))
+    return by
+
+
+_NUMBERED: dict[str, bool] = {}  # tables.numbered_row of the first label of a header line (bounded)
+
+
+def _numbered(text: str) -> bool:
+    hit = _NUMBERED.get(text)
+    if hit is None:
+        hit = tables.numbered_row(text)
+        if len(_NUMBERED) < _MATCH_MEMO_MAX and len(text) < 200:
+            _NUMBERED[text] = hit
+    return hit
 
 
 def _any_number(values: list[Any], i: int) -> bool:
@@ -1046,6 +1080,8 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
     rows = read.rows
     width = len(REQUEST_COLUMNS)
     d = locations._d
+    prev: tuple[str, ...] | None = None  # the parents of the row before, and their dict
+    cur: dict[str, Any] = out
     for path, spec, ptrs, parents, last in _fused_request_plan(fmt):
         row = rows.get(path)
         if row is None:
@@ -1055,9 +1091,13 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
             continue
         at, j, lr, count, parts = row
         if count == width and parts is None:  # the common row: one line, all seven cells
-            obj: dict[str, Any] = _request_cells(lr.values)
-            for ptr in ptrs:  # (a dict store per cell costs less than fromkeys and update)
-                d[ptr] = lr
+            v = lr.values
+            # (a dict display of constant keys: the cheapest way to build the row's seven cells)
+            obj: dict[str, Any] = {"natural_person": v[0], "commercial": v[1], "research": v[2], "nonprofit": v[3],
+                                   "legal_service": v[4], "other_org": v[5], "total": v[6]}
+            # (one chained store per cell: less than a loop over them, or fromkeys and update)
+            p0, p1, p2, p3, p4, p5, p6 = ptrs
+            d[p0] = d[p1] = d[p2] = d[p3] = d[p4] = d[p5] = d[p6] = lr
         else:
             if parts is not None:
                 vals: list[Any] = []
@@ -1077,27 +1117,25 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
                 notes.append(Note("ROW_INCOMPLETE", f"表三“{spec.label}”行只有 {count} 个单元格",
                                   f"table 3 row {path} has only {count} cells", pointer=pointer(path),
                                   line=loc.loc(s0, s0).line))
-        if parents:
+        if parents is not prev:  # (the plan shares one parents tuple between the rows of a group)
+            prev = parents
             cur = out
             for k in parents:
                 cur = cur.setdefault(k, {})
-            cur[last] = obj
-        else:
-            out[last] = obj
+        cur[last] = obj
     return out
 
 
-_C0, _C1, _C2, _C3, _C4, _C5, _C6 = REQUEST_COLUMNS
-
-
-def _request_cells(v: list[Any]) -> dict[str, Any]:
-    """``dict(zip(REQUEST_COLUMNS, v))`` for a row of (at least) seven values, built in one step."""
-    return {_C0: v[0], _C1: v[1], _C2: v[2], _C3: v[3], _C4: v[4], _C5: v[5], _C6: v[6]}
+# the keys written out in _fused_build_requests
+assert REQUEST_COLUMNS == ("natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org",
+                           "total")
 
 
 @cache
 def _fused_request_plan(fmt: str) -> tuple[tuple[str, Any, tuple[str, ...], tuple[str, ...], str], ...]:
-    return tuple((spec.path, spec, ptrs, parents, last) for spec, ptrs, parents, last in _request_plan(fmt))
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal parents tuples made one object
+    return tuple((spec.path, spec, ptrs, shared.setdefault(parents, parents), last)
+                 for spec, ptrs, parents, last in _request_plan(fmt))
 
 
 def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
@@ -1109,63 +1147,66 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
     match = tables._match_active_label
     memo = _ACTIVE_MATCHES.setdefault(fmt, {})
     miss = tables._MISS
+    gap_line = tables.GapLine
+    unit_re = tables._UNIT_RE.match
     cur: _FRow | None = None
     for lr in lines:
         labs = lr.labels
-        if not labs:
-            if not _fill_open_row(cur, lr):
+        if labs:
+            if type(lr) is gap_line:
+                return None  # its blank cells could fill a row between its labels: the general path
+            labels += labs
+            if not lr.valued and len(labs) >= 3:  # a column header: only a money row's unit counts
+                if _numbered(labs[0]):
+                    return None  # a numbered row with text among blank cells, not a header
+                if cur is not None and cur.take and cur.spec.money:
+                    for text in labs:
+                        um = unit_re(text)
+                        if um:
+                            cur.unit = um.group(1)
+            else:
+                for j, text in enumerate(labs):
+                    if cur is not None and cur.take and cur.spec.money:
+                        um = unit_re(text)
+                        if um:
+                            cur.unit = um.group(1)
+                    spec = official.get(text, miss)
+                    if spec is miss:
+                        spec = memo.get(text, miss)
+                        if spec is miss:
+                            spec = match(text, fmt)
+                            if len(memo) < _MATCH_MEMO_MAX and len(text) < 200:
+                                memo[text] = spec
+                    if spec is None:
+                        if (cur is not None and cur.take < len(cur.spec.cells) and not unit_re(text)
+                                and tables._value_position(text, lr.valued or not cur.take, cur.take)):
+                            return None  # text where a value belongs: the general path keeps its column, as null
+                        if cur is not None and cur.take:
+                            cur = None
+                        continue
+                    if spec.path in rows:
+                        if cur is not None and cur is rows[spec.path] and not cur.take:
+                            continue  # the label again before any value: the same row
+                        return None  # a repeated row: the general path compares the two and notes it
+                    cur = rows[spec.path] = _FRow(spec, lr, j)
+        # the line's values to the open row; a number left over, beyond the row's cells or with no
+        # row open, is the general path's to note
+        values = lr.values
+        if cur is not None and values:
+            width = len(cur.spec.cells)
+            take = cur.take
+            n = width - take
+            nv = len(values)
+            if nv > n and _any_number(values, n):
                 return None
-            continue
-        if type(lr) is tables.GapLine:
-            return None  # its blank cells could fill a row between its labels: the general path
-        labels += labs
-        header = not lr.valued and len(labs) >= 3
-        if header and tables.numbered_row(labs[0]):
-            return None  # a numbered row with text among blank cells, not a header
-        for j, text in enumerate(labs):
-            if cur is not None and cur.take and cur.spec.money:
-                um = tables._UNIT_RE.match(text)
-                if um:
-                    cur.unit = um.group(1)
-            if header:
-                continue
-            spec = official.get(text, miss)
-            if spec is miss:
-                spec = memo.get(text, miss)
-                if spec is miss:
-                    spec = match(text, fmt)
-                    if len(memo) < _MATCH_MEMO_MAX and len(text) < 200:
-                        memo[text] = spec
-            if spec is None:
-                if (cur is not None and cur.take < len(cur.spec.cells) and not tables._UNIT_RE.match(text)
-                        and tables._value_position(text, lr.valued or not cur.take, cur.take)):
-                    return None  # text where a value belongs: the general path keeps its column, as null
-                if cur is not None and cur.take:
-                    cur = None
-                continue
-            if spec.path in rows:
-                if cur is not None and cur is rows[spec.path] and not cur.take:
-                    continue  # the label again before any value: the same row
-                return None  # a repeated row: the general path compares the two and notes it
-            cur = rows[spec.path] = _FRow(spec, lr, j)
-        if not _fill_open_row(cur, lr):
+            if not take:  # (cur.fill, for a row's first line)
+                cur.line = lr
+                cur.take = n if nv > n else nv
+            elif n:
+                cur.fill(lr, width)
+        elif lr.valued:
             return None
     return out
-
-
-def _fill_open_row(cur: _FRow | None, lr: tables.LineRow) -> bool:
-    """Give the line's values to the open table-二 row; False when a number would be left over
-    (beyond the row's cells, or with no row open): the general path notes it."""
-    values = lr.values
-    if cur is not None and values:
-        width = len(cur.spec.cells)
-        n = width - cur.take
-        if len(values) > n and _any_number(values, n):
-            return False
-        if n:
-            cur.fill(lr, width)
-        return True
-    return not lr.valued
 
 
 @cache
@@ -1199,6 +1240,12 @@ def _fused_build_active(read: _FRead, fmt: str, locations: Locations, notes: lis
         obj: dict[str, Any]
         if lr is None:
             obj = {}
+        elif count == 1 and row.parts is None:  # a one-cell row (the branches below, for one cell)
+            v = lr.values[0]
+            if type(v) is str:  # a decimal: what _take_values makes of it
+                v = tables.parse_number(v, money=bool(spec.money))
+            obj = {columns[0]: v}
+            d[ptrs[0]] = (lr, 0)
         elif row.parts is None and not lr.dec:  # the common row: plain numbers on one line
             # (count <= len(columns) == len(ptrs), count <= len(lr.values): what the zips made, by index)
             obj = {}
@@ -1290,6 +1337,8 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
     return out
 
 
+# the keys written out in _fused_build_review
+assert REVIEW_COLUMNS == ("upheld", "corrected", "other", "pending", "total")
 _REVIEW_PATHS = tuple(f"review.{b}" for b in REVIEW_BLOCKS)
 _REVIEW_ROW = _FRow(None, None, -1)
 # per table-四 block: its name, path, cell pointers and where its cells start among the slots
@@ -1307,6 +1356,25 @@ def _fused_build_review(read: _FRead, locations: Locations, notes: list[Note]) -
         if not items:
             notes.append(Note("ROW_MISSING", f"表四未找到“{REVIEW_BLOCK_LABELS[b]['zh']}”各栏",
                               f"table 4 block not found: {path}", pointer=pointer(path)))
+            continue
+        if len(items) == 5:  # a whole block (the slots are the (line, index) location entries themselves)
+            s0, s1, s2, s3, s4 = items
+            p0, p1, p2, p3, p4 = ptrs
+            d[p0] = s0
+            d[p1] = s1
+            d[p2] = s2
+            d[p3] = s3
+            d[p4] = s4
+            lr, i = s0
+            if s4[0] is lr:  # (one line's slots are consecutive: the block's five cells are on it)
+                v0, v1, v2, v3, v4 = lr.values[i:i + 5]
+            else:
+                v0 = lr.values[i]
+                v1 = s1[0].values[s1[1]]
+                v2 = s2[0].values[s2[1]]
+                v3 = s3[0].values[s3[1]]
+                v4 = s4[0].values[s4[1]]
+            out[b] = {"upheld": v0, "corrected": v1, "other": v2, "pending": v3, "total": v4}
             continue
         obj = {}
         for col, ptr, slot in zip(REVIEW_COLUMNS, ptrs, items, strict=False):
