@@ -62,3 +62,28 @@ def test_fast_path_then_table_and_edges() -> None:
     # past the few lookups the locator switches to its line table
     assert loc._starts is not None and len(positions) > _FEW_PROBES
     assert _Locator("", None).loc(0, 0).line == 1
+
+
+# ---------------------------------------------------------------- the per-report applicability memo
+@pytest.mark.parametrize("meta", [
+    {}, {"region": None}, {"region": {}}, {"region": "上海"}, {"region": []},
+    {"format": "2021", "organ_kind": "government", "organ_level": "county", "year": 2024,
+     "region": {"province": "上海市", "city": None, "county": "浦东新区"}},
+    {"format": "2019", "year": True, "region": {"province": "江苏省"}},
+    {"format": 2021, "year": 2024.0, "organ_level": "province", "region": {"province": "江苏省", "city": "南京市"}},
+    {"year": 2020, "region": {"province": ["unhashable"]}},
+])
+def test_applicable_memo_keys_as_applies_to_decides(meta: dict[str, object]) -> None:
+    """The memo (keyed by _meta_key, computed once per report) answers as applies_to does, and
+    keeps apart what applies_to tells apart (True is not 1, 2024.0 is not 2024)."""
+    from gipcheck.engine import default_pack_dirs, load_packs
+    from gipcheck.engine.engine import _applicable, _meta_key, applies_to
+
+    packs = load_packs(default_pack_dirs())
+    for pack in packs:
+        expected = [(r.id, m) for r in pack.rules for ok, m in [applies_to(r, meta)] if ok]
+        for _ in range(2):  # the second time from the memo
+            assert [(r.id, m) for r, m in _applicable(pack, meta, _meta_key(meta))] == expected
+            assert [(r.id, m) for r, m in _applicable(pack, meta)] == expected
+    other = {**meta, "year": 1} if meta.get("year") is True else {**meta, "year": True}
+    assert _meta_key(meta) != _meta_key(other) or _meta_key(meta) is None

@@ -125,3 +125,12 @@ def test_the_indenting_encoder_writes_what_json_dumps_writes() -> None:
         assert dumps_indented(value, level) == expected
 
     check()
+
+
+def test_rendered_report_keeps_what_it_kept(whole: RunResult) -> None:
+    for r in whole.reports:
+        rr = RenderedReport.of(r, {"json": "{}"})
+        assert (rr.source, rr.not_evaluated, rr.problems, rr.pieces, rr.tally) == (
+            r.source, r.not_evaluated, r.problems, {"json": "{}"}, r.counts())
+        assert rr.document == (None if r.document is None else {"meta": r.document.get("meta", {})})
+        assert (rr.locations, rr.findings, rr.passed, rr.notes, rr.text) == ({}, [], [], [], None)

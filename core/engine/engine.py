@@ -286,10 +286,13 @@ def applies_to(rule: Rule, meta: dict[str, Any]) -> tuple[bool, list[str]]:
 def _meta_key(meta: dict[str, Any]) -> Any:
     """What :func:`applies_to` reads of ``meta``, typed (``True`` is not ``1``); None if unhashable."""
     reg = meta.get("region")
-    region = tuple((type(x), x) for x in (reg.get(k) for k in ("province", "city", "county"))) \
-        if isinstance(reg, dict) else (type(reg), bool(reg))
-    key = (tuple((type(x), x) for x in (meta.get(k) for k in ("format", "organ_kind", "organ_level", "year"))),
-           region)
+    if isinstance(reg, dict):  # tuples written out: generators cost a frame per item
+        p, c, n = reg.get("province"), reg.get("city"), reg.get("county")
+        region: tuple[Any, ...] = ((type(p), p), (type(c), c), (type(n), n))
+    else:
+        region = (type(reg), bool(reg))
+    f, k, lv, y = meta.get("format"), meta.get("organ_kind"), meta.get("organ_level"), meta.get("year")
+    key = (((type(f), f), (type(k), k), (type(lv), lv), (type(y), y)), region)
     try:
         hash(key)
     except TypeError:
@@ -297,10 +300,14 @@ def _meta_key(meta: dict[str, Any]) -> Any:
     return key
 
 
-def _applicable(pack: Pack, meta: dict[str, Any]) -> list[tuple[Rule, list[str]]]:
+_NO_KEY = object()
+
+
+def _applicable(pack: Pack, meta: dict[str, Any], meta_key: Any = _NO_KEY) -> list[tuple[Rule, list[str]]]:
     """The rules of ``pack`` that apply to a report with this ``meta`` (see :func:`applies_to`),
-    each with the meta fields it misses; remembered per pack for reports of the same kind."""
-    key = _meta_key(meta)
+    each with the meta fields it misses; remembered per pack for reports of the same kind.
+    ``meta_key``: :func:`_meta_key` of ``meta`` when the caller has it (one per report, not per pack)."""
+    key = _meta_key(meta) if meta_key is _NO_KEY else meta_key
     if key is not None:
         key = (key, id(pack.rules), len(pack.rules))
         hit = pack.applies_memo.get(key)
@@ -659,8 +666,9 @@ def evaluate(loaded: LoadedReport, packs: list[Pack], *, prev: LoadedReport | No
     only_list = ([only] if isinstance(only, str) else list(only)) if only else None  # "T3-*" is one pattern
     shared: dict[Any, Any] = {}  # pack-level lets and rows() computed once for all rules of this report
     passed = result.passed.append  # most rules pass: one attribute lookup, not one per rule
+    meta_key = _meta_key(meta)
     for pack in packs:
-        for rule, missing_meta in _applicable(pack, meta):
+        for rule, missing_meta in _applicable(pack, meta, meta_key):
             if only_list and not _selected(rule, only_list):
                 continue
             if missing_meta:
