@@ -158,6 +158,24 @@ _SMALL = ["结转", "结转至\\d", "转(?<=结转)", "a[^。]{0,3}?b", "(?:ab|b
           "1\\s*$", "(?:至|a)+b", "[ab]1", "(?<=。)a", "ab|b", "\\d+", "a.*至", "a*", "\\d*$"]
 
 
+def _joined_agrees_with_plain(rnd: random.Random, compiled: list[Any], norm: str) -> None:
+    """Random groups of ``compiled`` over random spans of ``norm``: the joined search finds what a
+    plain search of each span finds, in whole rows and in random sub-lists of them."""
+    import re
+
+    groups = {f"g{i}": tuple(rnd.sample(compiled, rnd.choice([1, 2, 3]))) for i in range(6)}
+    plan = _plan(FactPatterns(groups, re.compile("x"), frozenset()))
+    spans = _spans(rnd, len(norm))
+    search = _Search(norm, spans, plan)
+    for _ in range(2):
+        for _name, entries in plan.facts:
+            rows = search.rows if rnd.random() < 0.5 else [r for r in search.rows if rnd.random() < 0.6]
+            got = search.first(entries, rows)
+            want = _plain_first([e[0] for e in entries], norm, rows)
+            assert (None if got is None else (got[0].span(), got[0].groupdict(), got[1])) == want, (
+                norm, rows, [e[0].pattern for e in entries])
+
+
 def test_joined_search_on_small_alphabets() -> None:
     """Random texts over a few characters: literals everywhere, running across span ends, ties."""
     import re
@@ -166,17 +184,7 @@ def test_joined_search_on_small_alphabets() -> None:
     compiled = [re.compile(src) for src in _SMALL]
     for _ in range(300):
         norm = "".join(rnd.choice("ab结转至1 。") for _ in range(rnd.randrange(0, 120)))
-        groups = {f"g{i}": tuple(rnd.sample(compiled, rnd.choice([1, 2, 3]))) for i in range(6)}
-        plan = _plan(FactPatterns(groups, re.compile("x"), frozenset()))
-        spans = _spans(rnd, len(norm))
-        search = _Search(norm, spans, plan)
-        for _ in range(2):
-            for _name, entries in plan.facts:
-                rows = search.rows if rnd.random() < 0.5 else [r for r in search.rows if rnd.random() < 0.6]
-                got = search.first(entries, rows)
-                want = _plain_first([e[0] for e in entries], norm, rows)
-                assert (None if got is None else (got[0].span(), got[0].groupdict(), got[1])) == want, (
-                    norm, rows, [e[0].pattern for e in entries])
+        _joined_agrees_with_plain(rnd, compiled, norm)
 
 
 def test_fee_groups_keep_the_order_of_section_six_first() -> None:
@@ -307,14 +315,4 @@ def test_cut_searches_on_small_alphabets(monkeypatch: pytest.MonkeyPatch) -> Non
     assert sum(_prefilter(p)[5] for p in compiled) >= 6
     for _ in range(400):
         norm = "".join(rnd.choice("ab结转至1 。。") for _ in range(rnd.randrange(0, 300)))
-        groups = {f"g{i}": tuple(rnd.sample(compiled, rnd.choice([1, 2, 3]))) for i in range(6)}
-        plan = _plan(FactPatterns(groups, re.compile("x"), frozenset()))
-        spans = _spans(rnd, len(norm))
-        search = _Search(norm, spans, plan)
-        for _ in range(2):
-            for _name, entries in plan.facts:
-                rows = search.rows if rnd.random() < 0.5 else [r for r in search.rows if rnd.random() < 0.6]
-                got = search.first(entries, rows)
-                want = _plain_first([e[0] for e in entries], norm, rows)
-                assert (None if got is None else (got[0].span(), got[0].groupdict(), got[1])) == want, (
-                    norm, rows, [e[0].pattern for e in entries])
+        _joined_agrees_with_plain(rnd, compiled, norm)

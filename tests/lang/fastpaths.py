@@ -40,3 +40,21 @@ def same(a: Any, b: Any) -> bool:
 def summary(o: Any) -> tuple[Any, ...]:
     ev = [(e.bindings, repr(e.left), repr(e.right), repr(e.diff), e.reads, e.op) for e in o.evidence]
     return (o.status, o.missing, o.reasons, ev, getattr(o.error, "code", None), o.steps, o.reads)
+
+
+def check_pairs(pairs: list[tuple[Any, Any]], doc: Any, budget: int) -> list[tuple[Any, Any, Any]]:
+    """Each (fused, plain) pair must agree on ``doc``: value and outcome, recording or not, and the
+    engine's entry point (``check``: None for a pass) must pass exactly when the plain one does.
+    Returns (fused, its check answer, the plain outcome) per pair, for a test's own further asserts."""
+    out = []
+    for fused, plain in pairs:
+        for record in (False, True):
+            a = fused.evaluate(doc, budget=budget, shared={}, record=record)
+            b = plain.evaluate(doc, budget=budget, shared={}, record=record)
+            assert same(a.value, b.value)
+            assert summary(a) == summary(b)
+        b = plain.evaluate(doc, budget=budget, shared={})
+        c = fused.check(doc, None, budget, {})
+        assert (c is None) == (b.status == "pass")
+        out.append((fused, c, b))
+    return out
