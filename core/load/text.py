@@ -975,9 +975,7 @@ def _fused_requests(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
                     return None
                 words += [t for t in labs if "勾稽" in t or "第一项加第二项" in t or "本列数据" in t]
                 continue  # (its blank cells, if any, find no row to fill)
-            j = -1
-            for text in labs:
-                j += 1
+            for j, text in enumerate(labs):
                 if cur is not None and cur[3] < width:
                     return None  # a broken label, an unreadable cell or a short row: general path
                 # the official wordings are not note labels: look them up first
@@ -1092,9 +1090,8 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
         at, j, lr, count, parts = row
         if count == width and parts is None:  # the common row: one line, all seven cells
             v = lr.values
-            # (a dict display of constant keys: the cheapest way to build the row's seven cells)
-            obj: dict[str, Any] = {"natural_person": v[0], "commercial": v[1], "research": v[2], "nonprofit": v[3],
-                                   "legal_service": v[4], "other_org": v[5], "total": v[6]}
+            # (a dict display: the cheapest way to build the row's seven cells)
+            obj: dict[str, Any] = {_C0: v[0], _C1: v[1], _C2: v[2], _C3: v[3], _C4: v[4], _C5: v[5], _C6: v[6]}
             # (one chained store per cell: less than a loop over them, or fromkeys and update)
             p0, p1, p2, p3, p4, p5, p6 = ptrs
             d[p0] = d[p1] = d[p2] = d[p3] = d[p4] = d[p5] = d[p6] = lr
@@ -1126,9 +1123,7 @@ def _fused_build_requests(read: _FRead, fmt: str, loc: _Locator, locations: Loca
     return out
 
 
-# the keys written out in _fused_build_requests
-assert REQUEST_COLUMNS == ("natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org",
-                           "total")
+_C0, _C1, _C2, _C3, _C4, _C5, _C6 = REQUEST_COLUMNS
 
 
 @cache
@@ -1194,15 +1189,10 @@ def _fused_active(lines: list[tables.LineRow], fmt: str) -> _FRead | None:
         values = lr.values
         if cur is not None and values:
             width = len(cur.spec.cells)
-            take = cur.take
-            n = width - take
-            nv = len(values)
-            if nv > n and _any_number(values, n):
+            n = width - cur.take
+            if len(values) > n and _any_number(values, n):
                 return None
-            if not take:  # (cur.fill, for a row's first line)
-                cur.line = lr
-                cur.take = n if nv > n else nv
-            elif n:
+            if n:
                 cur.fill(lr, width)
         elif lr.valued:
             return None
@@ -1240,12 +1230,6 @@ def _fused_build_active(read: _FRead, fmt: str, locations: Locations, notes: lis
         obj: dict[str, Any]
         if lr is None:
             obj = {}
-        elif count == 1 and row.parts is None:  # a one-cell row (the branches below, for one cell)
-            v = lr.values[0]
-            if type(v) is str:  # a decimal: what _take_values makes of it
-                v = tables.parse_number(v, money=bool(spec.money))
-            obj = {columns[0]: v}
-            d[ptrs[0]] = (lr, 0)
         elif row.parts is None and not lr.dec:  # the common row: plain numbers on one line
             # (count <= len(columns) == len(ptrs), count <= len(lr.values): what the zips made, by index)
             obj = {}
@@ -1337,8 +1321,6 @@ def _fused_review(lines: list[tables.LineRow]) -> _FRead | None:
     return out
 
 
-# the keys written out in _fused_build_review
-assert REVIEW_COLUMNS == ("upheld", "corrected", "other", "pending", "total")
 _REVIEW_PATHS = tuple(f"review.{b}" for b in REVIEW_BLOCKS)
 _REVIEW_ROW = _FRow(None, None, -1)
 # per table-四 block: its name, path, cell pointers and where its cells start among the slots
@@ -1356,25 +1338,6 @@ def _fused_build_review(read: _FRead, locations: Locations, notes: list[Note]) -
         if not items:
             notes.append(Note("ROW_MISSING", f"表四未找到“{REVIEW_BLOCK_LABELS[b]['zh']}”各栏",
                               f"table 4 block not found: {path}", pointer=pointer(path)))
-            continue
-        if len(items) == 5:  # a whole block (the slots are the (line, index) location entries themselves)
-            s0, s1, s2, s3, s4 = items
-            p0, p1, p2, p3, p4 = ptrs
-            d[p0] = s0
-            d[p1] = s1
-            d[p2] = s2
-            d[p3] = s3
-            d[p4] = s4
-            lr, i = s0
-            if s4[0] is lr:  # (one line's slots are consecutive: the block's five cells are on it)
-                v0, v1, v2, v3, v4 = lr.values[i:i + 5]
-            else:
-                v0 = lr.values[i]
-                v1 = s1[0].values[s1[1]]
-                v2 = s2[0].values[s2[1]]
-                v3 = s3[0].values[s3[1]]
-                v4 = s4[0].values[s4[1]]
-            out[b] = {"upheld": v0, "corrected": v1, "other": v2, "pending": v3, "total": v4}
             continue
         obj = {}
         for col, ptr, slot in zip(REVIEW_COLUMNS, ptrs, items, strict=False):
