@@ -84,6 +84,5 @@ def test_applicable_memo_keys_as_applies_to_decides(meta: dict[str, object]) -> 
         expected = [(r.id, m) for r in pack.rules for ok, m in [applies_to(r, meta)] if ok]
         for _ in range(2):  # the second time from the memo
             assert [(r.id, m) for r, m in _applicable(pack, meta, _meta_key(meta))] == expected
-            assert [(r.id, m) for r, m in _applicable(pack, meta)] == expected
     other = {**meta, "year": 1} if meta.get("year") is True else {**meta, "year": True}
     assert _meta_key(meta) != _meta_key(other) or _meta_key(meta) is None

@@ -300,14 +300,10 @@ def _meta_key(meta: dict[str, Any]) -> Any:
     return key
 
 
-_NO_KEY = object()
-
-
-def _applicable(pack: Pack, meta: dict[str, Any], meta_key: Any = _NO_KEY) -> list[tuple[Rule, list[str]]]:
+def _applicable(pack: Pack, meta: dict[str, Any], key: Any) -> list[tuple[Rule, list[str]]]:
     """The rules of ``pack`` that apply to a report with this ``meta`` (see :func:`applies_to`),
-    each with the meta fields it misses; remembered per pack for reports of the same kind.
-    ``meta_key``: :func:`_meta_key` of ``meta`` when the caller has it (one per report, not per pack)."""
-    key = _meta_key(meta) if meta_key is _NO_KEY else meta_key
+    each with the meta fields it misses; remembered per pack for reports of the same kind
+    (``key``: :func:`_meta_key` of ``meta``, worked out once per report, not once per pack)."""
     if key is not None:
         key = (key, id(pack.rules), len(pack.rules))
         hit = pack.applies_memo.get(key)
